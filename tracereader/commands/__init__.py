@@ -1,0 +1,1 @@
+"""One module per command family; each imports its domain modules inside the command body."""

@@ -1,0 +1,69 @@
+"""Options and error handling shared by every subcommand."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from tracereader import locations
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(func: F) -> F:
+    """`--db PATH` (default: `$TRACEREADER_DB`, else the data folder's tracereader.db)."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        envvar=locations.DB_ENV,
+        default=None,
+        help="Database file (env TRACEREADER_DB).",
+    )(func)
+
+
+def config_option(func: F) -> F:
+    """`--config PATH` (default: `$TRACEREADER_CONFIG`, else the config folder's config.yaml)."""
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False),
+        envvar=locations.CONFIG_ENV,
+        default=None,
+        help="YAML config: tag taxonomy, daily minutes, thresholds (env TRACEREADER_CONFIG).",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    """`--json`: print one JSON document on stdout instead of a table."""
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(func)
+
+
+def print_json(document: Any) -> None:
+    """Print a JSON document with stable key order (NaN/inf are not allowed)."""
+    click.echo(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False))
+
+
+def user_errors(func: F) -> F:
+    """Turn the domain's expected errors into one-line messages (exit 2), never tracebacks."""
+    from tracereader.config import ConfigError
+    from tracereader.store import StoreError
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (ConfigError, StoreError, UserError) as exc:
+            click.echo(f"tracereader: {exc}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+class UserError(Exception):
+    """A problem the user can fix; shown as one line, exit code 2."""

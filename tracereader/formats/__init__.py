@@ -1,0 +1,17 @@
+"""Registry of the export formats tracereader reads, in detection order."""
+
+from __future__ import annotations
+
+from tracereader.formats.base import RawRecord, RecordError, TraceFormat
+
+# name -> format object; filled in by each format module (see `register`).
+FORMATS: dict[str, TraceFormat] = {}
+
+
+def register(fmt: TraceFormat) -> TraceFormat:
+    """Add a format to the registry (module import time)."""
+    FORMATS[fmt.name] = fmt
+    return fmt
+
+
+__all__ = ["FORMATS", "RawRecord", "RecordError", "TraceFormat", "register"]

@@ -1,0 +1,37 @@
+"""One timestamp format everywhere: ISO 8601 UTC to the second with a `Z`, sortable as text."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+def to_iso(moment: datetime) -> str:
+    """Format a datetime as stored; naive datetimes are taken to be UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(text: str) -> datetime:
+    """Parse ISO 8601 (with `Z`, an offset, or naive meaning UTC) into an aware datetime."""
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def parse_epoch(value: float) -> datetime:
+    """Parse a Unix time in seconds, milliseconds, microseconds or nanoseconds."""
+    number = float(value)
+    for divisor in (1, 1e3, 1e6, 1e9):
+        if number / divisor < 1e11:
+            return datetime.fromtimestamp(number / divisor, UTC)
+    raise ValueError("timestamp out of range")
