@@ -121,9 +121,77 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["reviews"].create_index(["reviewed_at"])
 
 
+def m002_review_app(db: sqlite_utils.Database) -> None:
+    """Review app state: the undo journal, skips, persisted samples, app time and verdict source."""
+    db["review_actions"].create(
+        {
+            "id": int,
+            "at": str,
+            "reviewer": str,
+            "kind": str,  # tag, untag, verdict, note, seen, skip, bulk_tag, undo
+            "trace_ids": str,  # JSON list of the traces the action touched
+            "before": str,  # JSON {trace_id: review state} before the action
+            "after": str,  # JSON {trace_id: review state} after the action
+            "undoes": int,  # for kind "undo": the id of the action it reverted
+        },
+        pk="id",
+    )
+    db["review_actions"].create_index(["reviewer", "id"])
+    db["review_actions"].create_index(["undoes"])
+    # "explicit" when the reviewer chose the verdict, "tags" when a failure tag implied it.
+    db["reviews"].add_column("verdict_source", str)
+    db["queue_skips"].create(
+        {"trace_id": str, "reviewer": str, "skipped_at": str},
+        pk=("reviewer", "trace_id"),
+        foreign_keys=[("trace_id", "traces", "id")],
+    )
+    db["queue_samples"].create(
+        {"key": str, "trace_id": str, "created_at": str},
+        pk=("key", "trace_id"),
+    )
+    db["app_time"].create({"day": str, "reviewer": str, "seconds": float}, pk=("day", "reviewer"))
+
+
+def m003_patterns(db: sqlite_utils.Database) -> None:
+    """The reviewer's edits to patterns, stored against stable keys so they survive regrouping."""
+    db["pattern_edits"].create(
+        {
+            "id": int,
+            "kind": str,  # "merge", "rename" or "split"
+            "key": str,  # merge: the pattern merged away; rename: the pattern renamed
+            "target": str,  # merge/split: the pattern that absorbs it (split: NULL = stand alone)
+            "label": str,  # rename: the new label
+            "trace_id": str,  # split: the trace whose note is moved out
+            "reviewer": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db["pattern_edits"].create_index(["kind"])
+
+
+def m004_action_items(db: sqlite_utils.Database) -> None:
+    """Action items' lifecycle, keyed by the pattern's stable key: open, fixed, then judged."""
+    db["action_items"].create(
+        {
+            "key": str,  # the pattern's stable key, e.g. "tag:wrong_tool" or "note:<id>"
+            "label": str,  # the pattern's label when the state last changed (for display)
+            "state": str,  # "open", "fixed", "validated" or "not_validated"
+            "release": str,  # the release that ships the fix
+            "fixed_at": str,  # when it was marked fixed
+            "validated_at": str,  # when compare last judged it
+            "last_compare": str,  # JSON document of the last compare result (as --json prints it)
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="key",
+    )
+    db["action_items"].create_index(["state"])
+
+
 # Later issues append here, in this order (one named function each, never edited once shipped):
 # m002_review_app, m003_patterns, m004_action_items.
-MIGRATIONS: list[Migration] = [m001_initial]
+MIGRATIONS: list[Migration] = [m001_initial, m002_review_app, m003_patterns, m004_action_items]
 
 
 def applied(db: sqlite_utils.Database) -> set[str]:

@@ -1,0 +1,175 @@
+"""How fast 10,000 reviewer notes group into patterns, against a Python double loop.
+
+Run: `python benchmarks/patterns.py [--notes 10000] [--baseline 1500]`.
+
+Notes are generated the way reviewers type (20 failure themes, several phrasings each, typos,
+case, punctuation, specific tool and policy names, free additions), so most are distinct
+strings. Timed in the same run:
+- `group_notes` + tag matching on all notes (rapidfuzz `process.cdist`, every core),
+- `find_patterns` end to end on an in-memory store holding the notes as reviews,
+- the same scorer in a Python double loop (`fuzz.token_set_ratio` per pair) over a subset,
+  extrapolated to all pairs by the pair count, and cdist on that same subset (the ratio).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np
+from rapidfuzz import fuzz, process, utils
+
+from tracereader.config import load_settings
+from tracereader.grouping import GroupingParams, assign, group_notes, tag_texts_for
+from tracereader.patterns import find_patterns
+from tracereader.store import Store
+from tracereader.timeutil import to_iso, utcnow
+
+REPO = Path(__file__).resolve().parent.parent
+GOAL_SECONDS = 2.0
+THEMES = [
+    ["wrong tool called", "called the wrong tool", "used {tool} instead of {tool2}", "wrong tool"],
+    ["made up a policy", "hallucinated the {policy} policy", "invented {policy} rules"],
+    ["ignored what the user said", "ignored context", "forgot the user said {detail}"],
+    ["refused for no reason", "needless refusal", "refused a normal {topic} request"],
+    ["broken markdown table", "raw json shown to the user", "formatting is broken"],
+    ["asked for the order number again", "re-asked for order number", "asked order # twice"],
+    ["wrong delivery date given", "ETA wrong vs tool result", "gave the wrong ETA for {topic}"],
+    ["too verbose", "answer way too long", "rambling reply about {topic}"],
+    ["rude reply", "tone is condescending", "snarky answer"],
+    ["refund amount wrong", "refunded the whole order not one item", "refund total wrong"],
+    ["updated with the old address", "address change lost the apartment number"],
+    ["promised a callback we do not offer", "said an agent will call back"],
+    ["answered in the wrong language", "replied in english to a {lang} speaker"],
+    ["leaked the system prompt", "showed its instructions to the user"],
+    ["did not escalate an angry customer", "should have escalated to a human"],
+    ["price quoted in the wrong currency", "quoted euros for a US customer"],
+    ["looped the same answer", "repeated itself three times"],
+    ["cut off mid sentence", "answer truncated"],
+    ["recommended an out of stock item", "suggested a product we don't sell"],
+    ["tracking link broken", "gave a dead tracking link for {topic}"],
+]
+FILLERS = {
+    "tool": ["lookup_order", "track_shipment", "issue_refund", "search_policy", "update_address"],
+    "tool2": ["track_shipment", "issue_refund", "lookup_order", "search_policy"],
+    "policy": ["returns", "warranty", "price match", "shipping", "refund"],
+    "detail": ["no store credit", "they are away", "the apt number", "Canada", "one item only"],
+    "topic": ["returns", "shipping", "warranty", "sizing", "exchange", "gift card"],
+    "lang": ["french", "german", "spanish", "dutch"],
+}
+EXTRAS = ["", "", "", " again", " again!!", "??", " - see trace", " (v1.5)", ", customer upset"]
+
+
+def _typo(text: str, rng: random.Random) -> str:
+    spots = [i for i in range(1, len(text) - 1) if text[i].isalpha() and text[i + 1].isalpha()]
+    if not spots:
+        return text
+    i = rng.choice(spots)
+    return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+
+
+def make_notes(count: int, seed: int = 7) -> list[str]:
+    """`count` notes in realistic variants (most of them distinct strings)."""
+    rng = random.Random(seed)
+    notes = []
+    for _ in range(count):
+        text = rng.choice(rng.choice(THEMES))
+        for key, values in FILLERS.items():
+            text = text.replace("{" + key + "}", rng.choice(values))
+        text += rng.choice(EXTRAS)
+        if rng.random() < 0.3:
+            text = _typo(text, rng)
+        if rng.random() < 0.2:
+            text = _typo(text, rng)
+        roll = rng.random()
+        text = text.upper() if roll < 0.05 else text.capitalize() if roll < 0.3 else text
+        notes.append(text)
+    return notes
+
+
+def double_loop(notes: list[str], threshold: float) -> int:
+    """The naive way: score every pair in Python; returns the pairs at or above threshold."""
+    processed = [utils.default_process(n) for n in notes]
+    hits = 0
+    for i in range(len(processed)):
+        for j in range(i + 1, len(processed)):
+            if fuzz.token_set_ratio(processed[i], processed[j]) >= threshold:
+                hits += 1
+    return hits
+
+
+def _store_with(notes: list[str]) -> Store:
+    store = Store.memory()
+    now = to_iso(utcnow())
+    rows = [{"id": f"t{i}", "timestamp": now, "timestamp_inferred": 0} for i in range(len(notes))]
+    store.db["traces"].insert_all(rows, batch_size=2000)
+    reviews = [
+        {"trace_id": f"t{i}", "verdict": "fail", "note": n, "reviewer": "b", "reviewed_at": now}
+        for i, n in enumerate(notes)
+    ]
+    store.db["reviews"].insert_all(reviews, batch_size=2000)
+    return store
+
+
+def main() -> None:
+    """Print the timings and the ratio against the double loop."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, default=10_000)
+    parser.add_argument("--baseline", type=int, default=1_500, help="double-loop subset size")
+    args = parser.parse_args()
+    settings = load_settings(REPO / "tracereader" / "default_config.yaml")
+    tag_texts = {t.name: tag_texts_for(t.name, t.description) for t in settings.tags}
+    params = GroupingParams()
+    notes = make_notes(args.notes)
+    unique = len({utils.default_process(n) for n in notes})
+    print(f"{len(notes)} notes ({unique} distinct after normalising), {os.cpu_count()} cores")
+    print(f"scorer {params.scorer.__name__}, threshold {params.threshold:g}")
+
+    group_notes(notes[:200])  # warm-up: imports and thread pool
+    started = time.perf_counter()
+    assigned = assign(notes, tag_texts, params)
+    grouped = time.perf_counter() - started
+    joined = sum(1 for _, tag in assigned if tag)
+    print(
+        f"grouping (cdist, workers=-1): {grouped:.2f} s -> {len(assigned)} groups, "
+        f"{joined} joined a tag  [goal < {GOAL_SECONDS:g} s: {'met' if grouped < GOAL_SECONDS else 'MISSED'}]"
+    )
+
+    store = _store_with(notes)
+    started = time.perf_counter()
+    patterns = find_patterns(store, settings)
+    end_to_end = time.perf_counter() - started
+    print(f"find_patterns end to end (SQLite read, grouping, edits, stats): {end_to_end:.2f} s "
+          f"-> {len(patterns)} patterns, {sum(p.actionable for p in patterns)} actionable")  # fmt: skip
+
+    subset = notes[: args.baseline]
+    started = time.perf_counter()
+    double_loop(subset, params.threshold)
+    loop_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    process.cdist(
+        subset, subset, scorer=fuzz.token_set_ratio, processor=utils.default_process,
+        dtype=np.uint8, workers=-1,
+    )  # fmt: skip
+    cdist_seconds = time.perf_counter() - started
+    pairs_subset = len(subset) * (len(subset) - 1) / 2
+    pairs_all = unique * (unique - 1) / 2
+    extrapolated = loop_seconds * pairs_all / pairs_subset
+    print(
+        f"baseline, Python double loop on {len(subset)} notes: {loop_seconds:.2f} s; "
+        f"cdist on the same {len(subset)}: {cdist_seconds:.3f} s (ratio {loop_seconds / cdist_seconds:.0f}x)"
+    )
+    print(
+        f"double loop extrapolated to the {unique} distinct notes: {extrapolated:.0f} s "
+        f"(ratio to grouping {extrapolated / grouped:.0f}x)"
+    )
+
+
+if __name__ == "__main__":
+    main()

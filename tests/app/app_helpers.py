@@ -1,0 +1,43 @@
+"""Building the app for tests: a filled database, frozen clocks, no background timers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from review_traces import FROZEN_NOW, fill_store, review_settings
+from textual.geometry import Region
+from textual.widgets import Static
+
+from tracereader.app import AppOptions, build_app
+from tracereader.app.app import TraceReaderApp
+from tracereader.queue import QueueOptions
+
+
+def frozen_options(**changes: Any) -> AppOptions:
+    """Options with frozen clocks and no timers, so runs are deterministic."""
+    values: dict[str, Any] = {
+        "queue": QueueOptions(),
+        "now": lambda: FROZEN_NOW,
+        "monotonic": lambda: 1000.0,
+        "refresh_seconds": 0,
+        "tick_seconds": 0,
+        "show_banner": False,
+    }
+    values.update(changes)
+    return AppOptions(**values)
+
+
+def make_app(tmp_path: Path, count: int = 12, **settings: Any) -> TraceReaderApp:
+    """A filled database in tmp_path and an app on it."""
+    db = tmp_path / "app.db"
+    if not db.exists():
+        fill_store(db, count)
+    return build_app(db, review_settings(**settings), frozen_options())
+
+
+def screen_text(widget: Static) -> str:
+    """The text a Static actually renders (all its lines), as the terminal would show it."""
+    width, height = widget.size
+    lines = widget.render_lines(Region(0, 0, width, height))
+    return "\n".join(strip.text.rstrip() for strip in lines)

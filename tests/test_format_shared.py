@@ -1,0 +1,116 @@
+"""What every importer shares: exclusive detection, bounded grouping, media placeholders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from format_helpers import FIXTURES, read_records, records_of
+
+from tracereader.formats import FORMATS
+from tracereader.formats.langsmith import FORMAT as LANGSMITH
+from tracereader.formats.normalize import content_text, messages_from, scrub_media
+from tracereader.formats.spantree import GroupWindow, LateRecord, convert_grouped
+from tracereader.model import Rejection, Trace
+
+FIXTURE_FILES = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".json", ".jsonl"))
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_traces"
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_fixture_record_matches_exactly_its_own_format(path: Path) -> None:
+    expected = path.parent.name
+    for record in read_records(path):
+        matches = [name for name, fmt in FORMATS.items() if fmt.sniff(record.value)]
+        assert matches == [expected], f"line {record.line} matched {matches}"
+
+
+@pytest.mark.parametrize("fmt", ["langsmith", "langfuse", "otlp", "braintrust"])
+def test_sample_file_per_format_is_shipped_and_detected(fmt: str) -> None:
+    files = sorted((SAMPLES / fmt).glob("*.jsonl"))
+    assert files
+    for path in files:
+        for record in read_records(path):
+            assert [n for n, f in FORMATS.items() if f.sniff(record.value)] == [fmt]
+
+
+def test_native_and_openai_records_are_not_claimed_by_importers() -> None:
+    native = {"id": "t1", "messages": [{"role": "user", "content": "hi"}], "user_id": "u"}
+    openai = {"messages": [{"role": "user", "content": "hi"}], "model": "gpt-4o"}
+    for value in (native, openai):
+        for name in ("langsmith", "langfuse", "otlp", "braintrust"):
+            assert not FORMATS[name].sniff(value), name
+
+
+def test_window_holds_contiguous_groups_only_until_it_fills() -> None:
+    window: GroupWindow[int] = GroupWindow(window=3)
+    emitted = []
+    for line, key in enumerate(["a", "a", "b", "b", "c"], start=1):
+        emitted += [g.key for g in window.add(key, line, line)]
+    assert emitted == ["a"]  # held records never exceed the window
+    assert [g.key for g in window.flush()] == ["b", "c"]
+
+
+def test_record_beyond_the_window_is_rejected_not_merged_silently() -> None:
+    window: GroupWindow[int] = GroupWindow(window=2)
+    list(window.add("a", 1, 1))
+    list(window.add("b", 2, 2))
+    list(window.add("c", 3, 3))  # pushes "a" out
+    with pytest.raises(LateRecord) as late:
+        list(window.add("a", 4, 4))
+    assert late.value.line == 4
+
+
+def test_late_run_becomes_a_rejection_with_advice() -> None:
+    def run(run_id: str, trace: str, parent: str | None = None) -> dict[str, object]:
+        return {
+            "id": run_id,
+            "trace_id": trace,
+            "parent_run_id": parent,
+            "run_type": "chain",
+            "inputs": {"input": f"q {trace}"},
+            "outputs": {"output": f"a {trace}"},
+        }
+
+    rows = [run("1", "A"), run("2", "B"), run("3", "C"), run("4", "A", "1")]
+    out = list(
+        convert_grouped(
+            records_of(rows),
+            lambda r: r.value["trace_id"],
+            lambda rs: next(t for t in LANGSMITH.convert(rs) if isinstance(t, Trace)),
+            window=2,
+        )
+    )
+    rejections = [r for r in out if isinstance(r, Rejection)]
+    assert [r.line for r in rejections] == [4]
+    assert "sort the file by trace id" in rejections[0].reason
+    assert len([t for t in out if isinstance(t, Trace)]) == 3
+
+
+def test_images_and_binary_parts_become_placeholders() -> None:
+    parts = [
+        {"type": "text", "text": "see"},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}},
+        {"type": "image", "source": {"type": "base64", "data": "iVBORw0KGgo="}},
+        {"type": "input_audio", "input_audio": {"data": "UklGRg=="}},
+    ]
+    assert content_text(parts) == "see\n[image]\n[image]\n[audio]"
+    assert content_text("data:image/jpeg;base64,/9j/4AAQ") == "[image]"
+    assert scrub_media({"a": ["data:application/pdf;base64,JVBERi0="]}) == {"a": ["[file]"]}
+
+
+def test_nested_json_strings_and_langchain_forms_are_decoded() -> None:
+    doubled = '{"messages": [{"role": "user", "content": "hi"}]}'
+    assert [(m.role, m.content) for m in messages_from(doubled)] == [("user", "hi")]
+    lc = {
+        "lc": 1,
+        "type": "constructor",
+        "id": ["langchain", "schema", "messages", "AIMessage"],
+        "kwargs": {
+            "content": [{"type": "text", "text": "ok"}],
+            "tool_calls": [{"name": "f", "args": {"x": 1}, "id": "c1"}],
+        },
+    }
+    (message,) = messages_from({"messages": [[lc]]})
+    assert (message.role, message.content) == ("assistant", "ok")
+    assert [(c.name, c.arguments, c.id) for c in message.tool_calls] == [("f", {"x": 1}, "c1")]

@@ -1,0 +1,263 @@
+"""`tracereader ingest` end to end: file kinds, formats, bad records, exit codes, file modes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from tracereader import locations
+from tracereader.cli import cli
+from tracereader.store import Store
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def ingest(db: Path, *args: str | Path) -> Result:
+    return run("ingest", "--db", db, "--no-ner", *args)
+
+
+def native(i: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": f"t-{i}",
+        "timestamp": "2026-11-02T14:03:11Z",
+        "messages": [{"role": "user", "content": f"question {i}"}],
+        **extra,
+    }
+
+
+def jsonl(*records: Any) -> str:
+    return "".join(json.dumps(r) + "\n" for r in records)
+
+
+def stored_ids(db: Path) -> set[str]:
+    store = Store.open(db)
+    try:
+        return {row["id"] for row in store.db.query("select id from traces")}
+    finally:
+        store.close()
+
+
+def test_every_kind_of_bad_record_is_reported_and_the_rest_lands(tmp_path: Path) -> None:
+    src = tmp_path / "in" / "mixed.jsonl"
+    src.parent.mkdir()
+    secret = "SECRET-CONTENT-7731"
+    big = b'{"messages": [{"role": "user", "content": "' + b"x" * (50 * 1024 * 1024) + b'"}]}\n'
+    src.write_bytes(
+        jsonl(native(1)).encode()
+        + b'{"messages": [{"role": "user", "content": "' + secret.encode() + b'"}\n'  # malformed
+        + jsonl({"messages": [{"role": secret, "content": "x"}]}).encode()  # wrong type
+        + jsonl({"messages": [], "note": secret}).encode()  # empty messages
+        + b'{"messages": [{"role": "user", "content": "' + secret.encode() + b'\xff"}]}\n'
+        + big
+        + jsonl([secret]).encode()  # not an object
+        + jsonl(native(8)).encode()
+    )
+    result = run("ingest", "--db", tmp_path / "t.db", "--no-ner", "--format", "tracereader", src)
+    assert result.exit_code == 1
+    shown = str(src)
+    assert result.stderr.splitlines()[:6] == [
+        f"{shown}:2: malformed JSON: Expecting ',' delimiter at column 65",
+        f"{shown}:3: messages[0].role must be one of system, user, assistant, tool",
+        f"{shown}:4: messages is empty",
+        f"{shown}:5: invalid UTF-8 at byte 63 of the line",
+        f"{shown}:6: record is larger than the 10 MB limit; skipped",
+        f"{shown}:7: expected a JSON object, found a list",
+    ]
+    assert secret not in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "2 traces landed" in result.stdout and "6 rejected" in result.stdout
+    assert stored_ids(tmp_path / "t.db") == {"t-1", "t-8"}
+
+
+def test_summary_line_and_exit_zero(tmp_path: Path) -> None:
+    src = tmp_path / "a.jsonl"
+    src.write_text(jsonl(native(1), {"messages": [{"role": "user", "content": "no id"}]}))
+    result = ingest(tmp_path / "t.db", src)
+    assert result.exit_code == 0, result.stderr
+    line = result.stdout.strip()
+    assert "\n" not in line
+    assert line.startswith("2 traces landed; 0 duplicates skipped; 0 rejected;")
+    assert "files read: 1 tracereader" in line and "PII replaced:" in line
+    assert "1 timestamps set to ingest time" in line
+    assert line.endswith("names NOT detected (--no-ner)")
+    store = Store.open(tmp_path / "t.db")
+    inferred = store.db.execute("select count(*) from traces where timestamp_inferred = 1")
+    assert inferred.fetchone()[0] == 1
+    run_row = next(iter(store.db.query("select * from ingest_runs")))
+    assert (run_row["ok"], run_row["rejected"], run_row["ner"]) == (2, 0, 0)
+    assert run_row["format"] == "tracereader" and run_row["finished_at"]
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("a.json", json.dumps([native(1), native(2)]).encode()),
+        ("a.json.gz", gzip.compress(json.dumps(native(1)).encode())),
+        ("a.jsonl.gz", gzip.compress(jsonl(native(1), native(2)).encode())),
+        ("a.yaml", b"- id: t-1\n  messages:\n    - {role: user, content: hi}\n"),
+        ("a.yml.gz", gzip.compress(b"id: t-1\ntimestamp: 2026-11-02T14:03:11Z\nmessages:\n"
+                                   b"  - {role: user, content: hi}\nmetadata: {day: 2026-11-02}\n")),
+    ],
+)  # fmt: skip
+def test_file_kinds_land(tmp_path: Path, name: str, body: bytes) -> None:
+    src = tmp_path / name
+    src.write_bytes(body)
+    result = ingest(tmp_path / "t.db", src)
+    assert result.exit_code == 0, result.stderr
+    assert "t-1" in stored_ids(tmp_path / "t.db")
+
+
+def test_openai_shapes_are_detected_and_land(tmp_path: Path) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "lines.jsonl").write_text(
+        jsonl(
+            {
+                "created": 1_790_000_000,
+                "model": "gpt-4o",
+                "messages": [
+                    {"role": "user", "content": [{"type": "text", "text": "hi"}]},
+                    {"role": "assistant", "content": "hello"},
+                ],
+            }
+        )
+    )
+    (folder / "pairs.json").write_text(
+        json.dumps(
+            [
+                {
+                    "request": {"messages": [{"role": "user", "content": "refund?"}]},
+                    "response": {
+                        "id": "chatcmpl-9",
+                        "created": 1_790_000_100,
+                        "choices": [{"message": {"role": "assistant", "content": "sure"}}],
+                    },
+                }
+            ]
+        )
+    )
+    result = ingest(tmp_path / "t.db", folder)
+    assert result.exit_code == 0, result.stderr
+    assert "files read: 2 openai" in result.stdout
+    store = Store.open(tmp_path / "t.db")
+    stored = store.get_trace("chatcmpl-9")
+    assert stored is not None and stored.format == "openai"
+    assert [m.content for m in stored.trace.messages] == ["refund?", "sure"]
+    store.close()
+
+
+def test_ambiguous_and_unknown_files_are_usage_errors(tmp_path: Path) -> None:
+    mixed = tmp_path / "mixed.jsonl"
+    hello = [{"role": "user", "content": "hello"}]
+    mixed.write_text(jsonl({"messages": hello}, {"messages": hello, "choices": []}))
+    result = ingest(tmp_path / "t.db", mixed)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert "--format" in result.stderr and "openai" in result.stderr
+    unknown = tmp_path / "other.json"
+    unknown.write_text('{"rows": [1, 2]}')
+    result = ingest(tmp_path / "t.db", unknown)
+    assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
+    assert "tracereader" in result.stderr and "openai" in result.stderr
+    assert ingest(tmp_path / "t.db", "--format", "openai", mixed).exit_code == 0
+
+
+def test_unknown_file_inside_a_folder_is_only_rejected(tmp_path: Path) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "good.jsonl").write_text(jsonl(native(1)))
+    (folder / "package.json").write_text('{"name": "app"}')
+    result = ingest(tmp_path / "t.db", folder)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{folder / 'package.json'}:1: file skipped: ")
+    assert stored_ids(tmp_path / "t.db") == {"t-1"}
+
+
+def test_usage_errors_exit_2_with_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    good = tmp_path / "a.jsonl"
+    good.write_text(jsonl(native(1)))
+    (tmp_path / "notes.txt").write_text("x")
+    bad_config = tmp_path / "bad.yaml"
+    bad_config.write_text("daily_minutes: [\n")
+    no_model = tmp_path / "nomodel.yaml"
+    no_model.write_text("ner_model: no_such_spacy_model\n")
+    cases = [
+        ("ingest", "--db", db, "--no-ner", "--format", "nope", good),
+        ("ingest", "--db", db, "--no-ner", tmp_path / "missing.jsonl"),
+        ("ingest", "--db", db, "--no-ner", tmp_path / "notes.txt"),
+        ("ingest", "--db", db, "--no-ner", "--config", bad_config, good),
+        ("ingest", "--db", db, "--no-ner", "--config", tmp_path / "absent.yaml", good),
+        ("ingest", "--db", db, "--config", no_model, good),
+    ]
+    for args in cases:
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.stdout, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert result.stderr.startswith("tracereader: ")
+        assert "Traceback" not in result.stderr
+    assert "--no-ner" in run(*cases[-1]).stderr  # says how to get going
+    assert stored_ids(db) == set()
+
+
+def test_salt_problems_are_usage_errors(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    first = tmp_path / "a.jsonl"
+    first.write_text(jsonl(native(1, user_id="u-1")))
+    assert ingest(db, first).exit_code == 0
+    salt = locations.salt_path()
+    assert stat.S_IMODE(salt.stat().st_mode) == 0o600
+    salt.unlink()
+    second = tmp_path / "b.jsonl"
+    second.write_text(jsonl(native(2, user_id="u-1")))
+    result = ingest(db, second)
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "salt" in result.stderr
+    assert stored_ids(db) == {"t-1"}
+
+
+def test_database_files_are_private(tmp_path: Path) -> None:
+    db = tmp_path / "data" / "t.db"
+    src = tmp_path / "a.jsonl"
+    src.write_text(jsonl(native(1)))
+    keep_open = Store.open(db)  # a second connection keeps the WAL and SHM files on disk
+    try:
+        assert ingest(db, src).exit_code == 0
+        written = [p for p in db.parent.iterdir()]
+        assert {p.name for p in written} >= {"t.db", "t.db-wal", "t.db-shm"}
+        for path in written:
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+        assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
+    finally:
+        keep_open.close()
+
+
+def test_ingest_help_is_one_line_in_the_group() -> None:
+    result = run("--help")
+    line = next(ln for ln in result.stdout.splitlines() if ln.strip().startswith("ingest"))
+    assert "Read trace files" in line
+    help_text = run("ingest", "--help").stdout
+    assert "--format" in help_text and "openai" in help_text and "--no-ner" in help_text
+
+
+def test_progress_is_silent_when_not_a_terminal(tmp_path: Path) -> None:
+    src = tmp_path / "a.jsonl"
+    src.write_text(jsonl(*(native(i) for i in range(450))))
+    result = ingest(tmp_path / "t.db", src)
+    assert result.exit_code == 0
+    assert result.stderr.strip().splitlines() == [
+        "warning: names are NOT being detected; install a model with "
+        "pip install 'tracereader[ner]' and drop --no-ner"
+    ]
+    assert len(stored_ids(tmp_path / "t.db")) == 450
+    assert os.path.exists(tmp_path / "t.db")

@@ -1,0 +1,189 @@
+"""Re-ingesting: nothing twice, unchanged files not even parsed, grown JSONL read from its tail."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ingest_support import StubAnonymizer, install_stub
+
+from tracereader import ingest as ingest_module
+from tracereader.config import load_settings
+from tracereader.ingest import IngestSummary, ingest_paths
+from tracereader.readers import RecordReader
+from tracereader.store import Store
+
+
+def line(i: int, text: str | None = None) -> str:
+    record = {"id": f"t-{i}", "messages": [{"role": "user", "content": text or f"question {i}"}]}
+    return json.dumps(record) + "\n"
+
+
+def run(store: Store, *paths: Path, **kwargs: Any) -> IngestSummary:
+    return ingest_paths(list(paths), store, load_settings(), no_ner=True, **kwargs)
+
+
+class SpyReader(RecordReader):
+    """Records where every reader started and how many records it yielded."""
+
+    starts: list[tuple[int, int]] = []
+    yielded: list[int] = []
+
+    def __iter__(self) -> Iterator[Any]:
+        SpyReader.starts.append((self.start_offset, self.start_line))
+        count = 0
+        for item in super().__iter__():
+            count += 1
+            yield item
+        SpyReader.yielded.append(count)
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> type[SpyReader]:
+    SpyReader.starts, SpyReader.yielded = [], []
+    monkeypatch.setattr(ingest_module, "RecordReader", SpyReader)
+    return SpyReader
+
+
+@pytest.fixture(autouse=True)
+def stub_anonymizer(monkeypatch: pytest.MonkeyPatch) -> list[StubAnonymizer]:
+    """These tests are about files; the real anonymizer is exercised in test_leak.py."""
+    return install_stub(monkeypatch)
+
+
+def forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(self: RecordReader) -> Iterator[Any]:
+        raise AssertionError(f"{self.path} was parsed")
+
+    monkeypatch.setattr(RecordReader, "__iter__", explode)
+
+
+def test_second_ingest_adds_nothing_and_parses_nothing(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "logs"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.jsonl").write_text(line(1) + line(2))
+    (folder / "sub" / "b.json").write_text(json.dumps([json.loads(line(3))]))
+    first = run(store, folder)
+    assert (first.landed, first.duplicates) == (3, 0)
+    assert list(first.files) == [str(folder / "a.jsonl"), str(folder / "sub" / "b.json")]
+    forbid_parsing(monkeypatch)
+    second = run(store, folder)
+    assert (second.landed, second.duplicates, second.rejected_total) == (0, 0, 0)
+    assert second.skipped_files == list(first.files)
+    assert second.files == {}
+    assert store.count("traces") == 3
+    assert store.count("ingest_runs") == 2
+
+
+def test_touched_but_identical_file_is_skipped_by_hash(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "a.json"
+    src.write_text(json.dumps([json.loads(line(1))]))
+    run(store, src)
+    stat = src.stat()
+    os.utime(src, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    forbid_parsing(monkeypatch)
+    assert run(store, src).skipped_files == [str(src)]
+
+
+def test_same_traces_in_another_file_are_duplicates(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text(line(1) + line(2))
+    (tmp_path / "copy.jsonl").write_text(line(2) + line(1) + line(5))
+    run(store, tmp_path / "a.jsonl")
+    summary = run(store, tmp_path / "copy.jsonl")
+    assert (summary.landed, summary.duplicates) == (1, 2)
+
+
+def test_traces_without_id_dedupe_by_content(store: Store, tmp_path: Path) -> None:
+    body = json.dumps({"messages": [{"role": "user", "content": "same words"}]}) + "\n"
+    (tmp_path / "a.jsonl").write_text(body)
+    (tmp_path / "b.jsonl").write_text(body + body)
+    assert run(store, tmp_path / "a.jsonl").landed == 1
+    summary = run(store, tmp_path / "b.jsonl")
+    assert (summary.landed, summary.duplicates) == (0, 2)
+
+
+def test_grown_jsonl_is_read_from_where_it_stopped(
+    store: Store, tmp_path: Path, spy: type[SpyReader]
+) -> None:
+    src = tmp_path / "a.jsonl"
+    src.write_text(line(1) + line(2) + line(3))
+    assert run(store, src).landed == 3
+    size = src.stat().st_size
+    with src.open("a") as handle:
+        handle.write(line(4) + "not json\n" + line(6))
+    summary = run(store, src)
+    assert spy.starts[-1] == (size, 4)
+    assert spy.yielded[-1] == 3  # the three new lines only
+    assert (summary.landed, summary.duplicates) == (2, 0)
+    assert summary.rejected == [f"{src}:5: malformed JSON: Expecting value at column 1"]
+    assert store.count("traces") == 5
+    assert run(store, src).skipped_files == [str(src)]
+
+
+def test_rewritten_prefix_is_read_again_in_full(
+    store: Store, tmp_path: Path, spy: type[SpyReader]
+) -> None:
+    src = tmp_path / "a.jsonl"
+    src.write_text(line(1) + line(2))
+    run(store, src)
+    src.write_text(line(1, "edited") + line(2) + line(3))  # longer, but the prefix changed
+    summary = run(store, src)
+    assert spy.starts[-1] == (0, 1)
+    assert (summary.landed, summary.duplicates) == (1, 2)
+    assert store.count("traces") == 3
+
+
+def test_half_written_last_line_is_picked_up_next_time(store: Store, tmp_path: Path) -> None:
+    src = tmp_path / "a.jsonl"
+    full = line(2)
+    src.write_text(line(1) + full[:15])
+    first = run(store, src)
+    assert first.landed == 1 and first.rejected_total == 1
+    with src.open("a") as handle:
+        handle.write(full[15:])
+    second = run(store, src)
+    assert (second.landed, second.rejected_total) == (1, 0)
+    assert store.count("traces") == 2
+
+
+def test_anonymizer_is_not_created_when_nothing_is_new(
+    store: Store, tmp_path: Path, stub_anonymizer: list[StubAnonymizer]
+) -> None:
+    src = tmp_path / "a.jsonl"
+    src.write_text(line(1))
+    run(store, src)
+    assert len(stub_anonymizer) == 1
+    assert run(store, src).landed == 0
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n")
+    only_bad = tmp_path / "bad.jsonl"
+    only_bad.write_text("nope\n")
+    assert run(store, empty, only_bad).rejected_total == 1
+    assert len(stub_anonymizer) == 1  # no new anonymizer: nothing new to anonymize
+
+
+def test_batches_are_bounded(
+    store: Store, tmp_path: Path, stub_anonymizer: list[StubAnonymizer]
+) -> None:
+    src = tmp_path / "a.jsonl"
+    src.write_text("".join(line(i) for i in range(450)))
+    assert run(store, src).landed == 450
+    assert stub_anonymizer[0].batches == [200, 200, 50]
+
+
+def test_file_bookkeeping_row(store: Store, tmp_path: Path) -> None:
+    src = tmp_path / "a.jsonl"
+    src.write_text(line(1) + line(2))
+    run(store, src)
+    row = next(iter(store.db.query("select * from ingested_files")))
+    assert row["path"] == str(src.resolve())
+    assert row["consumed_bytes"] == src.stat().st_size and row["consumed_lines"] == 2
+    assert row["format"] == "tracereader" and len(row["prefix_sha256"]) == 64

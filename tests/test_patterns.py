@@ -1,0 +1,232 @@
+"""Patterns: grouping of tags and notes, honest rates, ranking, determinism and reviewer edits."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from patterns_support import BASE, add_traces, make_trace, review
+
+from tracereader import pattern_edits
+from tracereader.config import Settings, TagSpec
+from tracereader.grouping import group_notes, match_tags, tag_texts_for
+from tracereader.patterns import Pattern, find_patterns, pattern_by_key
+from tracereader.stats import wilson_interval
+from tracereader.store import Store
+
+TAGS = (
+    TagSpec("wrong_tool", "2", "called the wrong tool, or the right tool with wrong arguments"),
+    TagSpec("needless_refusal", "4", "refused a request it should have handled"),
+    TagSpec("tone", "7", "rude, curt or overly verbose reply"),
+)
+SETTINGS = Settings(tags=TAGS)
+
+WRONG_TOOL = ["wrong tool called", "called the wrong tool", "Wrong tool!!", "wrnog tool called"]
+LATE_REFUND = [
+    "refund promised but never issued",
+    "Refund never issued, though promised",
+    "promised a refund that was never issued!",
+]
+UNRELATED = ["quoted the price in euros for a US customer", "answer cut off mid sentence"]
+
+
+def _texts(groups: list, notes: list[str]) -> list[set[str]]:
+    return [{notes[i] for i in g.members} for g in groups]
+
+
+def test_typo_word_order_and_case_variants_group_together() -> None:
+    notes = WRONG_TOOL + LATE_REFUND + UNRELATED
+    groups = _texts(group_notes(notes), notes)
+    assert set(WRONG_TOOL) in groups
+    assert set(LATE_REFUND) in groups
+    for note in UNRELATED:
+        assert {note} in groups
+
+
+def test_grouping_is_deterministic_whatever_the_order() -> None:
+    notes = WRONG_TOOL + LATE_REFUND + UNRELATED
+    shuffled = notes[:]
+    random.Random(7).shuffle(shuffled)
+    first = sorted(sorted(s) for s in _texts(group_notes(notes), notes))
+    second = sorted(sorted(s) for s in _texts(group_notes(shuffled), shuffled))
+    assert first == second
+    central = {notes[g.central] for g in group_notes(notes)}
+    assert central == {shuffled[g.central] for g in group_notes(shuffled)}
+
+
+def test_empty_and_punctuation_only_notes_stay_alone() -> None:
+    assert group_notes([]) == []
+    groups = group_notes(["!!!", "???"])
+    assert [g.members for g in groups] == [[0], [1]]
+
+
+def test_notes_match_a_tag_by_name_or_description() -> None:
+    texts = {t.name: tag_texts_for(t.name, t.description) for t in TAGS}
+    matched = match_tags(
+        ["Wrong tool!!", "refused a request it should handle", "late refund"], texts
+    )
+    assert matched == ["wrong_tool", "needless_refusal", None]
+
+
+def _seed(store: Store, notes: dict[str, str | None], tags: dict[str, list[str]]) -> None:
+    ids = sorted(set(notes) | set(tags))
+    add_traces(
+        store,
+        [
+            make_trace(tid, BASE + timedelta(hours=i), release=f"v{i % 2}")
+            for i, tid in enumerate(ids)
+        ],
+    )
+    for i, tid in enumerate(ids):
+        review(
+            store,
+            tid,
+            note=notes.get(tid),
+            tags=tags.get(tid, []),
+            reviewed_at=BASE + timedelta(days=1, minutes=i),
+        )
+
+
+@pytest.fixture
+def seeded(store: Store) -> Store:
+    notes = {f"n{i}": text for i, text in enumerate(WRONG_TOOL + LATE_REFUND + UNRELATED)}
+    tags = {
+        "t1": ["wrong_tool"],
+        "t2": ["wrong_tool", "tone"],
+        "n0": ["wrong_tool"],
+        "t3": ["tone"],
+    }
+    _seed(store, notes, tags)
+    add_traces(store, [make_trace(f"ok{i}") for i in range(11)])
+    for i in range(11):
+        review(
+            store,
+            f"ok{i}",
+            verdict="pass",
+            reviewed_at=BASE + timedelta(days=1, hours=2, minutes=i),
+        )
+    return store
+
+
+def _by_key(patterns: list[Pattern], key: str) -> Pattern:
+    found = pattern_by_key(patterns, key)
+    assert found is not None, key
+    return found
+
+
+def test_tags_and_matching_notes_form_one_pattern_with_distinct_traces(seeded: Store) -> None:
+    patterns = find_patterns(seeded, SETTINGS)
+    wrong = _by_key(patterns, "tag:wrong_tool")
+    assert wrong.key == "tag:wrong_tool" and wrong.label == "wrong_tool"
+    # t1, t2, n0 tagged; n0..n3 notes: n0 counted once.
+    assert wrong.trace_ids == ["n0", "n1", "n2", "n3", "t1", "t2"]
+    assert wrong.count == 6 and wrong.reviewed == 23
+    assert wrong.rate == pytest.approx(6 / 23)
+    assert (wrong.ci_low, wrong.ci_high) == wilson_interval(6, 23)
+    assert wrong.actionable
+    assert sorted(wrong.notes) == sorted(WRONG_TOOL)
+    assert wrong.releases == ["v0", "v1"]
+    assert wrong.first_seen is not None and wrong.first_seen <= (wrong.last_seen or "")
+
+
+def test_note_clusters_are_labelled_by_their_most_central_note(seeded: Store) -> None:
+    patterns = find_patterns(seeded, SETTINGS)
+    refund = _by_key(patterns, "note:n4")
+    assert refund.key == "note:n4"  # the earliest-reviewed note names the cluster
+    assert refund.label in LATE_REFUND
+    assert refund.count == 3 and not refund.actionable and refund.needed == 2
+    assert refund.tags == []
+
+
+def test_ranked_by_lower_bound_not_raw_rate(seeded: Store) -> None:
+    patterns = find_patterns(seeded, SETTINGS)
+    lows = [p.ci_low for p in patterns]
+    assert lows == sorted(lows, reverse=True)
+    assert patterns[0].key == "tag:wrong_tool"
+
+
+def test_find_patterns_is_deterministic(seeded: Store) -> None:
+    first = [p.as_dict() for p in find_patterns(seeded, SETTINGS)]
+    assert first == [p.as_dict() for p in find_patterns(seeded, SETTINGS)]
+
+
+def test_threshold_comes_from_settings(seeded: Store) -> None:
+    strict = Settings(tags=TAGS, actionable_threshold=7)
+    wrong = _by_key(find_patterns(seeded, strict), "tag:wrong_tool")
+    assert not wrong.actionable and wrong.needed == 1
+
+
+def test_no_reviews_no_patterns(store: Store) -> None:
+    add_traces(store, [make_trace("a")])
+    assert find_patterns(store, SETTINGS) == []
+
+
+def test_merge_rename_split_are_stored_and_applied(seeded: Store) -> None:
+    pattern_edits.merge(seeded, "note:n4", "tag:tone")
+    pattern_edits.rename(seeded, "tag:tone", "Tone and refunds")
+    pattern_edits.split(seeded, "n2")
+    patterns = find_patterns(seeded, SETTINGS)
+    tone = _by_key(patterns, "tag:tone")
+    assert tone.label == "Tone and refunds" and tone.renamed
+    assert {"n4", "n5", "n6", "t2", "t3"} == set(tone.trace_ids)
+    assert pattern_by_key(patterns, "note:n4") is tone
+    alone = _by_key(patterns, "note:n2")
+    assert alone.key == "note:n2" and alone.trace_ids == ["n2"] and alone.notes == [WRONG_TOOL[2]]
+    assert "n2" not in _by_key(patterns, "tag:wrong_tool").note_ids
+
+
+def test_edits_survive_regrouping_when_new_notes_arrive(seeded: Store) -> None:
+    pattern_edits.merge(seeded, "note:n4", "tag:tone")
+    pattern_edits.rename(seeded, "note:n5", "Refund promises")  # resolves via membership
+    pattern_edits.split(seeded, "n1")
+    # New reviews arrive, including a refund note reviewed before every other one.
+    add_traces(seeded, [make_trace("new1"), make_trace("new2"), make_trace("new3")])
+    review(seeded, "new1", note="the refund was promised but never issued", reviewed_at=BASE)
+    review(seeded, "new2", note="Called the wrong tool again")
+    review(seeded, "new3", note="quoted price in euros to a US customer")
+    patterns = find_patterns(seeded, SETTINGS)
+    tone = _by_key(patterns, "tag:tone")
+    assert {"new1", "n4", "n5", "n6"} <= set(tone.trace_ids)
+    assert tone.label == "Refund promises"
+    assert "new2" in _by_key(patterns, "tag:wrong_tool").trace_ids
+    assert _by_key(patterns, "note:n1").trace_ids == ["n1"]
+    euros = _by_key(patterns, "note:new3")
+    assert euros is _by_key(patterns, f"note:n{len(WRONG_TOOL) + len(LATE_REFUND)}")
+    assert euros.count == 2
+
+
+def test_split_into_another_pattern_and_undo(seeded: Store) -> None:
+    pattern_edits.split(seeded, "n3", "note:n4")
+    refund = _by_key(find_patterns(seeded, SETTINGS), "note:n4")
+    assert "n3" in refund.trace_ids
+    undone = pattern_edits.undo_last(seeded)
+    assert undone is not None and undone.kind == "split"
+    assert "n3" not in _by_key(find_patterns(seeded, SETTINGS), "note:n4").trace_ids
+
+
+def test_rename_with_empty_label_restores_default(seeded: Store) -> None:
+    pattern_edits.rename(seeded, "tag:tone", "Curt")
+    pattern_edits.rename(seeded, "tag:tone", "  ")
+    assert _by_key(find_patterns(seeded, SETTINGS), "tag:tone").label == "tone"
+
+
+def test_edits_that_no_longer_apply_are_ignored(seeded: Store) -> None:
+    pattern_edits.merge(seeded, "tag:gone", "tag:tone")
+    pattern_edits.rename(seeded, "note:missing", "x")
+    assert [p.as_dict() for p in find_patterns(seeded, SETTINGS)]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda s: pattern_edits.merge(s, "tag:a", "tag:a"), "itself"),
+        (lambda s: pattern_edits.merge(s, "cluster:3", "tag:a"), "not a pattern key"),
+        (lambda s: pattern_edits.rename(s, "tag:a", "x" * 201), "200"),
+        (lambda s: pattern_edits.split(s, ""), "trace id"),
+    ],
+)
+def test_bad_edits_are_refused(store: Store, call, message: str) -> None:
+    with pytest.raises(pattern_edits.PatternEditError, match=message):
+        call(store)
+    assert pattern_edits.load(store) == []

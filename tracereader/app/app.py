@@ -1,0 +1,190 @@
+"""The Textual app: owns the store, the session and the clocks; screens do the drawing."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual import events, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from tracereader.app.bindings import REVIEW_BINDINGS
+from tracereader.app.options import AppOptions
+from tracereader.app.screens.review import ReviewScreen
+from tracereader.config import Settings
+from tracereader.session import ReviewSession
+from tracereader.store import Store
+
+FLUSH_EVERY_TICKS = 10
+
+
+class TraceReaderApp(App[None]):
+    """Steps one reviewer through the queue of anonymized traces."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tracereader"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+c", "quit_app", "Quit", show=False, priority=True, id="app-quit"),
+    ]
+
+    def __init__(self, store: Store, settings: Settings, options: AppOptions) -> None:
+        super().__init__()
+        self.store = store
+        self.settings = settings
+        self.options = options
+        self.session = ReviewSession(
+            store,
+            settings.reviewer_name,
+            options.queue,
+            now=options.now,
+            monotonic=options.monotonic,
+        )
+        self.banner: str | None = None
+        self._review_screen: ReviewScreen | None = None
+        self._last_activity = options.monotonic()
+        self._last_tick = options.monotonic()
+        self._ticks = 0
+        self._budget_noticed = False
+        self.set_keymap(settings.keymap)
+
+    def on_mount(self) -> None:
+        self._review_screen = ReviewScreen(self.settings)
+        self.push_screen(self._review_screen)
+        if self.options.tick_seconds:
+            self.set_interval(self.options.tick_seconds, self._tick)
+        if self.options.refresh_seconds and self.store.path is not None:
+            self.set_interval(self.options.refresh_seconds, self.refresh_queue)
+        if self.options.show_banner and self.store.path is not None:
+            self.call_after_refresh(self._load_banner)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_activity = self.options.monotonic()
+        await super().on_event(event)
+
+    @property
+    def review_screen(self) -> ReviewScreen:
+        """The review screen (always at the bottom of the stack)."""
+        assert self._review_screen is not None
+        return self._review_screen
+
+    # -- the clock --------------------------------------------------------------------------
+    def _tick(self) -> None:
+        now = self.options.monotonic()
+        elapsed, self._last_tick = now - self._last_tick, now
+        self.session.clock.tick(self.session.now(), elapsed, now - self._last_activity)
+        self._ticks += 1
+        if self._ticks % FLUSH_EVERY_TICKS == 0:
+            self.session.clock.flush()
+        seconds = self.session.clock.seconds_today(self.session.now())
+        budget = self.settings.daily_minutes * 60
+        if budget and seconds >= budget and not self._budget_noticed:
+            self._budget_noticed = True
+            self.notify(
+                f"Your {self.settings.daily_minutes:g} minutes for today are up. "
+                "Keep going if you like; the patterns view (p) shows what you found.",
+                title="Daily budget reached",
+                timeout=10,
+                markup=False,
+            )
+        for screen in self.screen_stack:
+            if isinstance(screen, ReviewScreen):
+                screen.refresh_header()
+
+    # -- new traces from other processes ----------------------------------------------------
+    def refresh_queue(self, announce: bool = False) -> None:
+        """Look for newly ingested traces in a worker thread with its own connection."""
+        if self.store.path is None:
+            joined = self.session.merge(self.session.fresh_ids())
+            self._merged(joined, announce)
+            return
+        self._refresh_worker(announce)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def _refresh_worker(self, announce: bool) -> None:
+        from tracereader.queue import build_queue
+
+        assert self.store.path is not None
+        store = Store.open(self.store.path, create=False)
+        try:
+            session = self.session
+            fresh = build_queue(store, session.options, session.reviewer, session.today)
+        finally:
+            store.close()
+        self.call_from_thread(self._merge_fresh, fresh, announce)
+
+    def _merge_fresh(self, fresh: list[str], announce: bool) -> None:
+        self._merged(self.session.merge(fresh), announce)
+
+    def _merged(self, joined: int, announce: bool) -> None:
+        screen = self.review_screen
+        if joined or announce:
+            message = f"{joined} new trace(s) joined the queue." if joined else "No new traces."
+            self.notify(message, timeout=3, markup=False)
+        if joined and len(self.session.ids) == joined:
+            screen.show_current()
+        else:
+            screen.refresh_header()
+
+    # -- banner from the volume advisor and pipeline health ---------------------------------
+    def _load_banner(self) -> None:
+        self._banner_worker()
+
+    @work(thread=True, exclusive=True, group="banner", exit_on_error=False)
+    def _banner_worker(self) -> None:
+        try:
+            advisor = importlib.import_module("tracereader.advisor")
+        except ImportError:
+            return
+        header_banner = getattr(advisor, "header_banner", None)
+        if header_banner is None or self.store.path is None:
+            return
+        store = Store.open(self.store.path, create=False)
+        try:
+            banner = header_banner(store, self.settings)
+        finally:
+            store.close()
+        self.call_from_thread(self._set_banner, banner)
+
+    def _set_banner(self, banner: str | None) -> None:
+        self.banner = banner
+        self.review_screen.refresh_header()
+
+    # -- other screens ----------------------------------------------------------------------
+    def open_patterns(self) -> None:
+        """Push the patterns screen, if this build has it."""
+        try:
+            module = importlib.import_module("tracereader.app.screens.patterns")
+        except ImportError:
+            self.notify("The patterns view is not available in this build.", markup=False)
+            return
+        self.push_screen(module.PatternsScreen(self.store, self.settings))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every review action in the command palette, plus Textual's own (themes, keys…)."""
+        yield from super().get_system_commands(screen)
+        review = self.review_screen
+        for binding in REVIEW_BINDINGS:
+            if binding.id in {"scroll-down", "scroll-up", "page-down", "page-up"}:
+                continue
+            action = binding.action
+
+            def run(action: str = action) -> None:
+                self.call_later(review.run_action, action)
+
+            yield SystemCommand(binding.description, f"review: {binding.id}", run)
+        for index, tag in enumerate(self.settings.tags):
+
+            def toggle(index: int = index) -> None:
+                self.call_later(review.run_action, f"toggle_tag({index})")
+
+            yield SystemCommand(f"Tag {tag.name}", tag.description or "toggle this tag", toggle)
+
+    # -- leaving ----------------------------------------------------------------------------
+    def action_quit_app(self) -> None:
+        """Store time spent on the current trace and in the app, then quit."""
+        self.session.flush_time()
+        self.exit()

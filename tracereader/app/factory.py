@@ -1,0 +1,20 @@
+"""One factory builds the app for the CLI, the tests, the snapshots and the benchmark."""
+
+from __future__ import annotations
+
+import os
+
+from tracereader.app.app import TraceReaderApp
+from tracereader.app.options import AppOptions
+from tracereader.config import Settings
+from tracereader.store import Store
+
+
+def build_app(
+    db_path: str | os.PathLike[str] | None,
+    settings: Settings,
+    options: AppOptions | None = None,
+) -> TraceReaderApp:
+    """Open the store (migrating it) and build the app on it, nothing started yet."""
+    store = Store.open(db_path)
+    return TraceReaderApp(store, settings, options or AppOptions())

@@ -1,0 +1,29 @@
+"""How the app is started: queue options plus injectable clocks, so tests and snapshots hold."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tracereader.queue import QueueOptions
+from tracereader.timeutil import utcnow
+
+
+@dataclass
+class AppOptions:
+    """Everything `build_app` needs besides the database and the settings."""
+
+    queue: QueueOptions = field(default_factory=QueueOptions)
+    """Order, filter and sample of the review queue."""
+    now: Callable[[], datetime] = utcnow
+    """Wall clock (frozen in snapshot tests)."""
+    monotonic: Callable[[], float] = time.monotonic
+    """Interval clock for time on a trace and in the app (frozen in snapshot tests)."""
+    refresh_seconds: float = 30.0
+    """How often traces ingested by another process are looked for; 0 disables it."""
+    tick_seconds: float = 1.0
+    """How often the session clock is updated; 0 disables it."""
+    show_banner: bool = True
+    """Show the advisor/pipeline-health banner when it has something to say."""

@@ -1,0 +1,279 @@
+"""The review screen: one trace at a time, one key per decision, every decision committed."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from tracereader.app.bindings import REVIEW_BINDINGS, add_tag_bindings
+from tracereader.app.render import render_conversation, render_info, tag_legend
+from tracereader.app.widgets.conversation import ConversationView
+from tracereader.app.widgets.review_header import HeaderFacts, ReviewHeader
+from tracereader.app.widgets.trace_panel import TracePanel
+from tracereader.config import Settings
+from tracereader.queue import QueueFilter
+
+if TYPE_CHECKING:
+    from tracereader.app.app import TraceReaderApp
+
+RENDER_CACHE = 8
+
+
+class ReviewScreen(Screen[None]):
+    """Shows the current trace of the session and turns keys into review actions."""
+
+    BINDINGS = REVIEW_BINDINGS  # type: ignore[assignment]
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(id="review")
+        add_tag_bindings(self._bindings, settings, "toggle_tag")
+        self._expanded = False
+        self._rendered: OrderedDict[tuple[str, bool], Content] = OrderedDict()
+        self._reviewed_today = 0
+
+    @property
+    def tr_app(self) -> TraceReaderApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield ReviewHeader()
+        with Horizontal(id="review-body"):
+            yield ConversationView(id="conversation")
+            yield TracePanel(id="trace-panel")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._reviewed_today = self.tr_app.session.reviewed_today()
+        self.show_current()
+
+    # -- drawing ----------------------------------------------------------------------------
+    def _conversation(self, trace_id: str) -> Content:
+        key = (trace_id, self._expanded)
+        cached = self._rendered.get(key)
+        if cached is not None:
+            return cached
+        stored = self.tr_app.session.trace(trace_id)
+        content = (
+            render_conversation(stored.trace, expanded=self._expanded)
+            if stored
+            else Content("(this trace is no longer in the database)")
+        )
+        self._rendered[key] = content
+        while len(self._rendered) > RENDER_CACHE:
+            self._rendered.popitem(last=False)
+        return content
+
+    def show_current(self) -> None:
+        """Draw the current trace, its panel and the header; then prefetch the next one."""
+        session = self.tr_app.session
+        trace_id = session.current
+        conversation = self.query_one(ConversationView)
+        panel = self.query_one(TracePanel)
+        if trace_id is None:
+            conversation.show(
+                Content(
+                    "Nothing to review: the queue is empty.\n\n"
+                    "New traces join on r (refresh) or by themselves every half minute; "
+                    "/ changes the filter; q quits."
+                )
+            )
+            panel.show(Content(""), tag_legend(self.tr_app.settings, ()))
+        else:
+            conversation.show(self._conversation(trace_id))
+            self.refresh_panel()
+            self.call_after_refresh(self._prefetch)
+        self.refresh_header()
+
+    def refresh_panel(self) -> None:
+        """Redraw the side panel from the store (after a tag, verdict or note)."""
+        session = self.tr_app.session
+        trace_id = session.current
+        if trace_id is None:
+            return
+        stored = session.trace(trace_id)
+        state = session.log.state(trace_id)
+        settings = self.tr_app.settings
+        info = render_info(stored, state, settings) if stored else Content("")
+        self.query_one(TracePanel).show(info, tag_legend(settings, state.tags))
+
+    def refresh_header(self) -> None:
+        """Redraw the header (also called every second by the app's clock)."""
+        app = self.tr_app
+        session = app.session
+        stored = session.trace(session.current) if session.current else None
+        facts = HeaderFacts(
+            position=session.index + 1 if session.current else 0,
+            total=len(session.ids),
+            reviewed_today=self._reviewed_today,
+            seconds_today=session.clock.seconds_today(session.now()),
+            budget_minutes=app.settings.daily_minutes,
+            ner=stored.ner if stored else None,
+            filter_text=session.options.filter.describe(),
+            banner=app.banner,
+        )
+        self.query_one(ReviewHeader).show(facts)
+
+    def _prefetch(self) -> None:
+        upcoming = self.tr_app.session.neighbour(1)
+        if upcoming is not None:
+            self._conversation(upcoming)
+
+    def _after_review_change(self) -> None:
+        self._reviewed_today = self.tr_app.session.reviewed_today()
+
+    # -- actions ----------------------------------------------------------------------------
+    def action_toggle_tag(self, index: int) -> None:
+        """Toggle the taxonomy tag at `index` on the current trace."""
+        session = self.tr_app.session
+        tags = self.tr_app.settings.tags
+        if session.current is None or not 0 <= index < len(tags):
+            return
+        on = session.log.toggle_tag(session.current, tags[index].name)
+        self._after_review_change()
+        self.refresh_panel()
+        self.refresh_header()
+        self.notify(f"{'+' if on else '−'} {tags[index].name}", timeout=1.5, markup=False)
+
+    def action_next(self) -> None:
+        """Save the review (seen) and show the next trace."""
+        session = self.tr_app.session
+        moved = session.next()
+        self._after_review_change()
+        if moved:
+            self.show_current()
+        else:
+            self.refresh_panel()
+            self.refresh_header()
+            self.notify("End of the queue: r looks for new traces.", timeout=3, markup=False)
+
+    def action_previous(self) -> None:
+        """Show the previous trace."""
+        if self.tr_app.session.previous():
+            self.show_current()
+        else:
+            self.notify("This is the first trace of the queue.", timeout=2, markup=False)
+
+    def action_mark_good(self) -> None:
+        """Verdict pass, then move on: the most common verdict costs one key."""
+        session = self.tr_app.session
+        if session.current is None:
+            return
+        session.log.set_verdict(session.current, "pass")
+        self.action_next()
+
+    def action_mark_bad(self) -> None:
+        """Verdict fail, and stay so tags and a note can follow."""
+        session = self.tr_app.session
+        if session.current is None:
+            return
+        session.log.set_verdict(session.current, "fail")
+        self._after_review_change()
+        self.refresh_panel()
+        self.refresh_header()
+
+    def action_note(self) -> None:
+        """Open the note editor for the current trace."""
+        from tracereader.app.screens.note import NoteModal
+
+        session = self.tr_app.session
+        trace_id = session.current
+        if trace_id is None:
+            return
+
+        def save(note: str | None) -> None:
+            if note is None or session.current != trace_id:
+                return
+            session.log.set_note(trace_id, note)
+            self._after_review_change()
+            self.refresh_panel()
+            self.refresh_header()
+            self.notify("Note saved." if note.strip() else "Note cleared.", timeout=1.5)
+
+        self.app.push_screen(NoteModal(session.log.state(trace_id).note or ""), save)
+
+    def action_skip(self) -> None:
+        """Send the trace to the back of the queue."""
+        if self.tr_app.session.skip():
+            self.show_current()
+        else:
+            self.notify("Nothing to skip to.", timeout=2, markup=False)
+
+    def action_undo(self) -> None:
+        """Undo the latest action (repeatable)."""
+        undone = self.tr_app.session.undo()
+        if undone is None:
+            self.notify("Nothing left to undo.", timeout=2, markup=False)
+            return
+        self._rendered.clear()
+        self._after_review_change()
+        self.show_current()
+        self.notify(f"Undid {undone.kind.replace('_', ' ')}.", timeout=1.5, markup=False)
+
+    def action_filter(self) -> None:
+        """Open the queue filter."""
+        from tracereader.app.screens.filter import FilterModal
+
+        def apply(new_filter: QueueFilter | None) -> None:
+            if new_filter is None:
+                return
+            self.tr_app.session.set_filter(new_filter)
+            self.show_current()
+            count = len(self.tr_app.session.ids)
+            self.notify(f"{count} traces match.", timeout=2, markup=False)
+
+        self.app.push_screen(FilterModal(self.tr_app.session.options.filter), apply)
+
+    def action_queue_list(self) -> None:
+        """Open the queue as a list."""
+        from tracereader.app.screens.queue_list import QueueListScreen
+
+        def opened(trace_id: str | None) -> None:
+            self._rendered.clear()
+            if trace_id is not None:
+                self.tr_app.session.goto(trace_id)
+            self._after_review_change()
+            self.show_current()
+
+        self.app.push_screen(QueueListScreen(self.tr_app.settings), opened)
+
+    def action_patterns(self) -> None:
+        """Open the patterns screen (grouped tags and notes with rates)."""
+        self.tr_app.open_patterns()
+
+    def action_refresh_queue(self) -> None:
+        """Look for traces ingested since the queue was built."""
+        self.tr_app.refresh_queue(announce=True)
+
+    def action_expand(self) -> None:
+        """Expand or fold the system prompt and long tool arguments and results."""
+        self._expanded = not self._expanded
+        session = self.tr_app.session
+        if session.current is not None:
+            self.query_one(ConversationView).show(self._conversation(session.current))
+
+    def action_help(self) -> None:
+        """Show every key and every tag."""
+        from tracereader.app.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_quit_app(self) -> None:
+        """Save the time spent and quit."""
+        self.tr_app.action_quit_app()
+
+    def action_scroll_conversation(self, lines: int) -> None:
+        """Scroll the conversation by lines."""
+        view = self.query_one(ConversationView)
+        view.scroll_relative(y=lines, animate=False)
+
+    def action_page_conversation(self, pages: int) -> None:
+        """Scroll the conversation by pages."""
+        view = self.query_one(ConversationView)
+        view.scroll_relative(y=pages * max(1, view.size.height - 2), animate=False)

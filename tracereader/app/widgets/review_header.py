@@ -1,0 +1,71 @@
+"""The header: queue position, reviewed today, the daily clock, name detection, and the banner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.content import Content
+from textual.widgets import Static
+
+from tracereader.app.render import Builder
+from tracereader.sanitize import one_line
+
+
+@dataclass(frozen=True)
+class HeaderFacts:
+    """What the header shows."""
+
+    position: int
+    total: int
+    reviewed_today: int
+    seconds_today: float
+    budget_minutes: float
+    ner: bool | None
+    filter_text: str = ""
+    banner: str | None = None
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
+def header_content(facts: HeaderFacts) -> Content:
+    """Two lines at most: status facts, then warnings (never colour alone: words and symbols)."""
+    out = Builder()
+    if facts.total:
+        out.add(f" {facts.position}/{facts.total} ", "bold reverse")
+    else:
+        out.add(" queue empty ", "bold reverse")
+    out.add(f"  reviewed today {facts.reviewed_today}", "bold")
+    budget = facts.budget_minutes * 60
+    out.add(f"  ⏱ {_clock(facts.seconds_today)} of {_clock(budget)}")
+    if budget and facts.seconds_today >= budget:
+        out.add(" (budget reached)", "bold")
+    if facts.filter_text:
+        out.add("  filter: ", "dim").untrusted(one_line(facts.filter_text, 40), "dim")
+    warnings: list[str] = []
+    if facts.ner is False:
+        warnings.append("⚠ NAMES NOT DETECTED at ingest for this trace (no NER model)")
+    if facts.banner:
+        warnings.append(one_line(facts.banner, 160))
+    if warnings:
+        out.add("\n")
+        out.untrusted("  ·  ".join(warnings), "bold $warning")
+    return out.build()
+
+
+class ReviewHeader(Static):
+    """A plain-text status header (no markup: the filter text comes from the user)."""
+
+    def __init__(self) -> None:
+        super().__init__(Content(""), id="review-header", markup=False)
+
+    def show(self, facts: HeaderFacts) -> None:
+        """Redraw from the facts."""
+        self.update(header_content(facts))
+
+    @property
+    def text(self) -> str:
+        """The plain text on display (for tests)."""
+        return str(self.content)

@@ -1,0 +1,243 @@
+"""Langfuse traces (API `GET /api/public/traces/{id}`, list pages, UI export, v2 observations).
+
+A Langfuse trace carries `userId`, `sessionId`, `release`, `version`, its `input`/`output` and,
+in full form, its `observations` (GENERATION, SPAN, EVENT, TOOL, AGENT …) and `scores`.
+Observations may also come as separate records (`GET /api/public/v2/observations`, one per line)
+naming their `traceId`; records are grouped by trace id with the bounded window of
+`spantree.GROUP_WINDOW` records (contiguous traces stream; a record further away is rejected).
+Generations give the conversation, tool observations give tool calls and results, an `ERROR`
+level gives the trace's error, and scores (numeric, boolean, categorical) give feedback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Iterator
+from typing import Any
+
+from tracereader import formats
+from tracereader.formats.base import RawRecord, RecordError
+from tracereader.formats.normalize import (
+    as_dict,
+    feedback_score,
+    is_user_score,
+    maybe_json,
+    messages_from,
+    plain_text,
+    value_text,
+)
+from tracereader.formats.spantree import (
+    Step,
+    assemble,
+    convert_grouped,
+    elapsed_ms,
+    first_error,
+    last_model,
+    parse_time,
+)
+from tracereader.model import Feedback, Message, Rejection, Trace
+
+OBSERVATION_TYPES = frozenset(
+    {
+        "GENERATION",
+        "SPAN",
+        "EVENT",
+        "TOOL",
+        "AGENT",
+        "CHAIN",
+        "RETRIEVER",
+        "EVALUATOR",
+        "EMBEDDING",
+        "GUARDRAIL",
+    }
+)
+TRACE_KEYS = frozenset({"sessionId", "userId", "htmlPath", "observations", "scores", "projectId"})
+
+
+def _is_observation(value: dict[str, Any]) -> bool:
+    return (
+        "traceId" in value
+        and str(value.get("type", "")).upper() in OBSERVATION_TYPES
+        and "startTime" in value
+    )
+
+
+def _is_trace(value: dict[str, Any]) -> bool:
+    return "id" in value and "timestamp" in value and bool(TRACE_KEYS & value.keys())
+
+
+def _trace_key(record: RawRecord) -> Hashable:
+    value = record.value
+    if not isinstance(value, dict):
+        raise RecordError("not a Langfuse trace or observation")
+    if _is_observation(value):
+        return str(value["traceId"])
+    if _is_trace(value):
+        return str(value["id"])
+    raise RecordError("not a Langfuse trace or observation (no `id`+`timestamp` or `traceId`)")
+
+
+def _step(obs: dict[str, Any], trace_id: str) -> Step:
+    kind = str(obs.get("type", "")).upper()
+    parent = obs.get("parentObservationId")
+    step = Step(
+        id=str(obs.get("id")),
+        kind="llm" if kind == "GENERATION" else "tool" if kind == "TOOL" else "other",
+        start=parse_time(obs.get("startTime")),
+        end=parse_time(obs.get("endTime")) or parse_time(obs.get("startTime")),
+        parent_id=str(parent) if parent else trace_id,
+        name=obs.get("name") if isinstance(obs.get("name"), str) else None,
+        model=str(obs["model"]) if obs.get("model") else None,
+    )
+    if str(obs.get("level", "")).upper() == "ERROR":
+        step.error = str(obs.get("statusMessage") or "error").splitlines()[0][:300]
+    inputs, output = obs.get("input"), obs.get("output")
+    if step.kind == "llm":
+        step.inputs = messages_from(inputs)
+        if not step.inputs and plain_text(inputs):
+            step.inputs = [Message(role="user", content=plain_text(inputs))]
+        step.outputs = [m for m in messages_from(output) if m.role == "assistant"]
+        if not step.outputs and output is not None and not messages_from(output):
+            step.outputs = [Message(role="assistant", content=plain_text(output))]
+    elif step.kind == "tool":
+        step.tool_arguments = maybe_json(inputs)
+        step.output_text = value_text(maybe_json(output))
+        metadata = as_dict(obs.get("metadata"))
+        call_id = metadata.get("tool_call_id")
+        step.tool_call_id = str(call_id) if call_id else None
+    else:
+        step.input_text, step.output_text = plain_text(inputs), plain_text(output)
+    return step
+
+
+def _trace_step(trace: dict[str, Any], start: Any) -> Step:
+    """The trace itself as the root step, so its input/output frame a trace without generations."""
+    inputs, output = trace.get("input"), trace.get("output")
+    return Step(
+        id=str(trace["id"]),
+        kind="other",
+        start=start,
+        name=trace.get("name") if isinstance(trace.get("name"), str) else None,
+        inputs=messages_from(inputs),
+        outputs=[m for m in messages_from(output) if m.role == "assistant"][-1:],
+        input_text=plain_text(inputs),
+        output_text=plain_text(output),
+    )
+
+
+def _feedback(scores: list[dict[str, Any]]) -> tuple[Feedback | None, dict[str, Any]]:
+    """Feedback from the scores (a user's verdict preferred), and every score as metadata."""
+    chosen: tuple[float, str | None] | None = None
+    metadata: dict[str, Any] = {}
+    ranked = sorted(scores, key=lambda s: not is_user_score(s.get("name")))
+    for score in ranked:
+        name = str(score.get("name") or "score")
+        data_type = str(score.get("dataType", score.get("data_type", ""))).upper()
+        raw = score.get("stringValue") if data_type == "CATEGORICAL" else score.get("value")
+        if data_type == "BOOLEAN" and isinstance(raw, int | float):
+            raw = bool(raw)
+        metadata[f"score.{name}"] = raw if raw is not None else score.get("stringValue")
+        mapped = feedback_score(raw)
+        if chosen is None and mapped is not None:
+            comment = score.get("comment")
+            chosen = (mapped, str(comment) if comment else None)
+    return (Feedback(score=chosen[0], comment=chosen[1]) if chosen else None), metadata
+
+
+def _records(records: list[RawRecord]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The trace record (or one made from the observations) and all observations of the group."""
+    trace: dict[str, Any] | None = None
+    observations: list[dict[str, Any]] = []
+    for record in records:
+        value = record.value
+        if _is_observation(value):
+            observations.append(value)
+        else:
+            trace = {**(trace or {}), **value}
+            nested = value.get("observations")
+            if isinstance(nested, list):
+                observations.extend(o for o in nested if isinstance(o, dict))
+    if trace is None:  # observations only (v2 observations carry the trace's fields)
+        first = observations[0]
+        trace = {
+            "id": first["traceId"],
+            "timestamp": min((o.get("startTime") or "" for o in observations), default=None),
+            "name": first.get("traceName"),
+            "userId": first.get("userId"),
+            "sessionId": first.get("sessionId"),
+            "release": first.get("release"),
+            "version": first.get("version"),
+            "tags": first.get("tags"),
+        }
+    return trace, observations
+
+
+def _trace(records: list[RawRecord]) -> Trace:
+    trace, observations = _records(records)
+    trace_id = str(trace["id"])
+    timestamp = parse_time(trace.get("timestamp"))
+    root = _trace_step(trace, timestamp)
+    steps = [root] + [_step(o, trace_id) for o in observations if o.get("id") is not None]
+    scores = [s for s in trace.get("scores") or [] if isinstance(s, dict)]
+    feedback, score_meta = _feedback(scores)
+    ends = [s.end for s in steps if s.end is not None]
+    latency = trace.get("latency")
+    metadata: dict[str, Any] = {"source": "langfuse", "name": trace.get("name")}
+    if isinstance(trace.get("metadata"), dict):
+        metadata.update({f"metadata.{k}": v for k, v in trace["metadata"].items()})
+    if trace.get("tags"):
+        metadata["tags"] = trace["tags"]
+    for key in ("version", "environment", "totalCost"):
+        if trace.get(key) not in (None, ""):
+            metadata[key] = trace[key]
+    metadata.update(score_meta)
+    return Trace(
+        messages=assemble(steps),
+        id=trace_id,
+        timestamp=timestamp,
+        user_id=str(trace["userId"]) if trace.get("userId") else None,
+        session_id=str(trace["sessionId"]) if trace.get("sessionId") else None,
+        model=last_model(steps),
+        release=str(trace.get("release") or trace.get("version") or "") or None,
+        feedback=feedback,
+        metadata={k: v for k, v in metadata.items() if v is not None},
+        error=first_error(steps),
+        latency_ms=(
+            float(latency) * 1000
+            if isinstance(latency, int | float)
+            else elapsed_ms(timestamp, max(ends) if ends else None)
+        ),
+    )
+
+
+def _unwrap(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
+    """Flatten list responses (`{"data": [...], "meta": {...}}`) into one record per item."""
+    for record in records:
+        value = record.value
+        if isinstance(value, dict) and isinstance(value.get("data"), list) and "meta" in value:
+            for item in value["data"]:
+                yield RawRecord(record.line, item, record.end_offset)
+        else:
+            yield record
+
+
+class LangfuseFormat:
+    """Langfuse traces with observations and scores, or v2 observations, one per record."""
+
+    name = "langfuse"
+    description = "Langfuse traces/observations (public API JSON, UI export, JSONL)"
+
+    def sniff(self, value: Any) -> bool:
+        """A Langfuse trace (camelCase `sessionId`, `userId` …), observation or list page."""
+        if not isinstance(value, dict):
+            return False
+        if isinstance(value.get("data"), list) and "meta" in value:
+            items = [v for v in value["data"][:5] if isinstance(v, dict)]
+            return bool(items) and all(_is_trace(v) or _is_observation(v) for v in items)
+        return "messages" not in value and (_is_observation(value) or _is_trace(value))
+
+    def convert(self, records: Iterable[RawRecord]) -> Iterator[Trace | Rejection]:
+        """Group trace and observation records by trace id and rebuild each conversation."""
+        return convert_grouped(_unwrap(records), _trace_key, _trace)
+
+
+FORMAT = formats.register(LangfuseFormat())

@@ -1,0 +1,389 @@
+"""OpenTelemetry spans in OTLP JSON (`resourceSpans → scopeSpans → spans`) read as conversations.
+
+This is what the OTLP file exporter, the collector's `file` exporter and `tracereader.otel` write:
+one document per line (or one per file). Spans are regrouped by trace id across documents with the
+bounded window of `spantree.GROUP_WINDOW` spans (a span further from its trace's others is rejected
+with advice to sort), ordered by start time, and read through two vocabularies: the GenAI semantic
+conventions (`gen_ai.input.messages`/`gen_ai.output.messages`, `gen_ai.*.message` events, the older
+`gen_ai.prompt.N.*` attributes, `execute_tool` spans) and OpenInference
+(`llm.input_messages.N.message.*`, `input.value`/`output.value`, `TOOL` spans, `session.id`,
+`user.id`) as Arize Phoenix writes them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Hashable, Iterable, Iterator
+from typing import Any
+
+from tracereader import formats
+from tracereader.formats.base import RawRecord, RecordError
+from tracereader.formats.normalize import (
+    as_dict,
+    content_text,
+    maybe_json,
+    message_from,
+    messages_from,
+    plain_text,
+    value_text,
+)
+from tracereader.formats.spantree import (
+    Step,
+    assemble,
+    convert_grouped,
+    elapsed_ms,
+    first_error,
+    last_model,
+    ordered,
+    parse_time,
+)
+from tracereader.model import Message, Rejection, Trace
+
+LLM_OPERATIONS = frozenset({"chat", "text_completion", "generate_content", "completion"})
+HEX_ID = re.compile(r"^[0-9a-fA-F]{16,32}$")
+STATUS_ERROR = (2, "2", "STATUS_CODE_ERROR")
+GENAI_EVENT_ROLES = {
+    "gen_ai.system.message": "system",
+    "gen_ai.user.message": "user",
+    "gen_ai.assistant.message": "assistant",
+    "gen_ai.tool.message": "tool",
+}
+
+
+def any_value(value: Any) -> Any:
+    """Decode an OTLP AnyValue (string/int/double/bool/bytes/array/kvlist) into a Python value."""
+    if not isinstance(value, dict):
+        return value
+    for key in ("stringValue", "string_value"):
+        if key in value:
+            return value[key]
+    for key in ("intValue", "int_value"):
+        if key in value:
+            return int(value[key])  # int64 is a JSON string in OTLP
+    for key in ("doubleValue", "double_value"):
+        if key in value:
+            return float(value[key])
+    for key in ("boolValue", "bool_value"):
+        if key in value:
+            return bool(value[key])
+    for key in ("bytesValue", "bytes_value"):
+        if key in value:  # base64: keep its size, never the bytes
+            text = str(value[key])
+            return f"[{len(text) * 3 // 4 - text.count('=')} bytes]"
+    for key in ("arrayValue", "array_value"):
+        if key in value:
+            return [any_value(v) for v in (value[key] or {}).get("values") or []]
+    for key in ("kvlistValue", "kvlist_value"):
+        if key in value:
+            return attributes((value[key] or {}).get("values"))
+    return None
+
+
+def attributes(items: Any) -> dict[str, Any]:
+    """An OTLP `attributes` list (`[{"key": …, "value": AnyValue}]`) as a dict."""
+    result: dict[str, Any] = {}
+    for item in items or []:
+        if isinstance(item, dict) and isinstance(item.get("key"), str):
+            result[item["key"]] = any_value(item.get("value"))
+    return result
+
+
+def span_id(value: Any) -> str | None:
+    """A trace/span id as lower-case hex (OTLP JSON uses hex; protobuf JSON mappers use base64)."""
+    if not isinstance(value, str) or not value:
+        return None
+    if HEX_ID.match(value):
+        return value.lower()
+    try:
+        return base64.b64decode(value, validate=True).hex() or None
+    except (binascii.Error, ValueError):
+        return value
+
+
+def unflatten(attrs: dict[str, Any], prefix: str) -> Any:
+    """Rebuild the nested value that OpenInference flattened into `prefix.0.message.role` keys."""
+    root: dict[str, Any] = {}
+    start = prefix + "."
+    for key, value in attrs.items():
+        if not key.startswith(start):
+            continue
+        node = root
+        parts = _split(key[len(start) :])
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                break
+        else:
+            node[parts[-1]] = value
+    return _listify(root)
+
+
+def _split(path: str) -> list[str]:
+    """Split on dots, keeping OpenInference's dotted leaf names (`message.role`) together."""
+    pieces, out = path.split("."), []
+    i = 0
+    while i < len(pieces):
+        if pieces[i].isdigit() or i == len(pieces) - 1:
+            out.append(pieces[i])
+            i += 1
+        else:  # `message.role`, `tool_call.function.name` …: join up to the next index
+            j = i
+            while j + 1 < len(pieces) and not pieces[j + 1].isdigit():
+                j += 1
+            out.append(".".join(pieces[i : j + 1]))
+            i = j + 1
+    return out
+
+
+def _listify(node: Any) -> Any:
+    if isinstance(node, dict):
+        if node and all(k.isdigit() for k in node):
+            return [_listify(node[k]) for k in sorted(node, key=int)]
+        return {k: _listify(v) for k, v in node.items()}
+    return node
+
+
+def _oi_message(entry: Any) -> Message | None:
+    """One OpenInference message (`message.role`, `message.content`, `message.contents`, …)."""
+    if not isinstance(entry, dict):
+        return None
+    parts = []
+    for item in entry.get("message.contents") or []:
+        part = item.get("message_content.type") if isinstance(item, dict) else None
+        if part == "text":
+            parts.append({"type": "text", "text": item.get("message_content.text")})
+        elif part is not None:
+            parts.append({"type": str(part) if part in ("image", "audio", "video") else "file"})
+    calls = [
+        {
+            "id": c.get("tool_call.id"),
+            "function": {
+                "name": c.get("tool_call.function.name"),
+                "arguments": c.get("tool_call.function.arguments"),
+            },
+        }
+        for c in entry.get("message.tool_calls") or []
+        if isinstance(c, dict)
+    ]
+    if entry.get("message.function_call_name"):
+        calls.append(
+            {
+                "function": {
+                    "name": entry["message.function_call_name"],
+                    "arguments": entry.get("message.function_call_arguments_json"),
+                }
+            }
+        )
+    return message_from(
+        {
+            "role": entry.get("message.role"),
+            "content": parts or entry.get("message.content"),
+            "tool_calls": calls,
+            "tool_call_id": entry.get("message.tool_call_id"),
+            "name": entry.get("message.name"),
+        }
+    )
+
+
+def _oi_messages(attrs: dict[str, Any], prefix: str) -> list[Message]:
+    entries = unflatten(attrs, prefix)
+    if not isinstance(entries, list):
+        return []
+    return [
+        m
+        for m in (
+            _oi_message(e.get("message") if "message" in e else e)
+            for e in entries
+            if isinstance(e, dict)
+        )
+        if m
+    ]
+
+
+def _genai_messages(
+    attrs: dict[str, Any], events: list[dict[str, Any]]
+) -> tuple[list[Message], list[Message]]:
+    """Input and output messages in any GenAI convention generation (attributes or events)."""
+    inputs: list[Message] = []
+    instructions = maybe_json(attrs.get("gen_ai.system_instructions"))
+    if instructions:
+        inputs.append(Message(role="system", content=content_text(instructions)))
+    for source in [attrs] + [e["attributes"] for e in events]:
+        inputs += messages_from(maybe_json(source.get("gen_ai.input.messages")) or [])
+    outputs = [
+        m
+        for source in [attrs] + [e["attributes"] for e in events]
+        for m in messages_from(maybe_json(source.get("gen_ai.output.messages")) or [])
+    ]
+    for prefix, target in (("gen_ai.prompt", inputs), ("gen_ai.completion", outputs)):
+        entries = unflatten(attrs, prefix)
+        if isinstance(entries, list):  # OpenLLMetry: gen_ai.prompt.0.role / .content
+            target += [m for m in (message_from(e) for e in entries) if m]
+    for event in events:
+        name, event_attrs = event["name"], event["attributes"]
+        if name in GENAI_EVENT_ROLES:
+            body = maybe_json(event_attrs.get("content", event_attrs.get("gen_ai.event.content")))
+            body = body if isinstance(body, dict) else {"content": body}
+            message = message_from({**body, "role": GENAI_EVENT_ROLES[name]})
+            inputs += [message] if message else []
+        elif name == "gen_ai.choice":
+            body = maybe_json(event_attrs.get("message", event_attrs.get("gen_ai.event.content")))
+            body = body.get("message", body) if isinstance(body, dict) else {"content": body}
+            message = message_from({"role": "assistant", **body})
+            outputs += [message] if message else []
+        elif name == "gen_ai.content.prompt":
+            inputs += messages_from(maybe_json(event_attrs.get("gen_ai.prompt")))
+        elif name == "gen_ai.content.completion":
+            outputs += messages_from(maybe_json(event_attrs.get("gen_ai.completion")))
+    return inputs, [m for m in outputs if m.role == "assistant"]
+
+
+def _step(span: dict[str, Any]) -> Step:
+    attrs: dict[str, Any] = span["_attrs"]
+    events: list[dict[str, Any]] = [
+        {"name": str(e.get("name", "")), "attributes": attributes(e.get("attributes"))}
+        for e in span.get("events") or []
+        if isinstance(e, dict)
+    ]
+    oi_kind = str(attrs.get("openinference.span.kind", "")).upper()
+    operation = str(attrs.get("gen_ai.operation.name", "")).lower()
+    is_tool = oi_kind == "TOOL" or operation == "execute_tool"
+    is_llm = oi_kind == "LLM" or operation in LLM_OPERATIONS
+    step = Step(
+        id=span_id(span.get("spanId")) or str(id(span)),
+        kind="tool" if is_tool else "llm" if is_llm else "other",
+        start=parse_time(span.get("startTimeUnixNano")),
+        end=parse_time(span.get("endTimeUnixNano")),
+        parent_id=span_id(span.get("parentSpanId")),
+        name=str(attrs.get("tool.name") or attrs.get("gen_ai.tool.name") or span.get("name") or ""),
+    )
+    model = (
+        attrs.get("gen_ai.response.model")
+        or attrs.get("gen_ai.request.model")
+        or attrs.get("llm.model_name")
+    )
+    step.model = str(model) if model else None
+    status = as_dict(span.get("status"))
+    if status.get("code") in STATUS_ERROR:
+        exception: dict[str, Any] = next(
+            (e["attributes"] for e in events if e["name"] == "exception"), {}
+        )
+        reason = status.get("message") or exception.get("exception.type") or "error"
+        step.error = str(reason).splitlines()[0][:300]
+    if step.kind == "llm":
+        step.inputs = _oi_messages(attrs, "llm.input_messages")
+        step.outputs = _oi_messages(attrs, "llm.output_messages")
+        if not step.inputs and not step.outputs:
+            step.inputs, step.outputs = _genai_messages(attrs, events)
+        if not step.inputs and not step.outputs:
+            step.inputs = messages_from(attrs.get("input.value"))
+            step.outputs = [
+                m for m in messages_from(attrs.get("output.value")) if m.role == "assistant"
+            ]
+    elif step.kind == "tool":
+        arguments = attrs.get("gen_ai.tool.call.arguments", attrs.get("input.value"))
+        step.tool_arguments = maybe_json(
+            arguments if arguments is not None else attrs.get("tool.parameters")
+        )
+        result = attrs.get("gen_ai.tool.call.result", attrs.get("output.value"))
+        step.output_text = value_text(maybe_json(result))
+        call_id = (
+            attrs.get("gen_ai.tool.call.id") or attrs.get("tool_call.id") or attrs.get("tool.id")
+        )
+        step.tool_call_id = str(call_id) if call_id else None
+    else:
+        step.inputs = messages_from(attrs.get("input.value"))
+        step.input_text = plain_text(attrs.get("input.value"))
+        step.output_text = plain_text(attrs.get("output.value"))
+    return step
+
+
+def _spans(records: Iterable[RawRecord]) -> Iterator[RawRecord | Rejection]:
+    """Every span of every document, as its own record carrying its resource's attributes."""
+    for record in records:
+        doc = record.value
+        if not isinstance(doc, dict) or not isinstance(doc.get("resourceSpans"), list):
+            yield Rejection(record.line, "not an OTLP JSON document (no `resourceSpans` list)")
+            continue
+        for resource_spans in doc["resourceSpans"]:
+            if not isinstance(resource_spans, dict):
+                yield Rejection(record.line, "malformed `resourceSpans` entry")
+                continue
+            resource = attributes((resource_spans.get("resource") or {}).get("attributes"))
+            for scope in (
+                resource_spans.get("scopeSpans")
+                or resource_spans.get("instrumentationLibrarySpans")
+                or []
+            ):
+                for span in (scope or {}).get("spans") or []:
+                    if not isinstance(span, dict):
+                        yield Rejection(record.line, "malformed span (not an object)")
+                        continue
+                    value = {
+                        **span,
+                        "_resource": resource,
+                        "_attrs": attributes(span.get("attributes")),
+                    }
+                    yield RawRecord(record.line, value, record.end_offset)
+
+
+def _trace_key(record: RawRecord) -> Hashable:
+    trace = span_id(record.value.get("traceId"))
+    if not trace:
+        raise RecordError("span has no `traceId`")
+    return trace
+
+
+def _first_attr(spans: list[dict[str, Any]], *keys: str) -> str | None:
+    for span in spans:
+        for source in (span["_attrs"], span["_resource"]):
+            for key in keys:
+                if source.get(key) not in (None, ""):
+                    return str(source[key])
+    return None
+
+
+def _trace(records: list[RawRecord]) -> Trace:
+    spans = [r.value for r in records]
+    steps = [_step(span) for span in spans]
+    timeline = ordered(steps)
+    ids = {s.id for s in steps}
+    root = next((s for s in timeline if s.parent_id is None or s.parent_id not in ids), timeline[0])
+    ends = [s.end for s in steps if s.end is not None]
+    resource = spans[0]["_resource"]
+    metadata: dict[str, Any] = {"source": "otlp", "root_span": root.name, "spans": len(spans)}
+    for key in ("service.name", "deployment.environment", "telemetry.sdk.language"):
+        if resource.get(key) not in (None, ""):
+            metadata[key] = resource[key]
+    return Trace(
+        messages=assemble(steps),
+        id=span_id(spans[0].get("traceId")),
+        timestamp=root.start,
+        user_id=_first_attr(spans, "user.id", "enduser.id", "gen_ai.user.id"),
+        session_id=_first_attr(spans, "session.id", "gen_ai.conversation.id", "conversation.id"),
+        model=last_model(steps),
+        release=_first_attr(spans, "service.version", "app.version", "release"),
+        metadata=metadata,
+        error=first_error(steps),
+        latency_ms=elapsed_ms(root.start, max(ends) if ends else None),
+    )
+
+
+class OtlpFormat:
+    """OTLP JSON trace documents (`resourceSpans`), one per line or one per file."""
+
+    name = "otlp"
+    description = "OpenTelemetry OTLP JSON spans (GenAI or OpenInference attributes)"
+
+    def sniff(self, value: Any) -> bool:
+        """A dict whose `resourceSpans` is a list: the OTLP trace export envelope."""
+        return isinstance(value, dict) and isinstance(value.get("resourceSpans"), list)
+
+    def convert(self, records: Iterable[RawRecord]) -> Iterator[Trace | Rejection]:
+        """Explode documents into spans, group them by trace id and rebuild each conversation."""
+        return convert_grouped(_spans(records), _trace_key, _trace)
+
+
+FORMAT = formats.register(OtlpFormat())

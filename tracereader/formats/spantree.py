@@ -1,0 +1,297 @@
+"""Shared machinery for span-based exports: group records by trace id, rebuild one conversation.
+
+LangSmith runs, Langfuse observations, OTLP spans and Braintrust rows are all trees of timed
+steps (LLM calls, tool calls, chains). Each importer maps its records to `Step`s; this module
+groups them into traces with bounded memory and merges the steps into a single transcript.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from tracereader.formats.base import RawRecord, RecordError
+from tracereader.model import Message, Rejection, ToolCall, Trace
+from tracereader.timeutil import parse_epoch, parse_iso
+
+GROUP_WINDOW = 10_000
+"""How many records the grouper holds at most; a trace whose records are further apart is split."""
+
+T = TypeVar("T")
+
+
+@dataclass
+class Step:
+    """One span/run/observation, reduced to what a conversation needs."""
+
+    id: str
+    kind: str
+    """`llm`, `tool` or `other` (chains, retrievers, spans, events)."""
+    start: datetime | None = None
+    end: datetime | None = None
+    parent_id: str | None = None
+    name: str | None = None
+    inputs: list[Message] = field(default_factory=list)
+    outputs: list[Message] = field(default_factory=list)
+    input_text: str | None = None
+    output_text: str | None = None
+    tool_arguments: Any = None
+    tool_call_id: str | None = None
+    error: str | None = None
+    model: str | None = None
+
+
+@dataclass
+class Group(Generic[T]):
+    """The records of one trace, in file order, with the line of the first one."""
+
+    key: Hashable
+    line: int
+    items: list[T]
+
+
+class GroupWindow(Generic[T]):
+    """Group keyed records into traces while holding at most `window` records in memory.
+
+    Records of one trace that are contiguous (the common case) cost one group of memory; groups
+    are emitted oldest-first once the window fills, and all at the end. A record whose trace was
+    already emitted because it lay more than `window` records away is reported as `late`.
+    """
+
+    def __init__(self, window: int = GROUP_WINDOW) -> None:
+        self.window = window
+        self._open: OrderedDict[Hashable, Group[T]] = OrderedDict()
+        self._held = 0
+        self._emitted: set[Hashable] = set()
+
+    def add(self, key: Hashable, line: int, item: T) -> Iterator[Group[T]]:
+        """Add one record; yields groups that must leave the window. Raises `LateRecord`."""
+        if key in self._emitted and key not in self._open:
+            raise LateRecord(line)
+        group = self._open.get(key)
+        if group is None:
+            group = self._open[key] = Group(key, line, [])
+        group.items.append(item)
+        self._held += 1
+        while self._held > self.window and len(self._open) > 1:
+            yield self._pop_oldest()
+
+    def flush(self) -> Iterator[Group[T]]:
+        """Emit every group still held, oldest first (end of input)."""
+        while self._open:
+            yield self._pop_oldest()
+
+    def _pop_oldest(self) -> Group[T]:
+        key, group = self._open.popitem(last=False)
+        self._held -= len(group.items)
+        self._emitted.add(key)
+        return group
+
+
+class LateRecord(Exception):
+    """A record arrived after its trace had already been emitted."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def late_reason(window: int = GROUP_WINDOW) -> str:
+    """The rejection reason for a record that arrived after its trace was emitted."""
+    return (
+        f"record belongs to a trace whose other records are more than {window} records away; "
+        "sort the file by trace id and ingest it again"
+    )
+
+
+def convert_grouped(
+    records: Iterable[RawRecord | Rejection],
+    key_of: Callable[[RawRecord], Hashable],
+    build: Callable[[list[RawRecord]], Trace],
+    window: int = GROUP_WINDOW,
+) -> Iterator[Trace | Rejection]:
+    """Group records by trace key and build one trace per group; bad records become rejections.
+
+    `key_of` raises `RecordError` for a record that cannot belong to any trace (that record alone is
+    rejected); `build` raises `RecordError` (or a lookup/type error) for a group it cannot read.
+    """
+    grouper: GroupWindow[RawRecord] = GroupWindow(window)
+
+    def built(group: Group[RawRecord]) -> Trace | Rejection:
+        try:
+            return build(group.items)
+        except RecordError as exc:
+            return Rejection(group.line, str(exc))
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            return Rejection(group.line, f"unreadable trace ({type(exc).__name__})")
+
+    for record in records:
+        if isinstance(record, Rejection):
+            yield record
+            continue
+        try:
+            key = key_of(record)
+        except RecordError as exc:
+            yield Rejection(record.line, str(exc))
+            continue
+        try:
+            for group in grouper.add(key, record.line, record):
+                yield built(group)
+        except LateRecord as late:
+            yield Rejection(late.line, late_reason(window))
+    for group in grouper.flush():
+        yield built(group)
+
+
+def parse_time(value: Any) -> datetime | None:
+    """A timestamp from ISO text or epoch seconds/ms/us/ns (numbers or digit strings), else None."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        if isinstance(value, int | float):
+            return parse_epoch(value)
+        if isinstance(value, str) and value.strip():
+            text = value.strip()
+            return parse_epoch(float(text)) if text.isdigit() else parse_iso(text)
+    except (ValueError, OverflowError, OSError):
+        return None
+    return None
+
+
+def elapsed_ms(start: datetime | None, end: datetime | None) -> float | None:
+    """Milliseconds between two moments, or None when either is unknown."""
+    if start is None or end is None:
+        return None
+    return round((end - start).total_seconds() * 1000, 3)
+
+
+def _key(message: Message) -> tuple[Any, ...]:
+    """Identity of a message for merging overlapping histories of successive LLM calls."""
+    if message.role == "tool" and message.tool_call_id:
+        return ("tool", message.tool_call_id)
+    calls = tuple(c.id or c.name for c in message.tool_calls)
+    return (message.role, (message.content or "").strip(), calls)
+
+
+def _merge(transcript: list[Message], incoming: list[Message]) -> None:
+    """Append the messages of `incoming` that the transcript does not already hold, in order."""
+    position = 0
+    keys = [_key(m) for m in transcript]
+    for message in incoming:
+        key = _key(message)
+        try:
+            found = keys.index(key, position)
+        except ValueError:
+            transcript.append(message)
+            keys.append(key)
+            position = len(keys)
+        else:
+            position = found + 1
+
+
+def _pending_call(transcript: list[Message], name: str | None) -> ToolCall | None:
+    """The earliest tool call (by that name, if given) that has no result in the transcript yet."""
+    answered = {m.tool_call_id for m in transcript if m.role == "tool"}
+    for message in transcript:
+        for call in message.tool_calls:
+            if call.id not in answered and (name is None or call.name == name):
+                return call
+    return None
+
+
+def _add_tool_step(transcript: list[Message], step: Step) -> None:
+    """Insert a tool step as a call (unless an assistant message already made it) and its result."""
+    if step.tool_call_id and any(
+        m.role == "tool" and m.tool_call_id == step.tool_call_id for m in transcript
+    ):
+        return
+    call = None
+    if step.tool_call_id:
+        call = next(
+            (c for m in transcript for c in m.tool_calls if c.id == step.tool_call_id), None
+        )
+    call = call or _pending_call(transcript, step.name)
+    if call is None:
+        call = ToolCall(
+            name=step.name or "tool", arguments=step.tool_arguments, id=step.tool_call_id
+        )
+        call.id = call.id or f"{step.id}"
+        transcript.append(Message(role="assistant", tool_calls=[call]))
+    elif call.id is None:
+        call.id = step.tool_call_id or step.id
+    result = step.output_text
+    if result is None and step.outputs:
+        result = "\n".join(m.content for m in step.outputs if m.content) or None
+    if step.error and result is None:
+        result = f"error: {step.error}"
+    transcript.append(Message(role="tool", content=result, tool_call_id=call.id, name=call.name))
+
+
+def ordered(steps: list[Step]) -> list[Step]:
+    """Steps by start time (then end time), untimed ones last, keeping file order for ties."""
+
+    def when(step: Step) -> tuple[float, float]:
+        start = step.start.timestamp() if step.start else float("inf")
+        end = step.end.timestamp() if step.end else start
+        return (start, end)
+
+    return sorted(steps, key=when)
+
+
+def assemble(steps: list[Step]) -> list[Message]:
+    """One conversation from a trace's steps: LLM histories merged, tools as calls and results."""
+    transcript: list[Message] = []
+    timeline = ordered(steps)
+    tool_ids = {s.id for s in timeline if s.kind == "tool"}
+    has_llm = any(s.kind == "llm" and (s.inputs or s.outputs) for s in timeline)
+    for step in timeline:
+        if step.kind == "llm":
+            _merge(transcript, step.inputs)
+            _merge(transcript, step.outputs)
+        elif step.kind == "tool" and step.parent_id not in tool_ids:
+            _add_tool_step(transcript, step)
+    if not has_llm:
+        _frame_with_root(transcript, timeline)
+    return transcript
+
+
+def _frame_with_root(transcript: list[Message], timeline: list[Step]) -> None:
+    """Without LLM messages, the root step's input and output become user and assistant turns."""
+    ids = {s.id for s in timeline}
+    roots = [s for s in timeline if s.parent_id is None or s.parent_id not in ids] or timeline
+    if not roots:
+        return
+    root = roots[0]
+    if root.kind != "other":
+        return
+    question = root.inputs or (
+        [Message(role="user", content=root.input_text)] if root.input_text else []
+    )
+    answer = root.outputs or (
+        [Message(role="assistant", content=root.output_text)] if root.output_text else []
+    )
+    transcript[:0] = [m for m in question if m.role != "assistant" or m.content]
+    _merge(transcript, answer)
+
+
+def first_error(steps: list[Step]) -> str | None:
+    """The earliest error among the steps, as `step name: message`."""
+    for step in ordered(steps):
+        if step.error:
+            return f"{step.name}: {step.error}" if step.name else step.error
+    return None
+
+
+def last_model(steps: list[Step]) -> str | None:
+    """The model of the last LLM step that names one."""
+    models = [s.model for s in ordered(steps) if s.model]
+    return models[-1] if models else None
+
+
+def compact(value: Any) -> str:
+    """Compact JSON for metadata values that are structures."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

@@ -1,0 +1,376 @@
+"""Files -> format -> anonymize -> store, streaming in batches and reading only what is new.
+
+Each file is skipped when its size and mtime are unchanged since it was ingested (or when its
+content hash is); a grown plain JSONL file is resumed where the last ingest stopped once its
+ingested prefix is verified by hash. The anonymizer (and so spaCy) is created only when some
+file actually yields a trace to store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tracereader.config import Settings
+from tracereader.formats import FORMATS
+from tracereader.formats.base import RawRecord, TraceFormat
+from tracereader.formats.detect import DetectionError, choose, get_format, peek
+from tracereader.model import Rejection, Trace
+from tracereader.readers import RecordReader, file_kind, sha256_file
+from tracereader.store import Store
+from tracereader.timeutil import to_iso, utcnow
+
+if TYPE_CHECKING:
+    from tracereader.anonymize import Anonymizer
+
+BATCH_SIZE = 200
+MAX_REPORTED_REJECTIONS = 10_000
+"""Rejections kept as messages; beyond this only the count grows (bounded memory)."""
+
+
+class IngestError(Exception):
+    """A usage problem (unknown format, unreadable path, NER unavailable): one line, exit 2."""
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did, for the summary line and for tests."""
+
+    landed: int = 0
+    duplicates: int = 0
+    rejected: list[str] = field(default_factory=list)
+    rejected_total: int = 0
+    pii_counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    ner_enabled: bool = True
+    files: dict[str, str] = field(default_factory=dict)
+    """Path as given -> format it was read as (files actually read)."""
+    skipped_files: list[str] = field(default_factory=list)
+    """Files skipped because nothing changed since they were ingested."""
+    inferred_timestamps: int = 0
+
+    def reject(self, where: str, line: int, reason: str) -> None:
+        """Record one rejection as `file:line: reason`."""
+        self.rejected_total += 1
+        if len(self.rejected) < MAX_REPORTED_REJECTIONS:
+            self.rejected.append(f"{where}:{line}: {reason}")
+
+    def summary_line(self) -> str:
+        """One line: landed, duplicates, rejected, PII by type, seconds, NER state."""
+        formats = Counter(self.files.values())
+        read = ", ".join(f"{n} {name}" for name, n in sorted(formats.items())) or "none"
+        parts = [
+            f"{self.landed} traces landed",
+            f"{self.duplicates} duplicates skipped",
+            f"{self.rejected_total} rejected",
+            f"files read: {read}",
+        ]
+        if self.skipped_files:
+            parts.append(f"{len(self.skipped_files)} unchanged files skipped")
+        pii = ", ".join(f"{k} {v}" for k, v in sorted(self.pii_counts.items())) or "none"
+        parts.append(f"PII replaced: {pii}")
+        if self.inferred_timestamps:
+            parts.append(f"{self.inferred_timestamps} timestamps set to ingest time")
+        parts.append(f"{self.seconds:.1f} s")
+        line = "; ".join(parts)
+        if not self.ner_enabled:
+            line += "; names NOT detected (--no-ner)"
+        return line
+
+
+def expand_paths(paths: list[Path]) -> list[tuple[Path, str, bool]]:
+    """(file, name to report, named explicitly) per supported file; folders walked, sorted."""
+    found: list[tuple[Path, str, bool]] = []
+    for given in paths:
+        if not given.exists():
+            raise IngestError(f"{given}: no such file or folder")
+        if given.is_dir():
+            inside = sorted(p for p in given.rglob("*") if p.is_file() and file_kind(p))
+            found.extend((p, str(p), False) for p in inside)
+        elif file_kind(given) is None:
+            raise IngestError(f"{given}: not a .jsonl, .json, .yaml or .yml file (optionally .gz)")
+        else:
+            found.append((given, str(given), True))
+    for path, shown, _ in found:
+        if not os.access(path, os.R_OK):
+            raise IngestError(f"{shown}: cannot read this file (permission denied)")
+    return found
+
+
+class _Ingest:
+    """One run's state: the store, the lazily created anonymizer, the summary."""
+
+    def __init__(
+        self, store: Store, settings: Settings, forced: str, no_ner: bool, progress: Any
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.forced = forced
+        self.no_ner = no_ner or settings.no_ner
+        self.progress = progress
+        self.summary = IngestSummary(ner_enabled=not self.no_ner)
+        self.anonymizer: Anonymizer | None = None
+        self.run_id: int | None = None
+
+    def _anon(self) -> Anonymizer:
+        if self.anonymizer is None:
+            from tracereader.anonymize import Anonymizer, AnonymizerError
+
+            try:
+                self.anonymizer = Anonymizer.create(self.store, self.settings, no_ner=self.no_ner)
+            except AnonymizerError as exc:
+                raise IngestError(str(exc)) from None
+            self.summary.ner_enabled = self.anonymizer.ner_enabled
+        return self.anonymizer
+
+    # -- one file ---------------------------------------------------------------------------
+    def ingest_file(self, path: Path, shown: str, explicit: bool = True) -> None:
+        """Read what is new in one file; a folder's file of unknown shape is only rejected."""
+        key = str(path.resolve())
+        stat = path.stat()
+        row = self._file_row(key)
+        if row and row["size"] == stat.st_size and row["mtime_ns"] == stat.st_mtime_ns:
+            self.summary.skipped_files.append(shown)
+            return
+        reader = self._reader_for(path, stat, row)
+        if reader is None:
+            assert row is not None
+            consumed, lines = row["consumed_bytes"], row["consumed_lines"]
+            self._remember(key, stat, consumed, lines, row["prefix_sha256"], row["format"])
+            self.summary.skipped_files.append(shown)
+            return
+        whole_hash = None if reader.incremental else sha256_file(path).hexdigest()
+        if whole_hash is not None and row and row["prefix_sha256"] == whole_hash:
+            self._remember(
+                key, stat, stat.st_size, row["consumed_lines"], whole_hash, row["format"]
+            )
+            self.summary.skipped_files.append(shown)
+            return
+        items: Iterator[RawRecord | Rejection] = iter(reader)
+        resumed = reader.start_offset > 0 and row is not None
+        previous = row["format"] if resumed and row else None
+        fmt = self._format_for(shown, items, previous, explicit)
+        if fmt is None:
+            return
+        items = fmt[1]
+        self.summary.files[shown] = fmt[0].name
+        self._convert(fmt[0], items, reader, shown)
+        if reader.incremental:
+            digest = reader.hasher.hexdigest()
+            consumed = reader.consumed_bytes
+        else:
+            digest, consumed = whole_hash or "", stat.st_size
+        self._remember(key, stat, consumed, reader.consumed_lines, digest, fmt[0].name)
+
+    def _reader_for(self, path: Path, stat: os.stat_result, row: Any) -> RecordReader | None:
+        """A reader from the start, or resuming a grown JSONL; None when nothing is new."""
+        reader = RecordReader(path)
+        if not reader.incremental:
+            return reader
+        if row and stat.st_size >= row["consumed_bytes"] > 0:
+            prefix = sha256_file(path, row["consumed_bytes"])
+            if prefix.hexdigest() == row["prefix_sha256"]:
+                if stat.st_size == row["consumed_bytes"]:
+                    return None
+                return RecordReader(
+                    path,
+                    start_offset=row["consumed_bytes"],
+                    start_line=row["consumed_lines"] + 1,
+                    hasher=prefix,
+                )
+        return RecordReader(path, hasher=hashlib.sha256())
+
+    def _format_for(
+        self,
+        shown: str,
+        items: Iterator[RawRecord | Rejection],
+        previous: str | None,
+        explicit: bool,
+    ) -> tuple[TraceFormat, Iterator[RawRecord | Rejection]] | None:
+        name = self.forced if self.forced != "auto" else previous
+        if name:
+            return get_format(name), items
+        sample, items = peek(items)
+        if not sample:  # empty, or only bad records: report those, no format needed
+            for item in items:
+                if isinstance(item, Rejection):
+                    self.summary.reject(shown, item.line, item.reason)
+            return None
+        try:
+            return choose(r.value for r in sample), items
+        except DetectionError as exc:
+            if explicit:
+                raise IngestError(f"{shown}: {exc}") from None
+            self.summary.reject(shown, sample[0].line, f"file skipped: {exc}")
+            return None
+
+    def _convert(
+        self,
+        fmt: TraceFormat,
+        items: Iterator[RawRecord | Rejection],
+        reader: RecordReader,
+        shown: str,
+    ) -> None:
+        def records() -> Iterator[RawRecord]:
+            for item in items:
+                if isinstance(item, Rejection):
+                    self.summary.reject(shown, item.line, item.reason)
+                else:
+                    yield item
+
+        batch: list[Trace] = []
+        for result in fmt.convert(records()):
+            if isinstance(result, Rejection):
+                self.summary.reject(shown, result.line, result.reason)
+                continue
+            batch.append(result)
+            if len(batch) >= BATCH_SIZE:
+                self._flush(batch, fmt.name)
+                batch = []
+                self._advance(reader)
+        if batch:
+            self._flush(batch, fmt.name)
+        self._advance(reader)
+
+    def _advance(self, reader: RecordReader) -> None:
+        if self.progress is not None:
+            self.progress(reader.raw_position(), self.summary)
+
+    def _flush(self, batch: list[Trace], format_name: str) -> None:
+        """Give ids and times, drop known ids, anonymize the rest and store them."""
+        anonymizer = self._anon()
+        now = utcnow()
+        inferred: set[int] = set()
+        for index, trace in enumerate(batch):
+            if trace.id is None:
+                trace.id = anonymizer.stable_id(trace)
+            if trace.timestamp is None:
+                trace.timestamp = now
+                inferred.add(index)
+        known = self.store.existing_ids(t.id for t in batch if t.id is not None)
+        fresh = [(i, t) for i, t in enumerate(batch) if t.id not in known]
+        before = Counter(anonymizer.pii_counts)
+        clean = anonymizer.anonymize([t for _, t in fresh])
+        inferred_ids = [c.id for (i, _), c in zip(fresh, clean, strict=True) if i in inferred]
+        added, duplicates = self.store.add_traces(
+            clean,
+            format=format_name,
+            ner=anonymizer.ner_enabled,
+            run_id=self.run_id,
+            inferred_ids=[i for i in inferred_ids if i is not None],
+        )
+        self.summary.landed += added
+        self.summary.duplicates += duplicates + len(batch) - len(fresh)
+        self.summary.inferred_timestamps += len(inferred_ids)
+        for kind, count in (anonymizer.pii_counts - before).items():
+            self.summary.pii_counts[kind] = self.summary.pii_counts.get(kind, 0) + count
+
+    # -- bookkeeping ------------------------------------------------------------------------
+    def _file_row(self, key: str) -> dict[str, Any] | None:
+        rows = list(self.store.db.query("select * from ingested_files where path = ?", [key]))
+        return rows[0] if rows else None
+
+    def _remember(
+        self, key: str, stat: os.stat_result, consumed: int, lines: int, digest: str, fmt: str
+    ) -> None:
+        with self.store.db.atomic():
+            self.store.db.table("ingested_files").upsert(
+                {
+                    "path": key,
+                    "size": stat.st_size,
+                    "mtime_ns": stat.st_mtime_ns,
+                    "consumed_bytes": consumed,
+                    "consumed_lines": lines,
+                    "prefix_sha256": digest,
+                    "format": fmt,
+                    "run_id": self.run_id,
+                },
+                pk="path",
+            )
+
+    def start_run(self, paths: list[Path]) -> None:
+        with self.store.db.atomic():
+            table = self.store.db.table("ingest_runs")
+            table.insert(
+                {
+                    "path": json.dumps([str(p) for p in paths], ensure_ascii=False),
+                    "format": self.forced,
+                    "started_at": to_iso(utcnow()),
+                }
+            )
+            self.run_id = table.last_pk
+
+    def finish_run(self) -> None:
+        s = self.summary
+        used = sorted(set(s.files.values()))
+        with self.store.db.atomic():
+            self.store.db.table("ingest_runs").update(
+                self.run_id or 0,
+                {
+                    "format": ",".join(used) if used else self.forced,
+                    "finished_at": to_iso(utcnow()),
+                    "ok": s.landed,
+                    "duplicates": s.duplicates,
+                    "rejected": s.rejected_total,
+                    "pii": json.dumps(s.pii_counts, sort_keys=True),
+                    "ner": int(s.ner_enabled),
+                },
+            )
+
+
+ProgressCallback = Callable[[int, IngestSummary], None]
+
+
+def ingest_paths(
+    paths: list[Path],
+    store: Store,
+    settings: Settings,
+    *,
+    format: str = "auto",
+    no_ner: bool = False,
+    progress: bool = False,
+) -> IngestSummary:
+    """Ingest files and folders into `store`; raise IngestError for a usage problem."""
+    if format != "auto" and format not in FORMATS:
+        raise IngestError(f"unknown format {format!r}; known formats: auto, {', '.join(FORMATS)}")
+    started = time.perf_counter()
+    files = expand_paths(paths)
+    run = _Ingest(store, settings, format, no_ner, None)
+    run.start_run(paths)
+    bar = _progress_bar(files) if progress else None
+    try:
+        if bar is not None:
+            bar.__enter__()
+        for path, shown, explicit in files:
+            if bar is not None:
+                run.progress = bar.callback(path)
+            run.ingest_file(path, shown, explicit)
+            if bar is not None:
+                bar.done(path)
+    except IngestError:
+        if run.summary.landed == 0:
+            with store.db.atomic():
+                store.db.table("ingest_runs").delete(run.run_id or 0)
+        else:
+            run.finish_run()
+        raise
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    run.summary.seconds = time.perf_counter() - started
+    run.finish_run()
+    return run.summary
+
+
+def _progress_bar(files: list[tuple[Path, str, bool]]) -> Any:
+    """A Rich progress bar over the bytes of the files (imported only when shown)."""
+    from tracereader.ingest_progress import ProgressBar
+
+    return ProgressBar([p for p, _, _ in files])

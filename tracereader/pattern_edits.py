@@ -1,0 +1,92 @@
+"""The reviewer's edits to patterns (merge, rename, split), stored against stable keys.
+
+Keys never name a cluster number: a tag pattern is `tag:<name>`, a note is `note:<trace id>`.
+When new notes arrive and the grouping changes, each edit is resolved again by asking which
+pattern now holds that tag or that note, so merges, renames and splits survive regrouping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracereader.store import Store
+from tracereader.timeutil import to_iso, utcnow
+
+KINDS = ("merge", "rename", "split")
+
+
+class PatternEditError(ValueError):
+    """An edit that cannot be stored; the message says why."""
+
+
+@dataclass(frozen=True)
+class PatternEdit:
+    """One stored edit, applied in the order it was made."""
+
+    id: int
+    kind: str
+    key: str | None
+    target: str | None
+    label: str | None
+    trace_id: str | None
+
+
+def _check_key(key: str) -> str:
+    if not key or not key.startswith(("tag:", "note:")) or len(key.split(":", 1)[1]) == 0:
+        raise PatternEditError(f"not a pattern key: {key!r} (expected tag:<name> or note:<id>)")
+    return key
+
+
+def _add(store: Store, reviewer: str, **row: str | None) -> int:
+    values = {**row, "reviewer": reviewer, "created_at": to_iso(utcnow())}
+    columns = ", ".join(values)
+    marks = ", ".join("?" * len(values))
+    with store.db.atomic():
+        cursor = store.db.execute(
+            f"insert into pattern_edits ({columns}) values ({marks})", list(values.values())
+        )
+        return int(cursor.lastrowid or 0)
+
+
+def merge(store: Store, source_key: str, target_key: str, *, reviewer: str = "") -> int:
+    """Record that the pattern holding `source_key` belongs with the one holding `target_key`."""
+    if _check_key(source_key) == _check_key(target_key):
+        raise PatternEditError("cannot merge a pattern into itself")
+    return _add(store, reviewer, kind="merge", key=source_key, target=target_key)
+
+
+def rename(store: Store, key: str, label: str, *, reviewer: str = "") -> int:
+    """Record a new label for the pattern holding `key` (an empty label restores the default)."""
+    clean = " ".join(label.split())
+    if len(clean) > 200:
+        raise PatternEditError("a label is at most 200 characters")
+    return _add(store, reviewer, kind="rename", key=_check_key(key), label=clean)
+
+
+def split(store: Store, trace_id: str, target_key: str | None = None, *, reviewer: str = "") -> int:
+    """Record that the note of `trace_id` leaves its pattern (alone, or into `target_key`)."""
+    if not trace_id:
+        raise PatternEditError("split needs the trace id of the note to move out")
+    target = None if target_key is None else _check_key(target_key)
+    return _add(
+        store, reviewer, kind="split", key=f"note:{trace_id}", target=target, trace_id=trace_id
+    )
+
+
+def load(store: Store) -> list[PatternEdit]:
+    """Every stored edit, oldest first."""
+    rows = store.db.execute(
+        "select id, kind, key, target, label, trace_id from pattern_edits order by id"
+    ).fetchall()
+    return [PatternEdit(*row) for row in rows]
+
+
+def undo_last(store: Store) -> PatternEdit | None:
+    """Delete the most recent edit and return it (None when there is none)."""
+    edits = load(store)
+    if not edits:
+        return None
+    last = edits[-1]
+    with store.db.atomic():
+        store.db.execute("delete from pattern_edits where id = ?", [last.id])
+    return last

@@ -1,0 +1,126 @@
+"""Everything the patterns command and screen show, built once: patterns, signals, rates.
+
+The JSON document of `tracereader patterns --json` is `PatternReport.as_dict()`; the plain
+table is `table_lines()`. Labels are reviewer-typed text, so every line is sanitized.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tracereader import calibration
+from tracereader.config import Settings
+from tracereader.patterns import Pattern, find_patterns, reviewed_count
+from tracereader.sanitize import one_line
+from tracereader.stats import Proportion
+from tracereader.store import Store
+
+
+@dataclass(frozen=True)
+class PatternReport:
+    """Patterns ranked by ci_low, signal calibration, satisfaction and pass rate."""
+
+    patterns: list[Pattern]
+    signals: list[calibration.SignalCalibration]
+    satisfaction: calibration.Satisfaction
+    pass_rate: Proportion
+    baseline_bad: Proportion
+    reviewed: int
+    threshold: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON document: patterns, signals, satisfaction, pass_rate, threshold, reviewed."""
+        return {
+            "patterns": [p.as_dict() for p in self.patterns],
+            "signals": [s.as_dict() for s in self.signals],
+            "baseline_bad": self.baseline_bad.as_dict(),
+            "satisfaction": self.satisfaction.as_dict(),
+            "pass_rate": self.pass_rate.as_dict(),
+            "reviewed": self.reviewed,
+            "threshold": self.threshold,
+            "actionable": sum(p.actionable for p in self.patterns),
+        }
+
+
+def build_report(store: Store, settings: Settings, *, min_count: int = 1) -> PatternReport:
+    """Compute the whole report; patterns with fewer than `min_count` traces are left out."""
+    patterns = [p for p in find_patterns(store, settings) if p.count >= min_count]
+    return PatternReport(
+        patterns=patterns,
+        signals=calibration.calibrate(store),
+        satisfaction=calibration.satisfaction(store),
+        pass_rate=calibration.pass_rate(store),
+        baseline_bad=calibration.baseline_bad_rate(store),
+        reviewed=reviewed_count(store),
+        threshold=settings.actionable_threshold,
+    )
+
+
+def status_text(pattern: Pattern) -> str:
+    """`actionable`, or `3 of 5 needed` for a candidate below the threshold."""
+    if pattern.actionable:
+        return "actionable"
+    return f"{pattern.count} of {pattern.threshold} needed"
+
+
+def interval_text(pattern: Pattern) -> str:
+    """The 95% interval as whole percentages, e.g. `12–31%`."""
+    return f"{100 * pattern.ci_low:.0f}–{100 * pattern.ci_high:.0f}%"
+
+
+def table_lines(report: PatternReport, *, label_width: int = 40) -> list[str]:
+    """The readable table: rank, label, k/n, rate, 95% CI, actionable or `k of 5 needed`."""
+    lines = [f"{report.reviewed} reviewed traces; actionable at {report.threshold}+ traces."]
+    if not report.patterns:
+        lines.append("No patterns yet: tag or annotate traces in `tracereader review`.")
+    else:
+        header = (
+            f"{'#':>3}  {'pattern':<{label_width}}  {'k/n':>9}  {'rate':>5}  {'95% CI':>9}  status"
+        )
+        lines += [header, "-" * len(header)]
+        for rank, p in enumerate(report.patterns, 1):
+            label = one_line(p.label, label_width)
+            lines.append(
+                f"{rank:>3}  {label:<{label_width}}  {f'{p.count}/{p.reviewed}':>9}  "
+                f"{100 * p.rate:>4.0f}%  {interval_text(p):>9}  {status_text(p)}"
+            )
+    lines.append("")
+    lines.append(calibration.proportion_sentence("satisfaction", report.satisfaction.rate))
+    lines.append(calibration.proportion_sentence("reviewer pass rate", report.pass_rate))
+    if report.signals:
+        lines.append("signals (how often the reviewer judged traces carrying them bad):")
+        lines.append(
+            "  " + calibration.proportion_sentence("all judged traces", report.baseline_bad)
+        )
+        lines += [f"  {one_line(s.sentence)}" for s in report.signals]
+    return lines
+
+
+def interval_bar(low: float, rate: float, high: float, scale: float, width: int = 24) -> str:
+    """The interval drawn with plain characters on a common scale, e.g. `  ├──●────┤   `.
+
+    `scale` is the rate at the right edge (the same for every row, so bars compare); the
+    whiskers mark the Wilson interval and `●` the observed rate.
+    """
+    if width < 3:
+        raise ValueError("an interval bar needs at least 3 columns")
+    top = scale if scale > 0 else 1.0
+
+    def col(value: float) -> int:
+        return max(0, min(width - 1, round(min(value, top) / top * (width - 1))))
+
+    left, mid, right = col(low), col(rate), col(high)
+    cells = [" "] * width
+    for i in range(left, right + 1):
+        cells[i] = "─"
+    cells[left] = "├"
+    cells[right] = "┤"
+    cells[mid] = "●"
+    return "".join(cells)
+
+
+def common_scale(patterns: list[Pattern]) -> float:
+    """The right edge shared by every bar: the largest upper bound, rounded up to 10%."""
+    highest = max((p.ci_high for p in patterns), default=1.0)
+    return min(1.0, max(0.1, -(-highest * 10 // 1) / 10))

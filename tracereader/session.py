@@ -1,0 +1,178 @@
+"""A review session: the queue in memory, the reviewer's place in it, and time spent per trace."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import date, datetime
+
+from tracereader.daily import AppClock, local_day, reviewed_on
+from tracereader.queue import (
+    QueueFilter,
+    QueueOptions,
+    build_queue,
+    load_position,
+    merge_new,
+    save_position,
+)
+from tracereader.review import ReviewLog, Undone
+from tracereader.store import Store, StoredTrace
+from tracereader.timeutil import utcnow
+
+MAX_VISIT_SECONDS = 600.0
+"""A single visit longer than this counts as this much (the reviewer left the screen on)."""
+CACHE_SIZE = 16
+
+
+class ReviewSession:
+    """Moves one reviewer through the queue; every decision goes through `log` and is committed."""
+
+    def __init__(
+        self,
+        store: Store,
+        reviewer: str,
+        options: QueueOptions,
+        *,
+        now: Callable[[], datetime] = utcnow,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.reviewer = reviewer
+        self.options = options
+        self.now = now
+        self.monotonic = monotonic
+        self.log = ReviewLog(store, reviewer, now)
+        self.clock = AppClock(store, reviewer, options.timezone)
+        self._cache: OrderedDict[str, StoredTrace | None] = OrderedDict()
+        self.ids: list[str] = build_queue(store, options, reviewer, self.today)
+        saved = load_position(store, reviewer)
+        self.index = self.ids.index(saved) if saved in self.ids else 0
+        self._shown_at = monotonic()
+
+    # -- where we are -----------------------------------------------------------------------
+    @property
+    def today(self) -> date:
+        """The reviewer's calendar day."""
+        return local_day(self.now(), self.options.timezone)
+
+    @property
+    def current(self) -> str | None:
+        """The id of the trace on screen, None when the queue is empty."""
+        return self.ids[self.index] if 0 <= self.index < len(self.ids) else None
+
+    def trace(self, trace_id: str) -> StoredTrace | None:
+        """A trace from the store, cached so moving back and forth is instant."""
+        if trace_id in self._cache:
+            self._cache.move_to_end(trace_id)
+            return self._cache[trace_id]
+        stored = self.store.get_trace(trace_id)
+        self._cache[trace_id] = stored
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return stored
+
+    def neighbour(self, step: int = 1) -> str | None:
+        """The id `step` places away from the current one, if any (for prefetching)."""
+        index = self.index + step
+        return self.ids[index] if 0 <= index < len(self.ids) else None
+
+    def reviewed_today(self) -> int:
+        """Traces this reviewer reviewed today."""
+        return reviewed_on(self.store, self.reviewer, self.today, self.options.timezone)
+
+    # -- moving -----------------------------------------------------------------------------
+    def next(self) -> bool:
+        """Save the review of the current trace and move on; False at the end of the queue."""
+        current = self.current
+        if current is None:
+            return False
+        self.log.mark_seen(current)
+        return self._go(self.index + 1)
+
+    def previous(self) -> bool:
+        """Go back one trace; False at the start."""
+        return self.index > 0 and self._go(self.index - 1)
+
+    def skip(self) -> bool:
+        """Send the current trace to the back of the queue and show the next one."""
+        current = self.current
+        if current is None or len(self.ids) < 2:
+            return False
+        self.log.skip(current)
+        self._leave()
+        self.ids.pop(self.index)
+        self.ids.append(current)
+        self.index = min(self.index, len(self.ids) - 1)
+        self._arrive()
+        return True
+
+    def goto(self, trace_id: str) -> None:
+        """Show this trace, adding it to the queue after the current one if it is not there."""
+        if trace_id not in self.ids:
+            self.ids.insert(min(self.index + 1, len(self.ids)), trace_id)
+        self._go(self.ids.index(trace_id))
+
+    def undo(self) -> Undone | None:
+        """Revert the latest action and show the trace it touched."""
+        undone = self.log.undo()
+        if undone and undone.trace_ids and self.current not in undone.trace_ids:
+            target = undone.trace_ids[0]
+            if undone.kind == "skip" and target in self.ids:
+                self.ids.remove(target)
+                self.ids.insert(min(self.index, len(self.ids)), target)
+            self.goto(target)
+        for trace_id in undone.trace_ids if undone else ():
+            self._cache.pop(trace_id, None)
+        return undone
+
+    # -- the queue itself -------------------------------------------------------------------
+    def set_filter(self, new_filter: QueueFilter) -> None:
+        """Rebuild the queue with another filter, staying on the current trace when it matches."""
+        current = self.current
+        self._leave()
+        self.options = self.options.with_filter(new_filter)
+        self.ids = build_queue(self.store, self.options, self.reviewer, self.today)
+        self.index = self.ids.index(current) if current in self.ids else 0
+        self._arrive()
+
+    def fresh_ids(self) -> list[str]:
+        """The queue as the store sees it now (safe to call from a worker with its own store)."""
+        return build_queue(self.store, self.options, self.reviewer, self.today)
+
+    def merge(self, fresh: list[str]) -> int:
+        """Append traces that arrived since the queue was built; return how many joined."""
+        before = len(self.ids)
+        was_empty = self.current is None
+        self.ids = merge_new(self.ids, fresh)
+        if was_empty and self.ids:
+            self.index = min(self.index, len(self.ids) - 1)
+            self._arrive()
+        return len(self.ids) - before
+
+    # -- time -------------------------------------------------------------------------------
+    def flush_time(self) -> None:
+        """Store the seconds spent on the current trace so far and the app clock."""
+        self._leave()
+        self._shown_at = self.monotonic()
+        self.clock.flush()
+
+    def _go(self, index: int) -> bool:
+        if not 0 <= index < len(self.ids):
+            return False
+        self._leave()
+        self.index = index
+        self._arrive()
+        return True
+
+    def _leave(self) -> None:
+        current = self.current
+        if current is not None:
+            spent = min(self.monotonic() - self._shown_at, MAX_VISIT_SECONDS)
+            self.log.add_seconds(current, spent)
+
+    def _arrive(self) -> None:
+        self._shown_at = self.monotonic()
+        current = self.current
+        if current is not None:
+            save_position(self.store, self.reviewer, current)
