@@ -7,8 +7,8 @@ case, punctuation, specific tool and policy names, free additions), so most are 
 strings. Timed in the same run:
 - `group_notes` + tag matching on all notes (rapidfuzz `process.cdist`, every core),
 - `find_patterns` end to end on an in-memory store holding the notes as reviews,
-- the same scorer in a Python double loop (`fuzz.token_set_ratio` per pair) over a subset,
-  extrapolated to all pairs by the pair count, and cdist on that same subset (the ratio).
+- the same scorer in a Python double loop (one rapidfuzz call per pair) over a subset,
+  extrapolated to all pairs by the pair count, and `group_notes` on that same subset (the ratio).
 """
 
 from __future__ import annotations
@@ -18,15 +18,24 @@ import os
 import random
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import utils
 
 from tracereader.config import load_settings
-from tracereader.grouping import GroupingParams, assign, group_notes, tag_texts_for
+from tracereader.grouping import (
+    SCORERS,
+    GroupingParams,
+    Scorer,
+    assign,
+    comparison_form,
+    group_notes,
+    normalise,
+    tag_texts_for,
+)
 from tracereader.patterns import find_patterns
 from tracereader.store import Store
 from tracereader.timeutil import to_iso, utcnow
@@ -74,12 +83,13 @@ def _typo(text: str, rng: random.Random) -> str:
     return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
 
 
-def make_notes(count: int, seed: int = 7) -> list[str]:
-    """`count` notes in realistic variants (most of them distinct strings)."""
+def make_labelled_notes(count: int, seed: int = 7) -> list[tuple[str, int]]:
+    """`count` notes in realistic variants, each with the index of its theme (the truth)."""
     rng = random.Random(seed)
     notes = []
     for _ in range(count):
-        text = rng.choice(rng.choice(THEMES))
+        theme = rng.randrange(len(THEMES))
+        text = rng.choice(THEMES[theme])
         for key, values in FILLERS.items():
             text = text.replace("{" + key + "}", rng.choice(values))
         text += rng.choice(EXTRAS)
@@ -89,17 +99,23 @@ def make_notes(count: int, seed: int = 7) -> list[str]:
             text = _typo(text, rng)
         roll = rng.random()
         text = text.upper() if roll < 0.05 else text.capitalize() if roll < 0.3 else text
-        notes.append(text)
+        notes.append((text, theme))
     return notes
 
 
-def double_loop(notes: list[str], threshold: float) -> int:
-    """The naive way: score every pair in Python; returns the pairs at or above threshold."""
-    processed = [utils.default_process(n) for n in notes]
+def make_notes(count: int, seed: int = 7) -> list[str]:
+    """`count` notes in realistic variants (most of them distinct strings)."""
+    return [text for text, _ in make_labelled_notes(count, seed)]
+
+
+def double_loop(notes: list[str], scorer: Scorer, threshold: float) -> int:
+    """The naive way: score every pair in Python (keys built once, as cdist gets them)."""
+    keys = [comparison_form(normalise(n), scorer)[0] for n in notes]
+    compare = comparison_form("", scorer)[1]
     hits = 0
-    for i in range(len(processed)):
-        for j in range(i + 1, len(processed)):
-            if fuzz.token_set_ratio(processed[i], processed[j]) >= threshold:
+    for i in range(len(keys)):
+        for j in range(i + 1, len(keys)):
+            if compare(keys[i], keys[j]) >= threshold:
                 hits += 1
     return hits
 
@@ -122,48 +138,64 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=10_000)
     parser.add_argument("--baseline", type=int, default=1_500, help="double-loop subset size")
+    parser.add_argument("--scorer", choices=sorted(SCORERS), default=None)
+    parser.add_argument("--threshold", type=float, default=None)
     args = parser.parse_args()
     settings = load_settings(REPO / "tracereader" / "default_config.yaml")
     tag_texts = {t.name: tag_texts_for(t.name, t.description) for t in settings.tags}
     params = GroupingParams()
+    if args.scorer or args.threshold:
+        params = replace(
+            params,
+            scorer=SCORERS[args.scorer] if args.scorer else params.scorer,
+            threshold=args.threshold or params.threshold,
+        )
     notes = make_notes(args.notes)
     unique = len({utils.default_process(n) for n in notes})
-    print(f"{len(notes)} notes ({unique} distinct after normalising), {os.cpu_count()} cores")
+    load = os.getloadavg()[0]
+    print(
+        f"{len(notes)} notes ({unique} distinct after normalising), {os.cpu_count()} cores, "
+        f"load average {load:.1f} (wall times grow with other work on the machine)"
+    )
     print(f"scorer {params.scorer.__name__}, threshold {params.threshold:g}")
 
     group_notes(notes[:200])  # warm-up: imports and thread pool
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     assigned = assign(notes, tag_texts, params)
-    grouped = time.perf_counter() - started
+    grouped, grouped_cpu = time.perf_counter() - started, time.process_time() - cpu
     joined = sum(1 for _, tag in assigned if tag)
     print(
-        f"grouping (cdist, workers=-1): {grouped:.2f} s -> {len(assigned)} groups, "
-        f"{joined} joined a tag  [goal < {GOAL_SECONDS:g} s: {'met' if grouped < GOAL_SECONDS else 'MISSED'}]"
+        f"grouping (cdist, workers=-1): {grouped:.2f} s wall, {grouped_cpu:.2f} s CPU "
+        f"-> {len(assigned)} groups, "
+        f"{joined} joined a tag  [goal < {GOAL_SECONDS:g} s: "
+        f"{'met' if grouped < GOAL_SECONDS else 'MISSED'}]"
     )
 
     store = _store_with(notes)
-    started = time.perf_counter()
-    patterns = find_patterns(store, settings)
-    end_to_end = time.perf_counter() - started
-    print(f"find_patterns end to end (SQLite read, grouping, edits, stats): {end_to_end:.2f} s "
-          f"-> {len(patterns)} patterns, {sum(p.actionable for p in patterns)} actionable")  # fmt: skip
+    started, cpu = time.perf_counter(), time.process_time()
+    patterns = find_patterns(store, settings, params=params)
+    end_to_end, end_cpu = time.perf_counter() - started, time.process_time() - cpu
+    actionable = sum(p.actionable for p in patterns)
+    print(
+        f"find_patterns end to end (SQLite read, grouping, edits, stats): {end_to_end:.2f} s "
+        f"wall, {end_cpu:.2f} s CPU "
+        f"-> {len(patterns)} patterns, {actionable} actionable"
+    )
 
     subset = notes[: args.baseline]
     started = time.perf_counter()
-    double_loop(subset, params.threshold)
+    double_loop(subset, params.scorer, params.threshold)
     loop_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    process.cdist(
-        subset, subset, scorer=fuzz.token_set_ratio, processor=utils.default_process,
-        dtype=np.uint8, workers=-1,
-    )  # fmt: skip
+    group_notes(subset, threshold=params.threshold, scorer=params.scorer)
     cdist_seconds = time.perf_counter() - started
     pairs_subset = len(subset) * (len(subset) - 1) / 2
     pairs_all = unique * (unique - 1) / 2
     extrapolated = loop_seconds * pairs_all / pairs_subset
     print(
         f"baseline, Python double loop on {len(subset)} notes: {loop_seconds:.2f} s; "
-        f"cdist on the same {len(subset)}: {cdist_seconds:.3f} s (ratio {loop_seconds / cdist_seconds:.0f}x)"
+        f"group_notes on the same {len(subset)}: {cdist_seconds:.3f} s "
+        f"(ratio {loop_seconds / cdist_seconds:.0f}x)"
     )
     print(
         f"double loop extrapolated to the {unique} distinct notes: {extrapolated:.0f} s "

@@ -258,3 +258,19 @@ def test_analysis_runs_once_per_distinct_string(
     anonymizer.anonymize(traces)
     anonymizer.anonymize(traces)
     assert seen.count(system) == 1 and len(seen) == len(set(seen))
+
+
+def test_tool_schemas_and_clean_json_stay_as_they_were(anonymizer: Anonymizer) -> None:
+    schema = {"tools": [{"name": "lookup_order", "description": "Find an order by its number"}]}
+    pretty = json.dumps({"status": "shipped", "eta_days": 2}, indent=2)
+    trace = Trace(
+        messages=[
+            Message("user", "where is it"),
+            Message("tool", pretty, tool_call_id="c1"),
+            Message("user", "Name: Odalys Whitcombe-Farr", name="Odalys Whitcombe-Farr"),
+        ],
+        metadata=schema,
+    )
+    out = one(anonymizer, trace)
+    assert out.metadata == schema and out.messages[1].content == pretty
+    assert out.messages[2].content == "Name: <PERSON_1>" and out.messages[2].name == "<PERSON_1>"

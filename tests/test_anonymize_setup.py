@@ -161,3 +161,21 @@ def test_importing_anonymize_does_not_import_presidio_or_spacy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_ner_only_pipeline_finds_the_same_entities_as_the_full_one() -> None:
+    import spacy
+    from anonymize_planted import planted_set
+
+    from tracereader.redact import collect_strings
+
+    texts = sorted({s for t in planted_set(20, seed=3).traces for s in collect_strings(t)})
+    slim = shared_analyzer(MODEL).engine.nlp["en"]
+    assert slim.pipe_names == ["ner"]
+    full = spacy.load(MODEL)
+    assert "parser" in full.pipe_names and "lemmatizer" in full.pipe_names
+
+    def ents(nlp: Any) -> list[list[tuple[int, int, str]]]:
+        return [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in nlp.pipe(texts)]
+
+    assert len(texts) > 100 and ents(slim) == ents(full)

@@ -15,7 +15,13 @@ from exportcmp_data import Row, build, two_release_rows
 from tracereader.cli import cli
 from tracereader.compare import describe_rate
 from tracereader.config import load_settings
-from tracereader.export import build_report, clean_excerpt, export_to_file, md_escape
+from tracereader.export import (
+    CSV_COLUMNS,
+    build_report,
+    clean_excerpt,
+    export_to_file,
+    md_escape,
+)
 from tracereader.export_dataset import split_conversation
 from tracereader.export_traffic import current_traffic, store_traffic
 from tracereader.stats import Proportion, wilson_interval
@@ -246,3 +252,22 @@ def test_excerpts_and_markdown_escaping() -> None:
     )
     assert [m["content"] for m in given] == ["a", "b", "c"]
     assert [m["content"] for m in observed] == ["d"]
+
+
+def test_hostile_text_renders_literally_and_empty_exports(tmp_path: Path) -> None:
+    data = two_release_rows((0, 10), (0, 10))
+    hostile = "[/foo] <b>x</b> `rm -rf` [@click=app.quit]"
+    for row in data[:5]:
+        row.verdict, row.note = "fail", hostile
+    path = tmp_path / "hostile.sqlite"
+    build(path, data).close()
+    _, md, _ = invoke("export", "--db", str(path))
+    assert "\\[/foo\\] \\<b\\>x\\</b\\> \\`rm -rf\\` \\[@click=app.quit\\]" in md
+    assert "[/foo]" not in md.replace("\\[/foo\\]", "")
+    # Nothing actionable (and no candidates asked for): the export says so.
+    empty = tmp_path / "empty.sqlite"
+    build(empty, two_release_rows((1, 5), (0, 5))).close()
+    code, md, _ = invoke("export", "--db", str(empty))
+    assert code == 0 and "No actionable pattern yet" in md
+    code, out, _ = invoke("export", "--format", "csv", "--db", str(empty))
+    assert out.splitlines() == [",".join(CSV_COLUMNS)]

@@ -51,3 +51,10 @@ def test_error_and_malformed_rows() -> None:
     assert trace.error == "support_turn: TimeoutError: carrier API"
     (rejection,) = [r for r in out if isinstance(r, Rejection)]
     assert rejection.line == len(rows) + 1
+
+
+def test_fetch_api_page_is_unwrapped() -> None:
+    page = {"events": jsonl_lines(LOGS), "cursor": "abc"}
+    assert FORMAT.sniff(page)
+    (trace,) = [t for t in FORMAT.convert(records_of([page])) if isinstance(t, Trace)]
+    assert roles(trace) == ["system", "user", "assistant", "tool", "assistant"]

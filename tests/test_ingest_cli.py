@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from ingest_support import install_stub
 
 from tracereader import locations
 from tracereader.cli import cli
@@ -38,6 +39,12 @@ def jsonl(*records: Any) -> str:
     return "".join(json.dumps(r) + "\n" for r in records)
 
 
+@pytest.fixture
+def stub(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests about files and formats: keep Presidio out (test_leak.py runs the real one)."""
+    install_stub(monkeypatch)
+
+
 def stored_ids(db: Path) -> set[str]:
     store = Store.open(db)
     try:
@@ -53,10 +60,14 @@ def test_every_kind_of_bad_record_is_reported_and_the_rest_lands(tmp_path: Path)
     big = b'{"messages": [{"role": "user", "content": "' + b"x" * (50 * 1024 * 1024) + b'"}]}\n'
     src.write_bytes(
         jsonl(native(1)).encode()
-        + b'{"messages": [{"role": "user", "content": "' + secret.encode() + b'"}\n'  # malformed
+        + b'{"messages": [{"role": "user", "content": "'
+        + secret.encode()
+        + b'"}\n'  # malformed
         + jsonl({"messages": [{"role": secret, "content": "x"}]}).encode()  # wrong type
         + jsonl({"messages": [], "note": secret}).encode()  # empty messages
-        + b'{"messages": [{"role": "user", "content": "' + secret.encode() + b'\xff"}]}\n'
+        + b'{"messages": [{"role": "user", "content": "'
+        + secret.encode()
+        + b'\xff"}]}\n'
         + big
         + jsonl([secret]).encode()  # not an object
         + jsonl(native(8)).encode()
@@ -64,7 +75,8 @@ def test_every_kind_of_bad_record_is_reported_and_the_rest_lands(tmp_path: Path)
     result = run("ingest", "--db", tmp_path / "t.db", "--no-ner", "--format", "tracereader", src)
     assert result.exit_code == 1
     shown = str(src)
-    assert result.stderr.splitlines()[:6] == [
+    assert result.stderr.splitlines()[:7] == [
+        f"{src}: read as tracereader",
         f"{shown}:2: malformed JSON: Expecting ',' delimiter at column 65",
         f"{shown}:3: messages[0].role must be one of system, user, assistant, tool",
         f"{shown}:4: messages is empty",
@@ -98,6 +110,12 @@ def test_summary_line_and_exit_zero(tmp_path: Path) -> None:
     store.close()
 
 
+YAML_WITH_DATES = (
+    b"id: t-1\ntimestamp: 2026-11-02T14:03:11Z\nmessages:\n"
+    b"  - {role: user, content: hi}\nmetadata: {day: 2026-11-02}\n"
+)
+
+
 @pytest.mark.parametrize(
     ("name", "body"),
     [
@@ -105,11 +123,10 @@ def test_summary_line_and_exit_zero(tmp_path: Path) -> None:
         ("a.json.gz", gzip.compress(json.dumps(native(1)).encode())),
         ("a.jsonl.gz", gzip.compress(jsonl(native(1), native(2)).encode())),
         ("a.yaml", b"- id: t-1\n  messages:\n    - {role: user, content: hi}\n"),
-        ("a.yml.gz", gzip.compress(b"id: t-1\ntimestamp: 2026-11-02T14:03:11Z\nmessages:\n"
-                                   b"  - {role: user, content: hi}\nmetadata: {day: 2026-11-02}\n")),
+        ("a.yml.gz", gzip.compress(YAML_WITH_DATES)),
     ],
-)  # fmt: skip
-def test_file_kinds_land(tmp_path: Path, name: str, body: bytes) -> None:
+)
+def test_file_kinds_land(tmp_path: Path, name: str, body: bytes, stub: None) -> None:
     src = tmp_path / name
     src.write_bytes(body)
     result = ingest(tmp_path / "t.db", src)
@@ -117,7 +134,7 @@ def test_file_kinds_land(tmp_path: Path, name: str, body: bytes) -> None:
     assert "t-1" in stored_ids(tmp_path / "t.db")
 
 
-def test_openai_shapes_are_detected_and_land(tmp_path: Path) -> None:
+def test_openai_shapes_are_detected_and_land(tmp_path: Path, stub: None) -> None:
     folder = tmp_path / "logs"
     folder.mkdir()
     (folder / "lines.jsonl").write_text(
@@ -156,7 +173,7 @@ def test_openai_shapes_are_detected_and_land(tmp_path: Path) -> None:
     store.close()
 
 
-def test_ambiguous_and_unknown_files_are_usage_errors(tmp_path: Path) -> None:
+def test_ambiguous_and_unknown_files_are_usage_errors(tmp_path: Path, stub: None) -> None:
     mixed = tmp_path / "mixed.jsonl"
     hello = [{"role": "user", "content": "hello"}]
     mixed.write_text(jsonl({"messages": hello}, {"messages": hello, "choices": []}))
@@ -172,14 +189,14 @@ def test_ambiguous_and_unknown_files_are_usage_errors(tmp_path: Path) -> None:
     assert ingest(tmp_path / "t.db", "--format", "openai", mixed).exit_code == 0
 
 
-def test_unknown_file_inside_a_folder_is_only_rejected(tmp_path: Path) -> None:
+def test_unknown_file_inside_a_folder_is_only_rejected(tmp_path: Path, stub: None) -> None:
     folder = tmp_path / "logs"
     folder.mkdir()
     (folder / "good.jsonl").write_text(jsonl(native(1)))
     (folder / "package.json").write_text('{"name": "app"}')
     result = ingest(tmp_path / "t.db", folder)
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"{folder / 'package.json'}:1: file skipped: ")
+    assert f"{folder / 'package.json'}:1: file skipped: " in result.stderr
     assert stored_ids(tmp_path / "t.db") == {"t-1"}
 
 
@@ -250,14 +267,15 @@ def test_ingest_help_is_one_line_in_the_group() -> None:
     assert "--format" in help_text and "openai" in help_text and "--no-ner" in help_text
 
 
-def test_progress_is_silent_when_not_a_terminal(tmp_path: Path) -> None:
+def test_progress_is_silent_when_not_a_terminal(tmp_path: Path, stub: None) -> None:
     src = tmp_path / "a.jsonl"
     src.write_text(jsonl(*(native(i) for i in range(450))))
     result = ingest(tmp_path / "t.db", src)
     assert result.exit_code == 0
     assert result.stderr.strip().splitlines() == [
+        f"{src}: read as tracereader (auto-detected)",
         "warning: names are NOT being detected; install a model with "
-        "pip install 'tracereader[ner]' and drop --no-ner"
+        "pip install 'tracereader[ner]' and drop --no-ner",
     ]
     assert len(stored_ids(tmp_path / "t.db")) == 450
     assert os.path.exists(tmp_path / "t.db")

@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from ingest_support import StubAnonymizer, install_stub
@@ -30,8 +30,8 @@ def run(store: Store, *paths: Path, **kwargs: Any) -> IngestSummary:
 class SpyReader(RecordReader):
     """Records where every reader started and how many records it yielded."""
 
-    starts: list[tuple[int, int]] = []
-    yielded: list[int] = []
+    starts: ClassVar[list[tuple[int, int]]] = []
+    yielded: ClassVar[list[int]] = []
 
     def __iter__(self) -> Iterator[Any]:
         SpyReader.starts.append((self.start_offset, self.start_line))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -9,7 +10,9 @@ import sys
 import textwrap
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
+import pytest
 from format_helpers import records_of
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
@@ -18,7 +21,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcess
 from tracereader.config import load_settings
 from tracereader.formats.otlp import FORMAT as OTLP
 from tracereader.ingest import ingest_paths
-from tracereader.otel import TraceReaderExporter
+from tracereader.otel import TraceReaderExporter, encode
 from tracereader.store import Store
 
 
@@ -166,3 +169,53 @@ def test_two_processes_appending_at_once_write_only_whole_lines(tmp_path: Path) 
     ]
     assert sorted({v[0] for v in values}) == ["a", "b"]
     assert all(v == v[0] * 20_000 for v in values)
+
+
+def test_encoding_matches_the_official_otlp_encoder(tmp_path: Path) -> None:
+    pytest.importorskip("opentelemetry.exporter.otlp.proto.common")
+    from google.protobuf.json_format import MessageToDict
+    from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.trace import Status, StatusCode
+
+    memory = InMemorySpanExporter()
+    provider = TracerProvider(resource=Resource.create({"service.name": "s"}))
+    provider.add_span_processor(SimpleSpanProcessor(memory))
+    tracer = provider.get_tracer("t", "1.0")
+    with tracer.start_as_current_span("root") as root:
+        root.set_attribute("n", 2**40)
+        root.set_attribute("f", 0.25)
+        root.set_attribute("ok", True)
+        root.set_attribute("xs", ["a", "b"])
+        root.add_event("evt", {"k": "v"})
+        root.set_status(Status(StatusCode.ERROR, "bad"))
+        with tracer.start_as_current_span("child"):
+            pass
+    spans = memory.get_finished_spans()
+    ours = encode(spans)
+    official = MessageToDict(encode_spans(spans), use_integers_for_enums=True)
+
+    def essentials(doc: dict[str, Any], hex_ids: bool) -> list[tuple[Any, ...]]:
+        out = []
+        for rs in doc["resourceSpans"]:
+            for ss in rs["scopeSpans"]:
+                for s in ss["spans"]:
+                    ids = [s.get(k) for k in ("traceId", "spanId", "parentSpanId")]
+                    if not hex_ids:
+                        ids = [base64.b64decode(i).hex() if i else None for i in ids]
+                    out.append(
+                        (
+                            *ids,
+                            s["name"],
+                            s["kind"],
+                            s["startTimeUnixNano"],
+                            s["endTimeUnixNano"],
+                            json.dumps(s.get("attributes", []), sort_keys=True),
+                            json.dumps(s.get("events", []), sort_keys=True),
+                            s.get("status", {}).get("code"),
+                            ss["scope"]["name"],
+                        )
+                    )
+        return sorted(out, key=lambda row: row[3])
+
+    assert essentials(ours, True) == essentials(official, False)

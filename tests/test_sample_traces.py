@@ -182,7 +182,7 @@ def test_pii_is_planted(records: list[dict[str, Any]]) -> None:
     assert re.search(r"\b(?:DE|GB|FR|NL)\d\d(?: [A-Z0-9]{4}){3,}", blob)
     assert re.search(r"\b(?:192\.0\.2|198\.51\.100|203\.0\.113)\.\d+", blob)
     assert re.search(r"\(\d{3}\) \d{3}-\d{4}", blob) and re.search(r"\+44 ", blob)
-    without_ibans = re.sub(r"\b[A-Z]{2}\d\d(?: [A-Z0-9]{4})+(?: [A-Z0-9]{1,3})?\b", "", blob)
+    without_ibans = re.sub(r"(?i)\b[A-Z]{2}\d\d(?: [A-Z0-9]{4})+(?: [A-Z0-9]{1,3})?\b", "", blob)
     cards = re.findall(
         r"\b(?:\d{4}[ -]?\d{4}[ -]?\d{4}[ -]?\d{4}|\d{4}[ -]?\d{6}[ -]?\d{5})\b", without_ibans
     )
@@ -239,9 +239,7 @@ def test_reviews_cover_native_ids(
     notes = [row["note"] for row in reviews if row["note"]]
     assert len(set(notes)) > 40
     order_again = [
-        row
-        for row in reviews
-        if "order n" in row["note"].lower() or "order #" in row["note"].lower()
+        row for row in reviews if re.search(r"\border (?:number|nr|no\b|#)", row["note"].lower())
     ]
     # the failure outside the taxonomy: a failing verdict, no tag of its own
     assert order_again and all(row["verdict"] == "fail" for row in order_again)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 
 from tracereader.actions import FIXED, NOT_VALIDATED, OPEN, VALIDATED
@@ -9,6 +10,7 @@ from tracereader.compare import describe_rate
 from tracereader.export import PRIORITY_FORMULA, ExportItem, Report, md_escape
 from tracereader.stats import Proportion
 
+_PLAIN_RE = re.compile(r"[\w.:-]+")
 STATE_WORDS = {
     OPEN: "open",
     FIXED: "fixed (awaiting validation)",
@@ -55,8 +57,10 @@ def _priority(item: ExportItem, per_day: float) -> str:
 def _steps(item: ExportItem) -> list[str]:
     """The item's own checklist, ticked as the lifecycle moves."""
     s = item.state.state
-    label = shlex.quote(item.pattern.label)
-    release = shlex.quote(item.state.release) if item.state.release else "RELEASE"
+    # A plain label reads best; anything else is named by its key (commands accept both).
+    plain = _PLAIN_RE.fullmatch(item.pattern.label)
+    label = _code(shlex.quote(item.pattern.label if plain else item.pattern.key))
+    release = _code(shlex.quote(item.state.release)) if item.state.release else "RELEASE"
     fixed = s != OPEN
     action = md_escape(item.action)
     return [
@@ -79,7 +83,7 @@ def _section(rank: int, item: ExportItem, per_day: float) -> list[str]:
     lines = [
         f"## {rank}. {md_escape(item.title)}",
         "",
-        f"- **Key:** `{p.key}` · **Status:** {status} · **State:** {_state(item)}",
+        f"- **Key:** `{_code(p.key)}` · **Status:** {status} · **State:** {_state(item)}",
         f"- **Evidence:** reviewed traces showing it: {_rate(item)}; {seen}; releases: {releases}",
         f"- **Suggested action:** {md_escape(item.action)}",
         f"- **Effort:** {effort}",

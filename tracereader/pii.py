@@ -210,6 +210,16 @@ def name_parts(value: str) -> list[str]:
 
 
 # -- identifying keys ----------------------------------------------------------------------
+NAME_FIELD = "NAME_FIELD"  # a bare `name` key: a person's name, or a tool's, a product's…
+_HUMAN_NAME = re.compile(r"^[^\W\d_][^\W\d_'’.\-]*(?:[ '’.\-]+[^\W\d_][^\W\d_'’.\-]*){0,4}\.?$")
+
+
+def looks_like_name(value: str) -> bool:
+    """Whether a `name` field's value reads like a person ("Jane Doe", not "lookup_order")."""
+    value = value.strip()
+    return bool(_HUMAN_NAME.match(value)) and (value[0].isupper() or " " in value)
+
+
 _KEY_TYPES: dict[str, str] = {
     "email": "EMAIL_ADDRESS",
     "mail": "EMAIL_ADDRESS",
@@ -286,7 +296,9 @@ def identifying_type(key: str) -> str | None:
     joined = "".join(words)
     if joined in _KEY_TYPES:
         return _KEY_TYPES[joined]
-    if "name" in words and (len(words) == 1 or _NAME_QUALIFIERS.intersection(words)):
+    if words == ["name"]:
+        return NAME_FIELD
+    if "name" in words and _NAME_QUALIFIERS.intersection(words):
         return "PERSON"
     if "ip" in words or joined in ("ipaddr", "ipaddress", "remoteaddr", "clientip"):
         return "IP_ADDRESS"

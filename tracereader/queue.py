@@ -101,11 +101,17 @@ def parse_sample(text: str) -> tuple[str, float]:
     return "count", value
 
 
-def queue_sql(options: QueueOptions) -> tuple[str, list[Any]]:
-    """The SQL selecting the queue's trace ids in order (indexed: no full scan of traces)."""
+def queue_sql(options: QueueOptions, only_id: str | None = None) -> tuple[str, list[Any]]:
+    """The SQL selecting the queue's trace ids in order (indexed: no full scan of traces).
+
+    With `only_id`, the same query restricted to that trace: is it in the queue?
+    """
     flt = options.filter
     where: list[str] = []
     params: list[Any] = []
+    if only_id is not None:
+        where.append("t.id = ?")
+        params.append(only_id)
     if not (flt.include_reviewed or flt.tag):
         where.append(
             "not exists (select 1 from reviews r where r.trace_id = t.id"
@@ -177,6 +183,36 @@ def build_queue(store: Store, options: QueueOptions, reviewer: str, today: date)
         later = sorted((tid for tid in ids if tid in skipped), key=lambda t: (skipped[t], t))
         ids = kept + later
     return ids
+
+
+def can_page(options: QueueOptions) -> bool:
+    """Whether the queue's head can be read before the whole queue (not for random or samples)."""
+    return options.order != "random" and not options.sample
+
+
+def first_page(
+    store: Store, options: QueueOptions, reviewer: str, limit: int, resume: str | None = None
+) -> list[str]:
+    """The head of the queue (the resumed trace first), read in milliseconds from the index.
+
+    The whole queue of a large database takes most of a second to read; the app shows this
+    page at once and swaps in `build_queue`'s full list from a worker.
+    """
+    skipped = {
+        row[0]
+        for row in store.db.execute(
+            "select trace_id from queue_skips where reviewer = ?", [reviewer]
+        )
+    }
+    head: list[str] = []
+    if resume:
+        sql, params = queue_sql(options, only_id=resume)
+        if store.db.execute(sql, params).fetchone() is not None:
+            head.append(resume)
+    sql, params = queue_sql(options)
+    rows = store.db.execute(f"{sql} limit ?", [*params, limit + len(skipped)])
+    head += [r[0] for r in rows if r[0] not in skipped and r[0] != resume]
+    return head
 
 
 def sample_key(options: QueueOptions, today: date) -> str:

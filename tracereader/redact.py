@@ -39,10 +39,13 @@ def _looks_like_json(text: str) -> Any:
 def walk(value: Any, kind: str | None, visit: Visit) -> Any:
     """Copy a JSON value, passing every string (keys too) through `visit` with its key's kind."""
     if isinstance(value, str):
+        if kind == pii.NAME_FIELD:  # a bare `name` key: a person only if it reads like one
+            kind = "PERSON" if pii.looks_like_name(value) else None
         if kind is None:
             parsed = _looks_like_json(value)
             if parsed is not None:
-                return json.dumps(walk(parsed, None, visit), ensure_ascii=False)
+                redacted = walk(parsed, None, visit)
+                return value if redacted == parsed else json.dumps(redacted, ensure_ascii=False)
         return visit(value, kind)
     if isinstance(value, dict):
         return {
@@ -51,7 +54,8 @@ def walk(value: Any, kind: str | None, visit: Visit) -> Any:
         }
     if isinstance(value, list | tuple):
         return [walk(v, kind, visit) for v in value]
-    if kind is not None and isinstance(value, int | float) and not isinstance(value, bool):
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if is_number and kind not in (None, pii.NAME_FIELD):
         return visit(str(value), kind)
     return value
 
@@ -68,14 +72,14 @@ def walk_trace(trace: Trace, visit: Visit) -> Trace:
             content=text(m.content),
             tool_calls=[
                 ToolCall(
-                    name=visit(c.name, None),
+                    name=visit(c.name, None) if isinstance(c.name, str) else c.name,
                     arguments=walk(c.arguments, None, visit),
                     id=text(c.id),
                 )
                 for c in m.tool_calls
             ],
             tool_call_id=text(m.tool_call_id),
-            name=text(m.name, None if m.role == "tool" else "PERSON"),
+            name=text(m.name, "PERSON" if m.role == "user" else None),
         )
         for m in trace.messages
     ]

@@ -12,6 +12,8 @@ from tracereader.queue import (
     QueueFilter,
     QueueOptions,
     build_queue,
+    can_page,
+    first_page,
     load_position,
     merge_new,
     save_position,
@@ -23,6 +25,8 @@ from tracereader.timeutil import utcnow
 MAX_VISIT_SECONDS = 600.0
 """A single visit longer than this counts as this much (the reviewer left the screen on)."""
 CACHE_SIZE = 16
+PAGE_SIZE = 200
+"""Traces read up front when the queue is loaded lazily; the rest arrive from a worker."""
 
 
 class ReviewSession:
@@ -36,6 +40,7 @@ class ReviewSession:
         *,
         now: Callable[[], datetime] = utcnow,
         monotonic: Callable[[], float] = time.monotonic,
+        lazy: bool = False,
     ) -> None:
         self.store = store
         self.reviewer = reviewer
@@ -45,9 +50,16 @@ class ReviewSession:
         self.log = ReviewLog(store, reviewer, now)
         self.clock = AppClock(store, reviewer, options.timezone)
         self._cache: OrderedDict[str, StoredTrace | None] = OrderedDict()
-        self.ids: list[str] = build_queue(store, options, reviewer, self.today)
         saved = load_position(store, reviewer)
-        self.index = self.ids.index(saved) if saved in self.ids else 0
+        self.complete = True
+        """False while only the queue's first page is loaded (see `complete_with`)."""
+        if lazy and can_page(options):
+            self.ids: list[str] = first_page(store, options, reviewer, PAGE_SIZE, saved)
+            self.complete = len(self.ids) < PAGE_SIZE
+            self.index = 0
+        else:
+            self.ids = build_queue(store, options, reviewer, self.today)
+            self.index = self.ids.index(saved) if saved in self.ids else 0
         self._shown_at = monotonic()
 
     # -- where we are -----------------------------------------------------------------------
@@ -139,6 +151,13 @@ class ReviewSession:
     def fresh_ids(self) -> list[str]:
         """The queue as the store sees it now (safe to call from a worker with its own store)."""
         return build_queue(self.store, self.options, self.reviewer, self.today)
+
+    def complete_with(self, full: list[str]) -> None:
+        """Swap the first page for the whole queue, keeping the traces visited so far in front."""
+        visited = self.ids[: self.index + 1]
+        seen = set(visited)
+        self.ids = visited + [tid for tid in full if tid not in seen]
+        self.complete = True
 
     def merge(self, fresh: list[str]) -> int:
         """Append traces that arrived since the queue was built; return how many joined."""

@@ -10,6 +10,7 @@ import json
 import string
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from people import format_card, new_address
 from scenarios import INVENTED, POLICIES, STATUS_WORDS, THANKS, WELCOME, Context, nice_date
@@ -91,7 +92,8 @@ def _ask_again(ctx: Context) -> None:
 
 def _lookup(ctx: Context, by_email: bool = False) -> None:
     args = {"email": ctx.customer.email} if by_email else {"order_id": ctx.order.id}
-    preface = ctx.pick(["Let me look that up.", "One moment while I check your order.", None, None])
+    prefaces: list[str | None] = ["Let me look that up.", "One moment while I check your order."]
+    preface = ctx.rng.choice([*prefaces, None, None])
     ctx.call("lookup_order", args, ctx.order_record(), preface)
 
 
@@ -566,20 +568,77 @@ def policy(ctx: Context) -> None:
     _close(ctx)
 
 
-def product(ctx: Context) -> None:
-    """Product advice: mostly no tools; sizing exchanges come from search_policy."""
-    c, f = ctx.customer, ctx.failures
-    tall = "ignored_context" in f or ctx.chance(0.2)
-    q = ctx.pick(
-        [
+PRODUCT_TOPICS: dict[str, dict[str, Any]] = {
+    "height": {
+        "questions": [
             "Is the Cascade -7°C Sleeping Bag warm enough for the Cairngorms in November?",
             "which sleeping bag for a week in Patagonia in March?",
             "Is the Cascade bag ok for autumn camping in the Alps?",
-        ]
-    )
-    if tall:
-        q += " I'm 6'4\" (193 cm) so length matters."
-    ctx.user(_greet(ctx) + q)
+        ],
+        "constraint": " I'm 6'4\" (193 cm) so length matters.",
+        "plain": "The Cascade -7°C in Regular is a good fit: comfortable to about -1°C, limit "
+        "-7°C. For colder nights add a liner or pick the Summit series.",
+        "fitted": "The Cascade -7°C in Long (fits up to 6'6\") is a good fit: comfortable to "
+        "about -1°C, limit -7°C. For colder nights add a liner or pick the Summit series.",
+        "ignoring": "The Cascade -7°C in Regular (fits up to 6'0\") will be perfect - it's rated "
+        "comfortable down to about -1°C, fine for shoulder-season nights.",
+        "followups": [
+            "And if it's not warm enough can I return it after the trip?",
+            "what if I'm cold in it, can I send it back?",
+        ],
+        "topic": "used",
+        "answer": "Once it's been used outdoors it can only come back for a defect under the "
+        "warranty, so try it at home first: unused, you have 30 days.",
+    },
+    "wide feet": {
+        "questions": [
+            "What size Talus Approach Shoes should I get? I'm usually a 43 EU.",
+            "do the Granite Trail Runners run small? normally I wear a 10.5",
+        ],
+        "constraint": " I have quite wide feet, that's always the problem.",
+        "plain": "They run true to size, so take your usual size. Unworn shoes can be exchanged "
+        "within 30 days if the fit is off.",
+        "fitted": "Take your usual size in the Wide version - the standard last is narrow in the "
+        "forefoot, the Wide one has a roomier toe box.",
+        "ignoring": "The standard fit is snug and narrow, which most hikers love - go with your "
+        "usual size in the standard version.",
+        "followups": [
+            "can I return them if I've worn them on a hike?",
+            "and if they hurt after one walk, can I send them back?",
+        ],
+        "topic": "used",
+        "answer": "Shoes that have been worn outdoors can only come back for a defect. Try them "
+        "indoors first: unworn, you have 30 days to exchange them.",
+    },
+    "weight": {
+        "questions": [
+            "Is the Ridgeline 2P big enough for two adults and a dog?",
+            "which tent would you recommend for 2 people bikepacking?",
+        ],
+        "constraint": " It has to be under 2 kg, I'm carrying it on the bike.",
+        "plain": "The Ridgeline 2P sleeps two comfortably and packs at 1.9 kg; a small dog fits "
+        "in the vestibule.",
+        "fitted": "The Ridgeline 2P packs at 1.9 kg, just under your limit, and sleeps two.",
+        "ignoring": "I'd go with our Basecamp 3P: roomy, sturdy, and great value at 3.4 kg.",
+        "followups": [
+            "and if it leaks on the first trip can I return it?",
+            "what happens if a pole breaks?",
+        ],
+        "topic": "warranty",
+        "answer": "A leak or a broken pole from normal use is a manufacturing defect, covered by "
+        "our 1-year warranty - we'd repair or replace it.",
+    },
+}
+
+
+def product(ctx: Context) -> None:
+    """Product advice: no tools for the advice; returns and warranty come from search_policy."""
+    c, f = ctx.customer, ctx.failures
+    kind = ctx.pick(list(PRODUCT_TOPICS))
+    spec = PRODUCT_TOPICS[kind]
+    constrained = "ignored_context" in f or ctx.chance(0.25)
+    question = ctx.pick(spec["questions"]) + (spec["constraint"] if constrained else "")
+    ctx.user(_greet(ctx) + question)
     if "needless_refusal" in f:
         _refuse(ctx, "product")
         return
@@ -589,36 +648,20 @@ def product(ctx: Context) -> None:
         ctx.info.update(used="lookup_order", right="search_policy")
         return
     if "ignored_context" in f:
-        ctx.info["ignored"] = "height"
-        ctx.say(
-            "The Cascade -7°C in Regular (fits up to 6'0\") will be perfect - it's rated "
-            "comfortable down to about -1°C, fine for shoulder-season nights."
-        )
+        ctx.info["ignored"] = kind
+        ctx.say(spec["ignoring"])
     else:
-        length = "Long (fits up to 6'6\")" if tall else "Regular"
-        ctx.say(
-            f"The Cascade -7°C in {length} is a good fit: comfortable to about -1°C, limit "
-            "-7°C. For colder nights add a liner or pick the Summit series."
-        )
+        ctx.say(spec["fitted"] if constrained else spec["plain"])
     if "hallucinated_policy" in f or ctx.chance(0.3):
-        ctx.user(
-            ctx.pick(
-                [
-                    "And if it's not warm enough can I return it after the trip?",
-                    "what if I'm cold in it, can I send it back?",
-                ]
-            )
-        )
-        ctx.call("search_policy", {"query": "return used sleeping bag"}, ctx.policy("used"))
+        ctx.user(ctx.pick(spec["followups"]))
+        topic = spec["topic"]
+        ctx.call("search_policy", {"query": f"{topic} {kind}"}, ctx.policy(topic))
         if "hallucinated_policy" in f:
-            claim = ctx.pick(INVENTED["used"])
-            ctx.info.update(topic="used", claimed=claim)
+            claim = ctx.pick(INVENTED[topic])
+            ctx.info.update(topic=topic, claimed=claim)
             ctx.say(f"Absolutely - {claim}.")
         else:
-            ctx.say(
-                "Once it's been used outdoors it can only come back for a defect under the "
-                "warranty, so try it at home first: unused, you have 30 days."
-            )
+            ctx.say(spec["answer"])
     _close(ctx)
 
 

@@ -98,6 +98,8 @@ SPECIFIC = {
         "user said Canada, got US shipping info",
     ],
     ("ignored", "height"): ["recommended regular length to a 6'4 person"],
+    ("ignored", "wide feet"): ["user said wide feet, bot recommended the narrow fit"],
+    ("ignored", "weight"): ["user needs under 2kg, got a 3.4kg tent recommended"],
     ("args", "order_id"): [
         "passed the order id as tracking number",
         "track_shipment called with the order id",

@@ -41,6 +41,7 @@ class TraceReaderApp(App[None]):
             options.queue,
             now=options.now,
             monotonic=options.monotonic,
+            lazy=options.lazy_queue and store.path is not None,
         )
         self.banner: str | None = None
         self._review_screen: ReviewScreen | None = None
@@ -50,9 +51,14 @@ class TraceReaderApp(App[None]):
         self._budget_noticed = False
         self.set_keymap(settings.keymap)
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The review screen is the base screen, so the first frame already shows a trace."""
         self._review_screen = ReviewScreen(self.settings)
-        self.push_screen(self._review_screen)
+        return self._review_screen
+
+    def on_mount(self) -> None:
+        if not self.session.complete:
+            self._complete_worker()
         if self.options.tick_seconds:
             self.set_interval(self.options.tick_seconds, self._tick)
         if self.options.refresh_seconds and self.store.path is not None:
@@ -97,6 +103,8 @@ class TraceReaderApp(App[None]):
     # -- new traces from other processes ----------------------------------------------------
     def refresh_queue(self, announce: bool = False) -> None:
         """Look for newly ingested traces in a worker thread with its own connection."""
+        if not self.session.complete:
+            return
         if self.store.path is None:
             joined = self.session.merge(self.session.fresh_ids())
             self._merged(joined, announce)
@@ -115,6 +123,23 @@ class TraceReaderApp(App[None]):
         finally:
             store.close()
         self.call_from_thread(self._merge_fresh, fresh, announce)
+
+    @work(thread=True, exclusive=True, group="complete", exit_on_error=False)
+    def _complete_worker(self) -> None:
+        from tracereader.queue import build_queue
+
+        assert self.store.path is not None
+        store = Store.open(self.store.path, create=False)
+        try:
+            session = self.session
+            full = build_queue(store, session.options, session.reviewer, session.today)
+        finally:
+            store.close()
+        self.call_from_thread(self._completed, full)
+
+    def _completed(self, full: list[str]) -> None:
+        self.session.complete_with(full)
+        self.review_screen.refresh_header()
 
     def _merge_fresh(self, fresh: list[str], announce: bool) -> None:
         self._merged(self.session.merge(fresh), announce)
@@ -144,7 +169,7 @@ class TraceReaderApp(App[None]):
             return
         store = Store.open(self.store.path, create=False)
         try:
-            banner = header_banner(store, self.settings)
+            banner = header_banner(store, self.settings, now=self.session.now())
         finally:
             store.close()
         self.call_from_thread(self._set_banner, banner)

@@ -31,18 +31,18 @@ REVIEW_BINDINGS: list[Binding] = [
 """Defaults; tag bindings (`tag-<name>`) are added per taxonomy entry by `add_tag_bindings`."""
 
 LONG_DESCRIPTIONS = {
-    "next": "Next trace (saves the review as seen)",
+    "next": "Next trace (saves it as seen)",
     "previous": "Previous trace",
     "mark-good": "Mark good (pass) and move on",
-    "mark-bad": "Mark bad (fail) and stay, for tags and a note",
-    "note": "Write a note (Enter saves, Escape cancels)",
-    "skip": "Skip: send the trace to the back of the queue",
+    "mark-bad": "Mark bad (fail) and stay",
+    "note": "Write a note (Enter saves, Esc cancels)",
+    "skip": "Skip to the back of the queue",
     "undo": "Undo the last action (repeatable)",
-    "filter": "Filter the queue: text, tag, release, model, dates",
-    "queue-list": "Queue as a list: sort, mark, bulk-tag, open",
-    "patterns": "Patterns: grouped tags and notes with rates",
+    "filter": "Filter: text, tag, release, model, dates",
+    "queue-list": "Queue list: sort, mark, bulk-tag, open",
+    "patterns": "Patterns: tags and notes with rates",
     "refresh": "Look for newly ingested traces now",
-    "expand": "Expand or fold system prompt and long tool parts",
+    "expand": "Expand/fold system prompt, long tools",
     "help": "This help",
     "quit": "Quit (everything is already saved)",
 }

@@ -27,3 +27,7 @@ class AppOptions:
     """How often the session clock is updated; 0 disables it."""
     show_banner: bool = True
     """Show the advisor/pipeline-health banner when it has something to say."""
+    lazy_queue: bool = True
+    """Show the queue's first page at once and load the rest in a worker (large databases)."""
+    cursor_blink: bool = True
+    """Blink text cursors (off in snapshot tests)."""

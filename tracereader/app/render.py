@@ -87,6 +87,17 @@ def _message_text(content: Any) -> str:
     return content if isinstance(content, str) else json.dumps(content, ensure_ascii=False)
 
 
+def _pretty(content: Any) -> str:
+    """A tool result, indented when it is a JSON object or list (easier to scan)."""
+    text = _message_text(content)
+    if text[:1] in "{[":
+        try:
+            return json.dumps(json.loads(text), ensure_ascii=False, indent=2)
+        except ValueError:
+            return text
+    return text
+
+
 def _arguments(call: ToolCall) -> str:
     args = call.arguments
     if isinstance(args, str):
@@ -142,7 +153,7 @@ def render_conversation(trace: Trace, *, expanded: bool = False) -> Content:
                 shown_results.add(call.id)
                 out.add("  ← result", "bold").add(" of ", MUTED).untrusted(call.name, MUTED)
                 out.add("\n")
-                shown, hidden = _fold(sanitize(_message_text(result.content)), expanded)
+                shown, hidden = _fold(sanitize(_pretty(result.content)), expanded)
                 out.untrusted(_indent(shown, "    ")).add("\n")
                 if hidden:
                     out.line(f"    … {hidden} more lines folded (press e to expand)", "italic")

@@ -64,6 +64,9 @@ def ingest(
         raise UserError(str(exc)) from None
     finally:
         store.close()
+    how = " (auto-detected)" if format_name == "auto" else ""
+    for shown, name in summary.files.items():
+        click.echo(f"{shown}: read as {name}{how}", err=True)
     for message in summary.rejected:
         click.echo(message, err=True)
     hidden = summary.rejected_total - len(summary.rejected)

@@ -62,6 +62,9 @@ def review(
     sample: str | None,
 ) -> None:
     """Open the review app on the queue of unreviewed traces."""
+    from tracereader.app.lean import import_sqlite_utils_lean
+
+    import_sqlite_utils_lean()
     from tracereader.config import load_settings
     from tracereader.queue import QueueError, QueueFilter, QueueOptions
 
@@ -104,8 +107,10 @@ def demo(config_path: str | None, keep: bool) -> None:
     from tracereader.store import Store
 
     folder = sample_traces_dir()
-    traces = sorted(p for p in folder.glob("*") if p.suffix in {".jsonl", ".json", ".ndjson"})
-    if not folder.is_dir() or not traces:
+    has_traces = folder.is_dir() and any(
+        p.suffix in {".jsonl", ".json", ".gz"} for p in folder.rglob("*") if p.is_file()
+    )
+    if not has_traces:
         raise UserError(
             f"{folder}: no sample traces here; run `python sample_traces/generate.py` in a "
             "checkout of the repository"
@@ -117,7 +122,7 @@ def demo(config_path: str | None, keep: bool) -> None:
     store = Store.open(db_file)
     try:
         try:
-            summary = ingest_paths(traces, store, settings)
+            summary = ingest_paths([folder], store, settings, progress=sys.stderr.isatty())
         except IngestError as exc:
             raise UserError(str(exc)) from None
         click.echo(summary.summary_line())

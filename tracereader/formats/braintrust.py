@@ -172,6 +172,30 @@ def _trace(records: list[RawRecord]) -> Trace:
     )
 
 
+def _unwrap(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
+    """Flatten fetch responses (`{"events": [...], "cursor": …}`) into one record per row."""
+    for record in records:
+        value = record.value
+        if isinstance(value, dict) and isinstance(value.get("events"), list) and _is_page(value):
+            for row in value["events"]:
+                yield RawRecord(record.line, row, record.end_offset)
+        else:
+            yield record
+
+
+def _is_page(value: dict[str, Any]) -> bool:
+    """Whether a value is a fetch-API page whose `events` look like rows."""
+    rows = [v for v in value["events"][:5] if isinstance(v, dict)]
+    return set(value) <= {"events", "cursor"} and all(_looks_like_row(r) for r in rows)
+
+
+def _looks_like_row(value: dict[str, Any]) -> bool:
+    if "messages" in value or "run_type" in value:
+        return False
+    has_span = "root_span_id" in value or "span_attributes" in value
+    return has_span and bool({"input", "output", "scores", "metadata"} & value.keys())
+
+
 class BraintrustFormat:
     """Braintrust log or experiment rows (one span per row), as the SDK/API/UI export them."""
 
@@ -179,15 +203,16 @@ class BraintrustFormat:
     description = "Braintrust logs/experiment rows (JSONL or JSON array)"
 
     def sniff(self, value: Any) -> bool:
-        """A row with Braintrust's span fields (`root_span_id`/`span_id`/`span_attributes`)."""
-        if not isinstance(value, dict) or "messages" in value or "run_type" in value:
+        """A row with Braintrust span fields (`root_span_id`, `span_attributes`) or a fetch page."""
+        if not isinstance(value, dict):
             return False
-        has_span = "root_span_id" in value or "span_attributes" in value
-        return has_span and bool({"input", "output", "scores", "metadata"} & value.keys())
+        if isinstance(value.get("events"), list) and value["events"]:
+            return _is_page(value)
+        return _looks_like_row(value)
 
     def convert(self, records: Iterable[RawRecord]) -> Iterator[Trace | Rejection]:
         """Group rows by root span and rebuild each trace's conversation."""
-        return convert_grouped(records, _row_key, _trace)
+        return convert_grouped(_unwrap(records), _row_key, _trace)
 
 
 FORMAT = formats.register(BraintrustFormat())

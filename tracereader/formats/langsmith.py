@@ -19,6 +19,8 @@ from tracereader import formats
 from tracereader.formats.base import RawRecord, RecordError
 from tracereader.formats.normalize import (
     as_dict,
+    feedback_score,
+    is_user_score,
     maybe_json,
     messages_from,
     plain_text,
@@ -40,8 +42,6 @@ RUN_TYPES = frozenset({"llm", "chain", "tool", "retriever", "prompt", "parser", 
 THREAD_KEYS = ("session_id", "thread_id", "conversation_id")
 USER_KEYS = ("user_id", "userId", "user")
 RELEASE_KEYS = ("revision_id", "release", "version", "app_version")
-# Feedback keys that are the end user's own verdict, preferred over evaluator scores.
-USER_FEEDBACK_KEYS = ("user_score", "user_feedback", "thumbs", "thumbs_up", "rating", "score")
 
 
 def _metadata(run: dict[str, Any]) -> dict[str, Any]:
@@ -149,9 +149,9 @@ def _feedback(runs: list[dict[str, Any]]) -> tuple[Feedback | None, dict[str, An
     }
     if not averages:
         return None, {}
-    key = next((k for k in USER_FEEDBACK_KEYS if k in averages), next(iter(averages)))
-    avg = float(averages[key])
-    score = -1.0 if avg <= 0 else 1.0 if avg >= 1 else avg
+    ranked = sorted(averages, key=lambda k: not is_user_score(k))
+    key = next((k for k in ranked if feedback_score(averages[k]) is not None), None)
+    score = feedback_score(averages[key]) if key is not None else None
     comments = [
         str(c)
         for value in stats.values()
@@ -159,6 +159,8 @@ def _feedback(runs: list[dict[str, Any]]) -> tuple[Feedback | None, dict[str, An
         for c in value["comments"]
         if c
     ]
+    if score is None and not comments:
+        return None, {f"feedback.{k}": v for k, v in averages.items()}
     feedback = Feedback(score=score, comment="\n".join(comments) or None)
     return feedback, {f"feedback.{k}": v for k, v in averages.items()}
 

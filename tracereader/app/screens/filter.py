@@ -53,6 +53,11 @@ class FilterModal(ModalScreen[QueueFilter | None]):
     def _value(self, name: str) -> str | None:
         return self.query_one(f"#filter-{name}", Input).value.strip() or None
 
+    def on_mount(self) -> None:
+        blink = getattr(getattr(self.app, "options", None), "cursor_blink", True)
+        for field in self.query(Input):
+            field.cursor_blink = blink
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         dates: dict[str, date | None] = {}

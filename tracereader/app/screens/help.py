@@ -21,11 +21,11 @@ if TYPE_CHECKING:
 def help_content(settings: Settings, keymap: dict[str, str]) -> Content:
     """Keys (as rebound by the keymap) and the failure taxonomy, as plain styled text."""
     out = Builder()
-    out.add("KEYS", "bold underline").line("          binding id (for keymap:)", "dim")
+    out.add("KEYS", "bold underline").line("        binding id", "dim")
     for row in key_help(settings, keymap):
         if row.binding_id.startswith("tag-"):
             continue
-        out.add(f"{row.keys:<14}", "bold").add(f"{row.binding_id:<12}", "dim")
+        out.add(f"{row.keys:<12}", "bold").add(f"{row.binding_id:<12}", "dim")
         out.line(f" {row.description}")
     out.add("\n").line("TAGS (digits toggle them on the trace)", "bold underline")
     keys = {row.binding_id: row.keys for row in key_help(settings, keymap)}

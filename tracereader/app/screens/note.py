@@ -28,6 +28,11 @@ class NoteModal(ModalScreen[str | None]):
             yield Input(self._note, placeholder="e.g. quoted a refund window we do not have")
             yield Static("Enter saves · Escape cancels · an empty note clears it", markup=False)
 
+    def on_mount(self) -> None:
+        blink = getattr(getattr(self.app, "options", None), "cursor_blink", True)
+        for field in self.query(Input):
+            field.cursor_blink = blink
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.dismiss(event.value)

@@ -117,6 +117,7 @@ class ReviewScreen(Screen[None]):
             ner=stored.ner if stored else None,
             filter_text=session.options.filter.describe(),
             banner=app.banner,
+            loading=not session.complete,
         )
         self.query_one(ReviewHeader).show(facts)
 

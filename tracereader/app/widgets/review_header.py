@@ -23,6 +23,7 @@ class HeaderFacts:
     ner: bool | None
     filter_text: str = ""
     banner: str | None = None
+    loading: bool = False
 
 
 def _clock(seconds: float) -> str:
@@ -34,7 +35,8 @@ def header_content(facts: HeaderFacts) -> Content:
     """Two lines at most: status facts, then warnings (never colour alone: words and symbols)."""
     out = Builder()
     if facts.total:
-        out.add(f" {facts.position}/{facts.total} ", "bold reverse")
+        more = "+ (loading)" if facts.loading else ""
+        out.add(f" {facts.position}/{facts.total}{more} ", "bold reverse")
     else:
         out.add(" queue empty ", "bold reverse")
     out.add(f"  reviewed today {facts.reviewed_today}", "bold")

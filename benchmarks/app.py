@@ -1,0 +1,230 @@
+"""Benchmark of the review app on a generated database of 100,000 traces.
+
+Run: `python benchmarks/app.py [--traces 100000] [--presses 200] [--launches 5]`
+
+Method, everything measured in the same run on the same machine:
+
+1. A database of N traces (4 messages each, a third with a tool call, some with feedback and
+   implicit events) is written straight into SQLite with bulk inserts after `Store.open` has
+   created and migrated the schema (no anonymizer involved).
+2. Launch: a fresh Python process runs the real app headless (`App.run(headless=True)`,
+   100x30) on that database, built through `build_app` as the CLI does; the clock runs from
+   just before the process is spawned until the process prints a marker from the app's
+   `Ready` event, which Textual posts once the first frame has been composited (the review
+   screen is the app's default screen, so that frame holds the first trace; the script
+   checks the conversation is non-empty). The baseline is a bare Textual app whose only
+   widget is one static line, launched and timed the same way. Each is launched several
+   times alternately; medians are compared (goal: ratio <= 1.5).
+3. Keys: inside one headless `run_test()` session on the same database, each key press is
+   timed from just before the key event is posted until the end of the first compositor
+   refresh of the screen that follows it (recorded by wrapping `Screen._compositor_refresh`),
+   i.e. the action ran, widgets updated and the new frame was rendered. Pilot's own idle
+   waiting after that frame is not counted. Measured for `g` (verdict and next trace:
+   store write, next trace read and drawn), `1` (tag toggle: write and redraw the panel)
+   and `j` (next trace). Goal for `g`: median <= 16 ms, p99 <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tracereader.store import Store  # noqa: E402
+from tracereader.timeutil import to_iso  # noqa: E402
+
+LAUNCH_REAL = """
+import sys, time
+from tracereader.app import AppOptions, build_app
+from tracereader.app.app import TraceReaderApp
+from tracereader.config import load_settings
+
+def on_ready(self):
+    text = self.screen.query_one("#conversation-body").content
+    print("READY", len(str(text)), flush=True)
+    self.exit()
+
+TraceReaderApp.on_ready = on_ready
+app = build_app(sys.argv[1], load_settings(create=False), AppOptions(refresh_seconds=0))
+app.run(headless=True, size=(100, 30))
+"""
+
+LAUNCH_BARE = """
+from textual.app import App
+from textual.widgets import Static
+
+class Bare(App):
+    def compose(self):
+        yield Static("one static line")
+
+    def on_ready(self):
+        print("READY", 1, flush=True)
+        self.exit()
+
+Bare().run(headless=True, size=(100, 30))
+"""
+
+
+def generate(path: Path, count: int) -> None:
+    """Write `count` varied traces straight into SQLite (schema from Store.open)."""
+    store = Store.open(path)
+    rng = random.Random(7)
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    conn = store.db.conn
+    traces, messages, signals = [], [], []
+    system = "You are the support assistant for Acme. " * 12
+    for i in range(count):
+        tid = f"bench-{i:07d}"
+        stamp = to_iso(base + timedelta(seconds=37 * i))
+        score = -1.0 if i % 17 == 0 else (1.0 if i % 11 == 0 else None)
+        events = ["regenerate"] if i % 13 == 0 else (["copy", "abandon"] if i % 29 == 0 else [])
+        user = f"Where is my order {i}? I'm <PERSON_1>, reach me at <EMAIL_ADDRESS_1>."
+        traces.append(
+            (
+                tid,
+                stamp,
+                0,
+                f"u{i % 900:04d}",
+                f"s{i:07d}",
+                rng.choice(["gpt-4o-mini", "x-1"]),
+                f"v{1 + i * 5 // count}",
+                None,
+                900.0 + i % 2000,
+                score,
+                len(events) + (score is not None),
+                user,
+                "{}",
+                "tracereader",
+                1,
+                None,
+                stamp,
+            )
+        )
+        rows = [("system", system, None, None), ("user", user, None, None)]
+        if i % 3 == 0:
+            call = json.dumps([{"id": f"c{i}", "name": "lookup_order", "arguments": {"n": i}}])
+            rows += [
+                ("assistant", None, call, None),
+                ("tool", '{"status": "shipped"}', None, f"c{i}"),
+            ]
+        rows.append(("assistant", f"Order {i} shipped yesterday, <PERSON_1>. " * 3, None, None))
+        messages.extend((tid, idx, *row, None) for idx, row in enumerate(rows))
+        if score is not None:
+            signals.append((tid, "feedback", 1, score, "meh" if score < 0 else None, None, None))
+        signals.extend((tid, kind, 0, None, None, None, 3) for kind in events)
+    with store.db.atomic():
+        conn.executemany("insert into traces values (" + ",".join("?" * 17) + ")", traces)
+        conn.executemany("insert into messages values (?,?,?,?,?,?,?)", messages)
+        conn.executemany(
+            "insert into signals (trace_id, kind, explicit, score, comment, at, message_index)"
+            " values (?,?,?,?,?,?,?)",
+            signals,
+        )
+    conn.execute("analyze")
+    store.close()
+
+
+def launch(script: str, db: Path) -> float:
+    """Seconds from spawning the process to its first frame."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - started
+    proc.wait(timeout=60)
+    if not line.startswith("READY") or int(line.split()[1]) == 0:
+        raise SystemExit(f"launch failed: {line!r} {proc.stderr.read() if proc.stderr else ''}")
+    return elapsed
+
+
+async def key_latencies(db: Path, keys: str, presses: int) -> list[float]:
+    """Per-press seconds from key event to the end of the next compositor refresh."""
+    from textual.screen import Screen
+
+    from tracereader.app import AppOptions, build_app
+    from tracereader.config import load_settings
+
+    refreshed: list[float] = []
+    original = Screen._compositor_refresh
+
+    def timed(self: Screen) -> None:
+        original(self)
+        refreshed.append(time.perf_counter())
+
+    Screen._compositor_refresh = timed  # type: ignore[method-assign]
+    options = AppOptions(refresh_seconds=0, tick_seconds=0, show_banner=False)
+    app = build_app(db, load_settings(create=False), options)
+    latencies: list[float] = []
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            for i in range(presses):
+                key = keys[i % len(keys)]
+                refreshed.clear()
+                started = time.perf_counter()
+                await pilot.press(key)
+                await pilot.pause()
+                after = [t for t in refreshed if t >= started]
+                if after:
+                    latencies.append(after[0] - started)
+    finally:
+        Screen._compositor_refresh = original  # type: ignore[method-assign]
+        app.store.close()
+    return latencies
+
+
+def summary(values: list[float]) -> str:
+    ordered = sorted(values)
+    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+    return f"median {statistics.median(ordered) * 1000:6.1f} ms  p99 {p99 * 1000:6.1f} ms  (n={len(ordered)})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--traces", type=int, default=100_000)
+    parser.add_argument("--presses", type=int, default=200)
+    parser.add_argument("--launches", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "bench.db"
+        started = time.perf_counter()
+        generate(db, args.traces)
+        print(f"generated {args.traces:,} traces in {time.perf_counter() - started:.1f} s")
+        launch(LAUNCH_BARE, db)  # warm the file cache for both
+        launch(LAUNCH_REAL, db)
+        bare, real = [], []
+        for _ in range(args.launches):
+            bare.append(launch(LAUNCH_BARE, db))
+            real.append(launch(LAUNCH_REAL, db))
+        b, r = statistics.median(bare), statistics.median(real)
+        print(f"launch to first frame, bare Textual app: median {b:.3f} s")
+        print(f"launch to first trace, tracereader:      median {r:.3f} s")
+        print(f"ratio {r / b:.2f} (goal <= 1.5)")
+        for keys, label in (
+            ("g", "g (pass, next trace)"),
+            ("1", "1 (tag toggle)"),
+            ("j", "j (next trace)"),
+        ):
+            values = asyncio.run(key_latencies(db, keys, args.presses))
+            print(f"key {label:<22} {summary(values)}")
+
+
+if __name__ == "__main__":
+    main()

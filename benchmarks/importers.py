@@ -1,0 +1,123 @@
+"""Importer throughput and memory: converting span exports vs. only parsing them (the baseline).
+
+Run: `python benchmarks/importers.py [COPIES]` (default 2,000 copies of each fixture). Builds big
+files from the committed fixtures (fresh ids per copy), then for each format measures the reader
+alone (baseline), reader + conversion, and the peak Python memory of the conversion (tracemalloc),
+for contiguous files and for files whose traces are interleaved pairwise.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tracereader.formats import FORMATS  # noqa: E402
+from tracereader.formats.base import RawRecord  # noqa: E402
+from tracereader.model import Trace  # noqa: E402
+from tracereader.readers import RecordReader  # noqa: E402
+
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+def _copies(
+    rows: list[dict[str, Any]], n: int, rename: Callable[[str, int], str]
+) -> list[list[str]]:
+    """`n` copies of a fixture's lines with unique ids, as one list of lines per copy."""
+    text = "\n".join(json.dumps(r) for r in rows)
+    return [rename(text, i).splitlines() for i in range(n)]
+
+
+def _langsmith(text: str, i: int) -> str:
+    return text.replace("00000000-0000-0000-0000-6c73", f"{i:08x}-0000-0000-0000-6c73")
+
+
+def _otlp(text: str, i: int) -> str:
+    return text.replace('"0000000000000000a0000000', f'"{i:016x}a0000000')
+
+
+def _braintrust(text: str, i: int) -> str:
+    return text.replace('"00000000000000000000627430', f'"{i:020x}627430')
+
+
+def _langfuse(text: str, i: int) -> str:
+    return text.replace("lf-trace-000", f"lf-trace-{i}-")
+
+
+SOURCES = {
+    "langsmith": ("langsmith/runs.jsonl", _langsmith),
+    "langfuse": ("langfuse/observations_v2.jsonl", _langfuse),
+    "otlp": ("otlp/genai_collector.jsonl", _otlp),
+    "braintrust": ("braintrust/logs.jsonl", _braintrust),
+}
+
+
+def write(path: Path, copies: list[list[str]], interleave: bool) -> int:
+    """Write copies contiguously, or two traces' records alternating; returns the record count."""
+    lines: list[str] = []
+    if interleave:
+        for a, b in zip(copies[::2], copies[1::2], strict=False):
+            for pair in zip(a, b, strict=False):
+                lines.extend(pair)
+            lines.extend(a[len(b) :] + b[len(a) :])
+    else:
+        for copy in copies:
+            lines.extend(copy)
+    path.write_text("\n".join(lines) + "\n")
+    return len(lines)
+
+
+def _convert(path: Path, fmt_name: str) -> int:
+    records = (r for r in RecordReader(path) if isinstance(r, RawRecord))
+    return sum(isinstance(t, Trace) for t in FORMATS[fmt_name].convert(records))
+
+
+def measure(path: Path, fmt_name: str) -> tuple[float, float, int, float]:
+    """(read-only seconds, read+convert seconds, traces, peak MiB during conversion)."""
+    started = time.perf_counter()
+    for _ in RecordReader(path):
+        pass
+    read_only = time.perf_counter() - started
+    started = time.perf_counter()
+    traces = _convert(path, fmt_name)
+    converted = time.perf_counter() - started
+    tracemalloc.start()  # a separate pass: tracing slows allocation-heavy code several times
+    _convert(path, fmt_name)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return read_only, converted, traces, peak
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    print(
+        f"{'format':<11} {'layout':<11} {'records':>8} {'MiB':>6} {'read s':>7} "
+        f"{'conv s':>7} {'ratio':>6} {'traces/s':>9} {'peak MiB':>9}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (fixture, rename) in SOURCES.items():
+            rows = [json.loads(line) for line in (FIXTURES / fixture).read_text().splitlines()]
+            copies = _copies(rows, n, rename)
+            for layout in ("contiguous", "interleaved"):
+                path = Path(tmp) / f"{name}-{layout}.jsonl"
+                count = write(path, copies, layout == "interleaved")
+                size = path.stat().st_size / 2**20
+                read_only, converted, traces, peak = measure(path, name)
+                print(
+                    f"{name:<11} {layout:<11} {count:>8} {size:>6.1f} {read_only:>7.2f} "
+                    f"{converted:>7.2f} {converted / read_only:>6.1f} {traces / converted:>9.0f} "
+                    f"{peak:>9.1f}"
+                )
+                path.unlink()
+
+
+if __name__ == "__main__":
+    main()

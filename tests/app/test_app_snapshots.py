@@ -1,0 +1,38 @@
+"""Snapshots of the review screen, the help screen and the note modal at 80x24 (fixed data, frozen
+clocks, no cursor blink), built through the same factory as the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app_helpers import frozen_options
+from review_traces import fill_store, review_settings
+
+from tracereader.app import build_app
+from tracereader.app.app import TraceReaderApp
+
+SIZE = (80, 24)
+
+
+def snapshot_app(tmp_path: Path) -> TraceReaderApp:
+    db = tmp_path / "snap.db"
+    fill_store(db, 12)
+    return build_app(db, review_settings(), frozen_options(cursor_blink=False))
+
+
+def test_review_screen(snap_compare, tmp_path: Path) -> None:
+    # trace 9 has thumbs-down feedback, a tool call with its result; 7 has implicit signals
+    assert snap_compare(snapshot_app(tmp_path), press=["j", "j"], terminal_size=SIZE)
+
+
+def test_review_screen_with_signals(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(snapshot_app(tmp_path), press=["j"] * 4, terminal_size=SIZE)
+
+
+def test_help_screen(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(snapshot_app(tmp_path), press=["question_mark"], terminal_size=SIZE)
+
+
+def test_note_modal(snap_compare, tmp_path: Path) -> None:
+    press = ["n", *"quoted a refund window"]
+    assert snap_compare(snapshot_app(tmp_path), press=press, terminal_size=SIZE)
