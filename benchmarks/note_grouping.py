@@ -98,7 +98,7 @@ def synthetic_check(count: int = 3000) -> None:
     notes = [t for t, _ in labelled]
     print(f"\nsynthetic check: {count} generated notes of 20 themes (benchmarks/patterns.py)")
     for name in ("sorted_token_set_ratio", "token_set_ratio", "token_sort_ratio"):
-        for threshold, slack in ((60, None), (60, 0.0), (60, 5.0), (70, 10.0)):
+        for threshold, slack in ((60, None), (60, 0.0), (60, 5.0), (60, 10.0)):
             groups = group_notes(
                 notes, threshold=threshold, scorer=SCORERS[name],
                 linkage_split=slack is not None, linkage_slack=slack or 0.0,

@@ -274,3 +274,15 @@ def test_tool_schemas_and_clean_json_stay_as_they_were(anonymizer: Anonymizer) -
     out = one(anonymizer, trace)
     assert out.metadata == schema and out.messages[1].content == pretty
     assert out.messages[2].content == "Name: <PERSON_1>" and out.messages[2].name == "<PERSON_1>"
+
+
+def test_one_word_names_propagate_with_their_case_only(anonymizer: Anonymizer) -> None:
+    trace = Trace(
+        messages=[
+            Message("user", "Hi, this is Will. My order will arrive late, I guess?"),
+            Message("assistant", "Sorry Will, it will arrive on Monday."),
+        ]
+    )
+    out = one(anonymizer, trace)
+    assert out.messages[0].content == "Hi, this is <PERSON_1>. My order will arrive late, I guess?"
+    assert out.messages[1].content == "Sorry <PERSON_1>, it will arrive on Monday."

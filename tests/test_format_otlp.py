@@ -122,8 +122,31 @@ def test_older_genai_events_and_openllmetry_attributes() -> None:
             attr("gen_ai.completion.0.content", "pong"),
         ],
     }
-    doc = {"resourceSpans": [{"resource": {}, "scopeSpans": [{"spans": [span, legacy]}]}]}
-    one, two = [t for t in FORMAT.convert(records_of([doc])) if isinstance(t, Trace)]
+    details = {
+        **span,
+        "traceId": "12" * 16,
+        "status": {},
+        "events": [
+            {
+                "name": "gen_ai.client.inference.operation.details",
+                "attributes": [
+                    attr(
+                        "gen_ai.input.messages",
+                        json.dumps([{"role": "user", "parts": [{"type": "text", "content": "q"}]}]),
+                    ),
+                    attr(
+                        "gen_ai.output.messages",
+                        json.dumps(
+                            [{"role": "assistant", "parts": [{"type": "text", "content": "a"}]}]
+                        ),
+                    ),
+                ],
+            }
+        ],
+    }
+    doc = {"resourceSpans": [{"resource": {}, "scopeSpans": [{"spans": [span, legacy, details]}]}]}
+    one, two, three = [t for t in FORMAT.convert(records_of([doc])) if isinstance(t, Trace)]
+    assert [(m.role, m.content) for m in three.messages] == [("user", "q"), ("assistant", "a")]
     assert [(m.role, m.content) for m in one.messages] == [("user", "hello"), ("assistant", "hi!")]
     assert one.error == "chat: boom" and one.model == "m"
     assert [(m.role, m.content) for m in two.messages] == [("user", "ping"), ("assistant", "pong")]

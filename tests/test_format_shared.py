@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from format_helpers import FIXTURES, read_records, records_of
@@ -114,3 +117,69 @@ def test_nested_json_strings_and_langchain_forms_are_decoded() -> None:
     (message,) = messages_from({"messages": [[lc]]})
     assert (message.role, message.content) == ("assistant", "ok")
     assert [(c.name, c.arguments, c.id) for c in message.tool_calls] == [("f", {"x": 1}, "c1")]
+
+
+BROKEN_VALUES: list[object] = [None, "x", 7, [], {}, [None], {"a": None}]
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "langsmith/runs.jsonl",
+        "langfuse/traces.jsonl",
+        "langfuse/observations_v2.jsonl",
+        "otlp/openinference_openai.jsonl",
+        "otlp/genai_collector.jsonl",
+        "braintrust/logs.jsonl",
+    ],
+)
+def test_missing_or_mistyped_fields_degrade_to_a_trace_or_a_rejection(fixture: str) -> None:
+    path = FIXTURES / fixture
+    fmt = FORMATS[path.parent.name]
+    rows = [r.value for r in read_records(path)]
+    for index, row in enumerate(rows):
+        for key in row:
+            for broken in [*BROKEN_VALUES, ...]:
+                changed = dict(row)
+                if broken is ...:
+                    del changed[key]
+                else:
+                    changed[key] = broken
+                values = [*rows[:index], changed, *rows[index + 1 :]]
+                out = list(fmt.convert(records_of(values)))
+                assert all(isinstance(o, Trace | Rejection) for o in out)
+                for o in out:
+                    if isinstance(o, Rejection):
+                        assert "Jane" not in o.reason and "@" not in o.reason
+
+
+def _nested(fixture: str) -> list[tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]]:
+    """(name, getter) pairs for the nested objects of a fixture's first record."""
+    if fixture.startswith("otlp"):
+        return [
+            ("resourceSpans[0]", lambda d: d["resourceSpans"][0]),
+            ("scopeSpans[0]", lambda d: d["resourceSpans"][0]["scopeSpans"][0]),
+            ("spans[0]", lambda d: d["resourceSpans"][0]["scopeSpans"][0]["spans"][0]),
+            (
+                "attribute[0]",
+                lambda d: d["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["attributes"][0],
+            ),
+        ]
+    return [
+        ("observations[0]", lambda d: d["observations"][0]),
+        ("scores[0]", lambda d: d["scores"][0]),
+    ]
+
+
+@pytest.mark.parametrize("fixture", ["otlp/openinference_openai.jsonl", "langfuse/traces.jsonl"])
+def test_mistyped_nested_fields_degrade_too(fixture: str) -> None:
+    path = FIXTURES / fixture
+    fmt = FORMATS[path.parent.name]
+    rows = [r.value for r in read_records(path)]
+    for _name, getter in _nested(fixture):
+        for key in list(getter(rows[0])):
+            for broken in BROKEN_VALUES:
+                first = copy.deepcopy(rows[0])
+                getter(first)[key] = broken
+                out = list(fmt.convert(records_of([first, *rows[1:]])))
+                assert all(isinstance(o, Trace | Rejection) for o in out)

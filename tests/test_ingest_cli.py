@@ -120,15 +120,16 @@ YAML_WITH_DATES = (
     ("name", "body"),
     [
         ("a.json", json.dumps([native(1), native(2)]).encode()),
-        ("a.json.gz", gzip.compress(json.dumps(native(1)).encode())),
-        ("a.jsonl.gz", gzip.compress(jsonl(native(1), native(2)).encode())),
+        ("a.json.gz", json.dumps(native(1)).encode()),
+        ("a.jsonl.gz", jsonl(native(1), native(2)).encode()),
         ("a.yaml", b"- id: t-1\n  messages:\n    - {role: user, content: hi}\n"),
-        ("a.yml.gz", gzip.compress(YAML_WITH_DATES)),
+        ("a.yml.gz", YAML_WITH_DATES),
     ],
+    ids=["json-array", "json-object-gz", "jsonl-gz", "yaml-list", "yaml-gz-dates"],
 )
 def test_file_kinds_land(tmp_path: Path, name: str, body: bytes, stub: None) -> None:
     src = tmp_path / name
-    src.write_bytes(body)
+    src.write_bytes(gzip.compress(body) if name.endswith(".gz") else body)
     result = ingest(tmp_path / "t.db", src)
     assert result.exit_code == 0, result.stderr
     assert "t-1" in stored_ids(tmp_path / "t.db")
@@ -279,3 +280,15 @@ def test_progress_is_silent_when_not_a_terminal(tmp_path: Path, stub: None) -> N
     ]
     assert len(stored_ids(tmp_path / "t.db")) == 450
     assert os.path.exists(tmp_path / "t.db")
+
+
+def test_ner_problem_stops_before_any_file_is_read(tmp_path: Path) -> None:
+    bad_only = tmp_path / "a.jsonl"
+    bad_only.write_text("not json\n")
+    config = tmp_path / "nomodel.yaml"
+    config.write_text("ner_model: no_such_spacy_model\n")
+    db = tmp_path / "t.db"
+    result = run("ingest", "--db", db, "--config", config, bad_only)
+    assert result.exit_code == 2 and "a.jsonl" not in result.stderr
+    retry = run("ingest", "--db", db, "--no-ner", bad_only)  # not remembered as read
+    assert retry.exit_code == 1 and f"{bad_only}:1: malformed JSON" in retry.stderr

@@ -280,3 +280,13 @@ def test_convert_yields_rejections_in_place() -> None:
     results = list(NATIVE.convert(records))
     assert isinstance(results[0], Trace) and isinstance(results[2], Trace)
     assert results[1] == Rejection(2, "messages is empty")
+
+
+def test_deeply_nested_metadata_is_rejected() -> None:
+    deep: Any = "leaf"
+    for _ in range(200):
+        deep = {"k": deep}
+    results = list(
+        NATIVE.convert([RawRecord(1, {"messages": [{"role": "user"}], "metadata": deep}, 0)])
+    )
+    assert results == [Rejection(1, "a value is nested more than 64 levels deep")]

@@ -157,17 +157,17 @@ def test_half_written_last_line_is_picked_up_next_time(store: Store, tmp_path: P
 def test_anonymizer_is_not_created_when_nothing_is_new(
     store: Store, tmp_path: Path, stub_anonymizer: list[StubAnonymizer]
 ) -> None:
-    src = tmp_path / "a.jsonl"
-    src.write_text(line(1))
-    run(store, src)
-    assert len(stub_anonymizer) == 1
-    assert run(store, src).landed == 0
-    empty = tmp_path / "empty.jsonl"
-    empty.write_text("\n")
-    only_bad = tmp_path / "bad.jsonl"
-    only_bad.write_text("nope\n")
-    assert run(store, empty, only_bad).rejected_total == 1
-    assert len(stub_anonymizer) == 1  # no new anonymizer: nothing new to anonymize
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(line(1))
+    (folder / "b.json").write_text(json.dumps([json.loads(line(2))]))
+    (folder / "empty.jsonl").write_text("\n")
+    (folder / "bad.yaml").write_text("- 1\n")
+    assert run(store, folder).rejected_total == 1
+    assert len(stub_anonymizer) == 1  # one per run, shared by its files
+    again = run(store, folder)
+    assert again.landed == 0 and again.rejected_total == 0 and len(again.skipped_files) == 4
+    assert len(stub_anonymizer) == 1  # nothing new: not even created
 
 
 def test_batches_are_bounded(
@@ -187,3 +187,36 @@ def test_file_bookkeeping_row(store: Store, tmp_path: Path) -> None:
     assert row["path"] == str(src.resolve())
     assert row["consumed_bytes"] == src.stat().st_size and row["consumed_lines"] == 2
     assert row["format"] == "tracereader" and len(row["prefix_sha256"]) == 64
+
+
+def test_a_reader_bug_becomes_one_line_without_content(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracereader.formats.native import NATIVE
+    from tracereader.ingest import IngestError
+
+    def broken(records: Any) -> Iterator[Any]:
+        for record in records:
+            raise KeyError(record.value["messages"][0]["content"])
+        yield from ()
+
+    monkeypatch.setattr(NATIVE, "convert", broken)
+    src = tmp_path / "a.jsonl"
+    src.write_text(line(1, "jane@example.com"))
+    with pytest.raises(IngestError) as info:
+        run(store, src)
+    assert "KeyError" in str(info.value) and "jane" not in str(info.value)
+    assert store.count("ingest_runs") == 0
+
+
+def test_batches_are_also_bounded_by_text_size(
+    store: Store,
+    tmp_path: Path,
+    stub_anonymizer: list[StubAnonymizer],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(ingest_module, "BATCH_CHARS", 10_000)
+    src = tmp_path / "a.jsonl"
+    src.write_text("".join(line(i, "x" * 4_000) for i in range(7)))
+    assert run(store, src).landed == 7
+    assert stub_anonymizer[0].batches == [3, 3, 1]

@@ -1,7 +1,8 @@
 """Bounded memory: ingesting a large file never holds it, measured with tracemalloc (not timed).
 
-Memory is O(batch x record size), independent of the file's size; the batch is shrunk to 5 here
-so a 20 MB file is "large" against it while the test stays quick under tracemalloc.
+Memory is O(batch), independent of the file's size: a batch is at most 200 traces or 8 M
+characters. The batch is shrunk to 5 traces here so a 26 MB file is large against it while the
+test stays quick under tracemalloc.
 """
 
 from __future__ import annotations

@@ -219,3 +219,19 @@ def test_encoding_matches_the_official_otlp_encoder(tmp_path: Path) -> None:
         return sorted(out, key=lambda row: row[3])
 
     assert essentials(ours, True) == essentials(official, False)
+
+
+def test_span_with_a_remote_parent_is_a_local_root(tmp_path: Path) -> None:
+    from opentelemetry import trace as otel_trace
+    from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
+
+    provider, _ = provider_for(tmp_path / "spans", batch=False)
+    remote = SpanContext(0xABC, 0xDEF, is_remote=True, trace_flags=TraceFlags(1))
+    context = otel_trace.set_span_in_context(NonRecordingSpan(remote))
+    tracer = provider.get_tracer("t")
+    with tracer.start_as_current_span("handler", context=context):
+        with tracer.start_as_current_span("llm"):
+            pass
+        assert lines_in(tmp_path / "spans") == []  # held until the local root ends
+    assert len(lines_in(tmp_path / "spans")) == 1
+    provider.shutdown()

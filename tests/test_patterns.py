@@ -230,3 +230,22 @@ def test_bad_edits_are_refused(store: Store, call, message: str) -> None:
     with pytest.raises(pattern_edits.PatternEditError, match=message):
         call(store)
     assert pattern_edits.load(store) == []
+
+
+def test_note_cluster_on_traces_tagged_alike_joins_that_tag(store: Store) -> None:
+    notes = {"a": "refused for no reason", "b": "Refused for no reason??", "c": "refusd, no reason"}
+    _seed(store, notes, {tid: ["needless_refusal"] for tid in notes})
+    lone = {"d": "system prompt should mention gift cards"}
+    _seed(store, lone, {"d": ["wrong_tool"]})
+    patterns = find_patterns(store, SETTINGS)
+    refusal = _by_key(patterns, "tag:needless_refusal")
+    assert refusal.note_ids == ["a", "b", "c"] and refusal.count == 3
+    # One note stays its own pattern: open coding may record what the tag does not.
+    assert _by_key(patterns, "note:d").notes == [lone["d"]]
+
+
+def test_notes_on_traces_judged_good_are_not_patterns(store: Store) -> None:
+    add_traces(store, [make_trace("p1"), make_trace("p2")])
+    review(store, "p1", verdict="pass", note="good answer")
+    review(store, "p2", verdict="pass", note="Good answer!")
+    assert find_patterns(store, SETTINGS) == []

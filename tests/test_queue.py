@@ -139,3 +139,19 @@ def test_queue_rows_for_the_list_view(filled: Store) -> None:
     assert rows[0].tags == ("tone",) and rows[0].signals == ("regenerate", "copy")
     assert rows[1].feedback_score == -1
     assert rows[0].first_user_line.startswith("Where is my order 1002?")
+
+
+def test_first_page_puts_the_resumed_trace_first_and_completes(filled: Store) -> None:
+    from tracereader.queue import first_page
+    from tracereader.session import ReviewSession
+
+    ReviewLog(filled, "ana").skip("t-0010")
+    head = first_page(filled, QueueOptions(), "ana", 3, resume="t-0004")
+    assert head[0] == "t-0004" and "t-0010" not in head and len(head) >= 3
+    save_position(filled, "ana", "t-0004")
+    session = ReviewSession(filled, "ana", QueueOptions(), lazy=True)
+    assert session.current == "t-0004"
+    assert session.complete  # 12 traces fit in the first page
+    session.complete_with(build_queue(filled, QueueOptions(), "ana", TODAY))
+    assert session.ids[0] == "t-0004" and session.ids[-1] == "t-0010"
+    assert len(session.ids) == 12

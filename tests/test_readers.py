@@ -211,3 +211,29 @@ def test_json_bom_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "t.json"
     path.write_bytes(b'\xef\xbb\xbf[{"a": 1}]')
     assert summary(read(path)) == [("ok", 1, {"a": 1})]
+
+
+def test_garbage_never_stalls_the_json_reader(tmp_path: Path) -> None:
+    rng = random.Random(3)
+    atoms = ["{", "}", "[", "]", ",", ":", '"', "\\", "a", "1", " ", "\n", '{"k": 1}', "null", "é"]
+    path = tmp_path / "fuzz.json"
+    for _ in range(400):
+        data = "".join(rng.choice(atoms) for _ in range(rng.randint(0, 40))).encode()
+        path.write_bytes(data)
+        items = read(path, max_record_bytes=30)
+        assert len(items) <= len(data) + 1
+    path.write_bytes(b'{"a": 1},{"b": 2}\n[{"c": 3}}, {"d": 4}]')
+    values = [i.value for i in read(path) if isinstance(i, RawRecord)]
+    assert values == [{"a": 1}, {"b": 2}, {"c": 3}, {"d": 4}]
+
+
+def test_yaml_alias_bomb_is_rejected_not_expanded(tmp_path: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 9):
+        prev = f"*a{level - 1}"
+        lines.append(f"a{level}: &a{level} [{', '.join([prev] * 10)}]")
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n---\nok: 1\n")
+    result = summary(read(path, max_record_bytes=100_000))
+    assert result[0][0] == "bad" and "larger than" in str(result[0][2])
+    assert result[1] == ("ok", 11, {"ok": 1})

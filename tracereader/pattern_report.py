@@ -91,7 +91,10 @@ def table_lines(report: PatternReport, *, label_width: int = 40) -> list[str]:
     if report.signals:
         lines.append("signals (how often the reviewer judged traces carrying them bad):")
         lines.append(
-            "  " + calibration.proportion_sentence("all judged traces", report.baseline_bad)
+            "  "
+            + calibration.proportion_sentence(
+                "baseline: all judged traces → judged bad in", report.baseline_bad
+            )
         )
         lines += [f"  {one_line(s.sentence)}" for s in report.signals]
     return lines

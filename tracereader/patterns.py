@@ -10,6 +10,7 @@ interval's lower bound so that 2 of 3 does not outrank 30 of 100.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -17,6 +18,10 @@ from tracereader import grouping, pattern_edits
 from tracereader.config import Settings
 from tracereader.stats import wilson_interval
 from tracereader.store import Store
+
+# A cluster of 2+ notes joins the tag that at least 75% of its traces carry.
+CO_TAG_MIN_NOTES = 2
+CO_TAG_SHARE = 0.75
 
 
 @dataclass
@@ -72,8 +77,11 @@ class _Reviewed:
 
 
 def _reviewed(store: Store) -> list[_Reviewed]:
+    """Reviewed traces; a note on a trace judged good ("fine", "nice handling") is no failure
+    and takes no part in patterns."""
     rows = store.db.execute(
-        "select r.trace_id, t.timestamp, t.release, r.note, r.reviewed_at from reviews r"
+        "select r.trace_id, t.timestamp, t.release,"
+        " case when r.verdict = 'pass' then null else r.note end, r.reviewed_at from reviews r"
         " join traces t on t.id = r.trace_id where r.reviewed_at is not null order by r.trace_id"
     ).fetchall()
     return [_Reviewed(*row) for row in rows]
@@ -95,6 +103,22 @@ def reviewed_count(store: Store) -> int:
     return int(store.db.execute(sql).fetchone()[0])
 
 
+def _co_tagged(trace_ids: list[str], tags_of: dict[str, set[str]]) -> str | None:
+    """The tag the reviewer put on most of a cluster's traces, when nearly all carry it.
+
+    Several notes that say the same thing, on traces the reviewer also tagged X, describe X
+    in other words ("refused for no reason" on `needless_refusal` traces). A single note is
+    left alone: it may record something the tag does not (open coding).
+    """
+    if len(trace_ids) < CO_TAG_MIN_NOTES:
+        return None
+    votes = Counter(t for tid in trace_ids for t in tags_of.get(tid, ()))
+    if not votes:
+        return None
+    tag = min(votes, key=lambda t: (-votes[t], t))
+    return tag if votes[tag] >= CO_TAG_SHARE * len(trace_ids) else None
+
+
 def _base_groups(
     reviewed: list[_Reviewed],
     tag_rows: list[tuple[str, str]],
@@ -112,8 +136,12 @@ def _base_groups(
     tag_texts = {t.name: grouping.tag_texts_for(t.name, t.description) for t in settings.tags}
     for _, tag in tag_rows:
         tag_texts.setdefault(tag, grouping.tag_texts_for(tag))
-    for cluster, joined in grouping.assign(texts, tag_texts, params):
+    tags_of: dict[str, set[str]] = {}
+    for trace_id, tag in tag_rows:
+        tags_of.setdefault(trace_id, set()).add(tag)
+    for cluster, matched in grouping.assign(texts, tag_texts, params):
         ids = [free[i].trace_id for i in cluster.members]
+        joined = matched or _co_tagged(ids, tags_of)
         if joined is not None:
             group = groups.setdefault(
                 f"tag:{joined}", _Group(key=f"tag:{joined}", label=joined, tags={joined})

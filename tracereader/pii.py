@@ -94,6 +94,8 @@ _NOT_NAMES = frozenset(
         "Everyone Again Just Not Also So Well Good Great Looking Trying Having Going "
         "Still Now Today Tomorrow Monday Tuesday Wednesday Thursday Friday Saturday "
         "Sunday Order Your My Our Regards Best Cheers Agent Assistant Bot User Admin "
+        "I'm I’m Im I've I’ve I'd I’d I'll It's It’s That's That’s Let's Let’s Mr Mrs Ms "
+        "Dr Prof Miss Mx Sr Jr "
         "Unfortunately Happy Glad Calling Writing"
     )
 )
@@ -177,14 +179,22 @@ def extend_person_spans(text: str, spans: Iterable[Span]) -> list[Span]:
     return out
 
 
-def plausible(entity: str, value: str) -> bool:
-    """Drop NER guesses no name or place looks like ("Order ORD-55821", "Thanks")."""
+def refine(entity: str, text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim or drop NER guesses: "Sorry Will" is "Will"; "Order ORD-55821" is nobody."""
     if entity not in ("PERSON", "LOCATION"):
-        return True
-    if any(ch.isdigit() for ch in value) or "@" in value:
-        return False
-    words = value.replace("-", " ").split()
-    return bool(words) and not all(w.strip(".,'’") in _NOT_NAMES for w in words)
+        return start, end
+    value = text[start:end]
+    if not any(ch.isupper() for ch in value) or any(ch.isdigit() or ch in "_/=:@" for ch in value):
+        return None  # snake_case keys, ids, paths and lowercase guesses are not names
+    if entity == "LOCATION" and len(value) <= 3 and value.isupper():
+        return None  # country codes (US, DE) in locales and addresses say little
+    for m in re.finditer(r"[^\s\-]+", value):
+        if m.group(0).strip(".,'’!?") not in _NOT_NAMES:
+            start += m.start()
+            break
+    else:
+        return None
+    return start, end
 
 
 def merge_spans(spans: Iterable[Span]) -> list[Span]:
@@ -211,13 +221,11 @@ def name_parts(value: str) -> list[str]:
 
 # -- identifying keys ----------------------------------------------------------------------
 NAME_FIELD = "NAME_FIELD"  # a bare `name` key: a person's name, or a tool's, a product's…
-_HUMAN_NAME = re.compile(r"^[^\W\d_][^\W\d_'’.\-]*(?:[ '’.\-]+[^\W\d_][^\W\d_'’.\-]*){0,4}\.?$")
-
-
-def looks_like_name(value: str) -> bool:
-    """Whether a `name` field's value reads like a person ("Jane Doe", not "lookup_order")."""
-    value = value.strip()
-    return bool(_HUMAN_NAME.match(value)) and (value[0].isupper() or " " in value)
+KEY = "KEY"  # a JSON key: only structured identifiers are replaced in it, never names
+# Sibling keys that make a bare `name` in the same object a person's name.
+PERSON_SIBLINGS = frozenset(
+    ("EMAIL_ADDRESS", "PHONE_NUMBER", "ADDRESS", "PERSON", "US_SSN", "DATE_OF_BIRTH")
+)
 
 
 _KEY_TYPES: dict[str, str] = {

@@ -250,8 +250,13 @@ def position_key(reviewer: str) -> str:
 
 
 def save_position(store: Store, reviewer: str, trace_id: str) -> None:
-    """Remember the trace on screen, so reopening resumes there."""
-    store.set_meta(position_key(reviewer), trace_id)
+    """Remember the trace on screen, so reopening resumes there (one indexed upsert)."""
+    with store.db.atomic():
+        store.db.execute(
+            "insert into meta (key, value) values (?, ?)"
+            " on conflict(key) do update set value = excluded.value",
+            [position_key(reviewer), trace_id],
+        )
 
 
 def load_position(store: Store, reviewer: str) -> str | None:

@@ -30,6 +30,7 @@ KINDS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".yaml": "yaml"
 _WS = re.compile(r"[ \t\r\n]*")
 _STRUCTURE = re.compile(r'["\[\]{}]')
 _STRING_END = re.compile(r'["\\]')
+_SEPARATOR = re.compile(r"[,\n\]]")
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _TYPE_NAMES = {
     list: "a list",
@@ -204,7 +205,9 @@ class RecordReader:
                 items = node.value if isinstance(node, yaml.SequenceNode) else [node]
                 for item in items:
                     line = item.start_mark.line + 1
-                    if item.end_mark.index - item.start_mark.index > self.limit:
+                    if item.end_mark.index - item.start_mark.index > self.limit or (
+                        _expanded_size(item, self.limit) > self.limit
+                    ):
                         yield Rejection(line, _too_big(self.limit))
                         continue
                     value = loader.construct_document(item)
@@ -287,7 +290,7 @@ class _JsonStream:
     def records(self) -> Iterator[RawRecord | Rejection]:
         depth = 0  # 1 while inside a top-level array
         while True:
-            char = self._skip_ws("," if depth else "")
+            char = self._skip_ws(",")  # commas between top-level values are tolerated too
             if char is None:
                 if depth:
                     yield Rejection(self.line, "malformed JSON: the array is not closed")
@@ -300,7 +303,10 @@ class _JsonStream:
                 depth = 0
                 self._advance(self.pos + 1)
                 continue
+            before = self.base + self.pos
             yield self._one_value()
+            if self.base + self.pos == before:  # never stall on a character nothing accepts
+                self._advance(self.pos + 1)
 
     def _one_value(self) -> RawRecord | Rejection:
         line = self.line
@@ -368,7 +374,7 @@ class _JsonStream:
             char = match.group()
             if not started and depth == 0 and match.start() > self.pos:
                 # a bare scalar or garbage: skip to the next separator or line end
-                stop = re.compile(r"[,\n\]]").search(self.buf, self.pos)
+                stop = _SEPARATOR.search(self.buf, self.pos + 1)
                 self._advance(stop.start() if stop else len(self.buf))
                 return
             started = True
@@ -381,6 +387,26 @@ class _JsonStream:
                 depth -= 1
                 if depth <= 0:
                     return
+
+
+def _expanded_size(node: yaml.Node, budget: int) -> int:
+    """Characters plus nodes once aliases are expanded, counted only up to `budget`.
+
+    A few lines of nested YAML aliases can expand to billions of values; this stops them.
+    """
+    size = 0
+    stack = [node]
+    while stack and size <= budget:
+        current = stack.pop()
+        size += 1
+        if isinstance(current, yaml.ScalarNode):
+            size += len(current.value)
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+    return size
 
 
 def sha256_file(path: Path, upto: int | None = None) -> Any:

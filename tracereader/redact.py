@@ -23,6 +23,7 @@ _NORMALIZE_DIGITS = {"PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN"}
 _MIN_PROPAGATE = 3
 _MIN_PROPAGATE_ID = 4
 _ID_TYPES = ("ID", "USER_ID", "SESSION_ID")
+_WORDY = ("PERSON", "LOCATION", "ADDRESS")  # natural-language values, where case carries meaning
 
 
 def _looks_like_json(text: str) -> Any:
@@ -36,11 +37,13 @@ def _looks_like_json(text: str) -> Any:
     return value if isinstance(value, dict | list) else None
 
 
-def walk(value: Any, kind: str | None, visit: Visit) -> Any:
-    """Copy a JSON value, passing every string (keys too) through `visit` with its key's kind."""
+def walk(value: Any, kind: str | None, visit: Visit, person: bool = False) -> Any:
+    """Copy a JSON value, passing every string (keys too) through `visit` with its key's kind.
+
+    `person` says the value sits under a key that identifies someone (`customer`, `contact`),
+    where a bare `name` is that person's name; elsewhere it may name a tool or a product.
+    """
     if isinstance(value, str):
-        if kind == pii.NAME_FIELD:  # a bare `name` key: a person only if it reads like one
-            kind = "PERSON" if pii.looks_like_name(value) else None
         if kind is None:
             parsed = _looks_like_json(value)
             if parsed is not None:
@@ -48,14 +51,19 @@ def walk(value: Any, kind: str | None, visit: Visit) -> Any:
                 return value if redacted == parsed else json.dumps(redacted, ensure_ascii=False)
         return visit(value, kind)
     if isinstance(value, dict):
-        return {
-            visit(str(k), None): walk(v, pii.identifying_type(str(k)), visit)
-            for k, v in value.items()
-        }
+        types = {k: pii.identifying_type(str(k)) for k in value}
+        person = person or bool(pii.PERSON_SIBLINGS.intersection(types.values()))
+        out = {}
+        for k, v in value.items():
+            child = types[k]
+            if child == pii.NAME_FIELD:
+                child = "PERSON" if person else None
+            out[visit(str(k), pii.KEY)] = walk(v, child, visit, person=child is not None)
+        return out
     if isinstance(value, list | tuple):
-        return [walk(v, kind, visit) for v in value]
+        return [walk(v, kind, visit, person) for v in value]
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
-    if is_number and kind not in (None, pii.NAME_FIELD):
+    if is_number and kind is not None:
         return visit(str(value), kind)
     return value
 
@@ -141,9 +149,10 @@ class TraceRedactor:
         self.counts: Counter[str] = Counter()
         self._known: dict[str, str] = {}  # value as found -> entity
         self._replacement: dict[str, str] = {}  # normalized value -> replacement
+        self._hashes: dict[str, str] = {}  # normalized user/session id -> its keyed hash
         self._parts: dict[str, tuple[str, str]] = {}  # name part -> (full name, entity)
         self._numbers: Counter[str] = Counter()
-        self._values: list[tuple[str, str]] = []  # (lowercased value, entity), longest first
+        self._values: list[tuple[str, str, str, bool]] = []  # (value, lower, entity, exact)
 
     def redact(self, trace: Trace) -> Trace:
         """An anonymized copy: placeholders, hashed user/session ids, id kept unless PII."""
@@ -169,36 +178,42 @@ class TraceRedactor:
         self._known.setdefault(value, entity)
         key = _norm(value, entity)
         if replacement is not None:
-            self._replacement.setdefault(key, replacement)
+            self._hashes.setdefault(key, replacement)
         if entity == "PERSON":
             for part in pii.name_parts(value):
                 self._parts.setdefault(part, (value, entity))
 
     def _learn_from(self, text: str, kind: str | None) -> str:
-        if kind is not None:
+        if kind is not None and kind != pii.KEY:
             self._learn(text, kind)
             return text
         for span in self.spans.get(text, ()):
-            self._learn(text[span.start : span.end], span.entity)
+            if kind is None or span.entity not in _WORDY:
+                self._learn(text[span.start : span.end], span.entity)
         return text
 
     def _compile(self) -> None:
         self._values = [
-            (v.lower(), e)
+            (v, v.lower(), e, e in _WORDY and " " not in v)
             for v, e in sorted(self._known.items(), key=lambda item: -len(item[0]))
             if len(v) >= (_MIN_PROPAGATE_ID if e in _ID_TYPES else _MIN_PROPAGATE)
+            and e != "LOCATION"  # a city or country named once is not worth masking everywhere
         ]
 
     def _propagated(self, text: str) -> list[pii.Span]:
-        """Occurrences in `text` of values known in this trace, and of known name parts."""
-        spans = []
+        """Occurrences in `text` of values known in this trace, and of known name parts.
+
+        Case is ignored except for one-word names and places: "Will" must not take "will".
+        """
+        spans: list[pii.Span] = []
         lowered = text.lower()
-        if len(lowered) == len(text):  # case-insensitive search is only sound if lengths match
-            for value, entity in self._values:
-                spans.extend(pii.Span(s, e, entity, 1.0) for s, e in _find_words(lowered, value))
-        else:
-            for value, entity in self._values:
-                spans.extend(pii.Span(s, e, entity, 1.0) for s, e in _find_words(text, value))
+        same_length = len(lowered) == len(text)  # else lowered offsets would not map back
+        for value, lower, entity, exact in self._values:
+            if exact or not same_length:
+                found = _find_words(text, value)
+            else:
+                found = _find_words(lowered, lower)
+            spans.extend(pii.Span(s, e, entity, 1.0) for s, e in found)
         for part in self._parts:
             spans.extend(pii.Span(s, e, "PERSON", 0.9) for s, e in _find_words(text, part))
         return spans
@@ -206,22 +221,25 @@ class TraceRedactor:
     # -- rewriting ------------------------------------------------------------------------
     def _replace_value(self, value: str, entity: str) -> str:
         key = _norm(value, entity)
-        found = self._replacement.get(key)
-        if found is None:
-            if entity in _ID_TYPES:
-                found = self.keyed_hash(value.strip(), "id_")
-            else:
+        if entity in _ID_TYPES:  # ids hash: the user's hash, a placeholder already given, or new
+            found = self._hashes.get(key) or self._replacement.get(key)
+            if found is None:
+                found = self._replacement[key] = self.keyed_hash(value.strip(), "id_")
+        else:
+            found = self._replacement.get(key)
+            if found is None:
                 self._numbers[entity] += 1
-                found = f"<{entity}_{self._numbers[entity]}>"
-            self._replacement[key] = found
+                found = self._replacement[key] = f"<{entity}_{self._numbers[entity]}>"
         self.counts[entity] += 1
         return found
 
     def _rewrite(self, text: str, kind: str | None) -> str:
-        if kind is not None:
+        if kind is not None and kind != pii.KEY:
             return self._replace_value(text, kind) if text.strip() else text
         spans = list(self.spans.get(text, ()))
         spans.extend(self._propagated(text))
+        if kind == pii.KEY:  # keys keep their words: structured identifiers only
+            spans = [s for s in spans if s.entity not in _WORDY]
         if not spans:
             return text
         pieces = []

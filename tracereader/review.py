@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -202,6 +202,10 @@ class ReviewLog:
                 self._write(tid, state)
             self._journal("undo", current, restored, undoes=action_id)
         return Undone(kind=kind, trace_ids=json.loads(ids_json))
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Group several actions (and bookkeeping) into one commit, e.g. verdict and move on."""
+        return self._tx()
 
     # -- internals --------------------------------------------------------------------------
     @contextmanager

@@ -99,8 +99,9 @@ class ReviewSession:
         current = self.current
         if current is None:
             return False
-        self.log.mark_seen(current)
-        return self._go(self.index + 1)
+        with self.log.transaction():
+            self.log.mark_seen(current)
+            return self._go(self.index + 1)
 
     def previous(self) -> bool:
         """Go back one trace; False at the start."""
@@ -111,12 +112,13 @@ class ReviewSession:
         current = self.current
         if current is None or len(self.ids) < 2:
             return False
-        self.log.skip(current)
-        self._leave()
-        self.ids.pop(self.index)
-        self.ids.append(current)
-        self.index = min(self.index, len(self.ids) - 1)
-        self._arrive()
+        with self.log.transaction():
+            self.log.skip(current)
+            self._leave()
+            self.ids.pop(self.index)
+            self.ids.append(current)
+            self.index = min(self.index, len(self.ids) - 1)
+            self._arrive()
         return True
 
     def goto(self, trace_id: str) -> None:
@@ -170,6 +172,15 @@ class ReviewSession:
         return len(self.ids) - before
 
     # -- time -------------------------------------------------------------------------------
+    def pass_and_next(self) -> bool:
+        """Verdict pass on the current trace and move on, in one commit."""
+        current = self.current
+        if current is None:
+            return False
+        with self.log.transaction():
+            self.log.set_verdict(current, "pass")
+            return self.next()
+
     def flush_time(self) -> None:
         """Store the seconds spent on the current trace so far and the app clock."""
         self._leave()
@@ -179,9 +190,10 @@ class ReviewSession:
     def _go(self, index: int) -> bool:
         if not 0 <= index < len(self.ids):
             return False
-        self._leave()
-        self.index = index
-        self._arrive()
+        with self.log.transaction():  # time on the old trace and the new position: one commit
+            self._leave()
+            self.index = index
+            self._arrive()
         return True
 
     def _leave(self) -> None:

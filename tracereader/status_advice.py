@@ -1,4 +1,4 @@
-"""The advisor's and pipeline health's part of `tracereader status`: JSON keys and readable lines."""
+"""The advisor's and pipeline health's part of `tracereader status`: JSON keys, readable lines."""
 
 from __future__ import annotations
 

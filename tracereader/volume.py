@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import numpy as np
 
 from tracereader.store import Store
 
@@ -51,13 +50,11 @@ class DailyVolume:
 
     def trailing_means(self) -> list[float]:
         """For each day, the mean of the last 7 days up to it (fewer at the very start)."""
-        if not self.counts:
-            return []
-        values = np.asarray(self.counts, dtype=np.float64)
-        sums = np.cumsum(values)
-        shifted = np.concatenate([np.zeros(WINDOW_DAYS), sums])[: len(sums)]
-        widths = np.minimum(np.arange(1, len(sums) + 1), WINDOW_DAYS)
-        return ((sums - shifted) / widths).tolist()
+        sums = list(accumulate(self.counts, initial=0))
+        return [
+            (sums[i + 1] - sums[max(0, i + 1 - WINDOW_DAYS)]) / min(i + 1, WINDOW_DAYS)
+            for i in range(len(self.counts))
+        ]
 
     def trailing_mean(self, day: date) -> float:
         """Mean conversations per day over the 7 days ending on `day` (fewer at the start)."""

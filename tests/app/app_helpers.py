@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from review_traces import FROZEN_NOW, fill_store, review_settings
-from textual.geometry import Region
-from textual.widgets import Static
 
 from tracereader.app import AppOptions, build_app
 from tracereader.app.app import TraceReaderApp
+from tracereader.app.widgets.text_pane import TextPane
 from tracereader.queue import QueueOptions
 
 
@@ -36,8 +35,6 @@ def make_app(tmp_path: Path, count: int = 12, **settings: Any) -> TraceReaderApp
     return build_app(db, review_settings(**settings), frozen_options())
 
 
-def screen_text(widget: Static) -> str:
-    """The text a Static actually renders (all its lines), as the terminal would show it."""
-    width, height = widget.size
-    lines = widget.render_lines(Region(0, 0, width, height))
-    return "\n".join(strip.text.rstrip() for strip in lines)
+def screen_text(pane: TextPane) -> str:
+    """The text a pane actually renders (all its wrapped lines), as the terminal shows it."""
+    return pane.rendered_text()

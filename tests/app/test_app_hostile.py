@@ -6,9 +6,10 @@ from pathlib import Path
 
 from app_helpers import frozen_options, screen_text
 from review_traces import make_trace, review_settings
-from textual.widgets import Static
 
 from tracereader.app import build_app
+from tracereader.app.widgets.conversation import ConversationView
+from tracereader.app.widgets.trace_panel import TracePanel
 from tracereader.model import Event, Feedback, Message, ToolCall
 from tracereader.store import Store
 
@@ -48,21 +49,21 @@ async def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
     store.close()
     app = build_app(tmp_path / "h.db", review_settings(), frozen_options())
     async with app.run_test(size=(120, 160)) as pilot:
-        body = app.screen.query_one("#conversation-body", Static)
-        info = app.screen.query_one("#trace-info", Static)
+        body = app.screen.query_one(ConversationView)
+        info = app.screen.query_one(TracePanel)
         shown = screen_text(body)
         panel = screen_text(info)
         assert "\x1b" not in shown and "\x1b" not in panel
         for name, (_text, expected) in HOSTILE.items():
-            assert expected in str(body.content), name
+            assert expected in body.text, name
         for name in ("markup", "click", "emoji code", "tabs", "ansi"):
             assert HOSTILE[name][1] in shown, name  # on screen, exactly as typed
         assert max(len(line) for line in shown.splitlines()) <= body.size.width
         assert shown.count("x") >= 5000  # the 5,000-char line wraps, nothing lost
         for fragment in ("[bold]not bold", "[@click=app.quit]", ":smile:", "␛[31mred"):
             assert fragment in panel
-        await pilot.click("#conversation-body")
-        await pilot.click("#trace-info")
+        await pilot.click("#conversation")
+        await pilot.click("#trace-panel")
         await pilot.press("n", "escape", "1", "u", "e")
         assert app.is_running
         assert app.screen.id == "review"
@@ -80,5 +81,5 @@ async def test_hostile_note_and_filter_text(tmp_path: Path) -> None:
         assert app.is_running
         note = app.store.db.execute("select note from reviews").fetchone()[0]
         assert note.startswith("[@click=app.quit]x[/]")
-        panel = str(app.screen.query_one("#trace-info", Static).content)
+        panel = str(app.screen.query_one(TracePanel).content)
         assert "[@click=app.quit]x[/] ␛[2J" in panel

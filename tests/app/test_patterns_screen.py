@@ -15,7 +15,8 @@ from textual.app import App
 from textual.widgets import DataTable, Static
 
 from tracereader import pattern_edits
-from tracereader.app.screens.patterns import PatternsScreen, RenameModal
+from tracereader.app.screens.pattern_rename import RenameModal
+from tracereader.app.screens.patterns import PatternsScreen
 from tracereader.config import Settings, TagSpec
 from tracereader.store import Store
 
@@ -55,7 +56,7 @@ def seeded(store: Store) -> Store:
     review(store, "t2", tags=["tone"])
     review(store, "r1", note=REFUND[0], reviewed_at=BASE)
     review(store, "r2", note=REFUND[1], reviewed_at=BASE + timedelta(minutes=1))
-    review(store, "x1", verdict="pass", note=HOSTILE)
+    review(store, "x1", note=HOSTILE)
     return store
 
 
@@ -71,7 +72,7 @@ async def test_open_shows_ranked_patterns_with_bars(seeded: Store) -> None:
         screen = app.screen
         assert isinstance(screen, PatternsScreen)
         # Refund (2/11) and tone (2/11) tie on the interval; the label breaks the tie.
-        assert _labels(screen) == ["wrong_tool", REFUND[1], "tone", HOSTILE]
+        assert _labels(screen) == ["wrong_tool", REFUND[0], "tone", HOSTILE]
         table = screen.query_one("#patterns-table", DataTable)
         first = table.get_row_at(0)
         assert all(isinstance(cell, Text) for cell in first)

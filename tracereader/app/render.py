@@ -116,8 +116,6 @@ def _role_header(out: Builder, index: int, label: str, role: str, extra: str = "
     out.add("\n")
 
 
-
-
 def render_conversation(trace: Trace, *, expanded: bool = False) -> Content:
     """The whole conversation: roles set apart, system prompt collapsed, tools with results."""
     out = Builder()

@@ -83,6 +83,12 @@ def review(
         )
     except QueueError as exc:
         raise UserError(str(exc)) from None
+    from tracereader import locations
+
+    if not locations.db_path(db_path).exists():
+        raise UserError(
+            f"{locations.db_path(db_path)}: no database here yet; run `tracereader ingest` first"
+        )
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UserError("review needs an interactive terminal (stdin and stdout)")
     _run_app(db_path, settings, options)

@@ -160,7 +160,7 @@ def _records(records: list[RawRecord]) -> tuple[dict[str, Any], list[dict[str, A
         first = observations[0]
         trace = {
             "id": first["traceId"],
-            "timestamp": min((o.get("startTime") or "" for o in observations), default=None),
+            "timestamp": min((str(o.get("startTime") or "") for o in observations), default=None),
             "name": first.get("traceName"),
             "userId": first.get("userId"),
             "sessionId": first.get("sessionId"),
@@ -177,7 +177,8 @@ def _trace(records: list[RawRecord]) -> Trace:
     timestamp = parse_time(trace.get("timestamp"))
     root = _trace_step(trace, timestamp)
     steps = [root] + [_step(o, trace_id) for o in observations if o.get("id") is not None]
-    scores = [s for s in trace.get("scores") or [] if isinstance(s, dict)]
+    raw_scores = trace.get("scores")
+    scores = [s for s in raw_scores if isinstance(s, dict)] if isinstance(raw_scores, list) else []
     feedback, score_meta = _feedback(scores)
     ends = [s.end for s in steps if s.end is not None]
     latency = trace.get("latency")

@@ -62,7 +62,7 @@ def _trace_key(record: RawRecord) -> Hashable:
     run = record.value
     if not isinstance(run, dict) or not run.get("id"):
         raise RecordError("not a LangSmith run (no `id`)")
-    if run.get("run_type") not in RUN_TYPES:
+    if not isinstance(run.get("run_type"), str) or run["run_type"] not in RUN_TYPES:
         raise RecordError("not a LangSmith run (missing or unknown `run_type`)")
     if run.get("trace_id"):
         return str(run["trace_id"])
@@ -212,7 +212,8 @@ class LangSmithFormat:
         """A dict with a LangSmith `run_type` and run fields (`inputs`, `trace_id`, …)."""
         return (
             isinstance(value, dict)
-            and value.get("run_type") in RUN_TYPES
+            and isinstance(value.get("run_type"), str)
+            and value["run_type"] in RUN_TYPES
             and "id" in value
             and any(k in value for k in ("trace_id", "parent_run_id", "dotted_order", "inputs"))
         )

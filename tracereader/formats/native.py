@@ -22,6 +22,8 @@ NATIVE_ONLY_KEYS = frozenset(
     {"timestamp", "user_id", "session_id", "release", "feedback", "events"}
 )
 ROLE_ALIASES = {"developer": "system", "function": "tool"}
+MAX_NESTING = 64
+"""Deepest nesting accepted in metadata and tool arguments (real traces stay far below)."""
 _KNOWN_KEYS = NATIVE_ONLY_KEYS | {"id", "messages", "model", "metadata", "error", "latency_ms"}
 
 
@@ -49,12 +51,14 @@ def has_openai_markers(value: dict[str, Any]) -> bool:
     return False
 
 
-def jsonable(value: Any) -> Any:
+def jsonable(value: Any, depth: int = 0) -> Any:
     """Make a parsed value JSON-storable (YAML dates become ISO strings, keys become strings)."""
+    if depth > MAX_NESTING:
+        raise RecordError(f"a value is nested more than {MAX_NESTING} levels deep")
     if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
+        return [jsonable(v, depth + 1) for v in value]
     if isinstance(value, datetime | date):
         return value.isoformat()
     if value is None or isinstance(value, str | int | float | bool):
@@ -304,6 +308,8 @@ class NativeFormat:
                 yield trace_from_native(record.value)
             except RecordError as exc:
                 yield Rejection(record.line, str(exc))
+            except RecursionError:
+                yield Rejection(record.line, "nested too deeply")
 
 
 NATIVE = register(NativeFormat())

@@ -126,6 +126,8 @@ class OpenAIFormat:
                 yield trace_from_openai(record.value)
             except RecordError as exc:
                 yield Rejection(record.line, str(exc))
+            except RecursionError:
+                yield Rejection(record.line, "nested too deeply")
 
 
 OPENAI = register(OpenAIFormat())

@@ -30,6 +30,7 @@ from tracereader.formats.normalize import (
     value_text,
 )
 from tracereader.formats.spantree import (
+    UNREADABLE,
     Step,
     assemble,
     convert_grouped,
@@ -84,7 +85,7 @@ def any_value(value: Any) -> Any:
 def attributes(items: Any) -> dict[str, Any]:
     """An OTLP `attributes` list (`[{"key": …, "value": AnyValue}]`) as a dict."""
     result: dict[str, Any] = {}
-    for item in items or []:
+    for item in items if isinstance(items, list) else []:
         if isinstance(item, dict) and isinstance(item.get("key"), str):
             result[item["key"]] = any_value(item.get("value"))
     return result
@@ -308,25 +309,27 @@ def _spans(records: Iterable[RawRecord]) -> Iterator[RawRecord | Rejection]:
             yield Rejection(record.line, "not an OTLP JSON document (no `resourceSpans` list)")
             continue
         for resource_spans in doc["resourceSpans"]:
-            if not isinstance(resource_spans, dict):
+            try:
+                yield from _resource_spans(record, resource_spans)
+            except UNREADABLE:
                 yield Rejection(record.line, "malformed `resourceSpans` entry")
-                continue
-            resource = attributes((resource_spans.get("resource") or {}).get("attributes"))
-            for scope in (
-                resource_spans.get("scopeSpans")
-                or resource_spans.get("instrumentationLibrarySpans")
-                or []
-            ):
-                for span in (scope or {}).get("spans") or []:
-                    if not isinstance(span, dict):
-                        yield Rejection(record.line, "malformed span (not an object)")
-                        continue
-                    value = {
-                        **span,
-                        "_resource": resource,
-                        "_attrs": attributes(span.get("attributes")),
-                    }
-                    yield RawRecord(record.line, value, record.end_offset)
+
+
+def _resource_spans(record: RawRecord, entry: Any) -> Iterator[RawRecord | Rejection]:
+    """The spans of one `resourceSpans` entry (raises on a malformed entry)."""
+    if not isinstance(entry, dict):
+        raise TypeError("resourceSpans entry")
+    resource = attributes(as_dict(entry.get("resource")).get("attributes"))
+    scopes = entry.get("scopeSpans") or entry.get("instrumentationLibrarySpans") or []
+    spans = [span for scope in scopes for span in as_dict(scope).get("spans") or []]
+    values: list[RawRecord | Rejection] = []
+    for span in spans:
+        if not isinstance(span, dict):
+            values.append(Rejection(record.line, "malformed span (not an object)"))
+            continue
+        value = {**span, "_resource": resource, "_attrs": attributes(span.get("attributes"))}
+        values.append(RawRecord(record.line, value, record.end_offset))
+    yield from values
 
 
 def _trace_key(record: RawRecord) -> Hashable:

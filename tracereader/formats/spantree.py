@@ -22,6 +22,8 @@ GROUP_WINDOW = 10_000
 """How many records the grouper holds at most; a trace whose records are further apart is split."""
 
 T = TypeVar("T")
+UNREADABLE = (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError)
+"""Errors that mean a record (or group) has an unexpected shape: rejected, never raised."""
 
 
 @dataclass
@@ -126,7 +128,7 @@ def convert_grouped(
             return build(group.items)
         except RecordError as exc:
             return Rejection(group.line, str(exc))
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        except UNREADABLE as exc:
             return Rejection(group.line, f"unreadable trace ({type(exc).__name__})")
 
     for record in records:
@@ -137,6 +139,9 @@ def convert_grouped(
             key = key_of(record)
         except RecordError as exc:
             yield Rejection(record.line, str(exc))
+            continue
+        except UNREADABLE as exc:
+            yield Rejection(record.line, f"unreadable record ({type(exc).__name__})")
             continue
         try:
             for group in grouper.add(key, record.line, record):

@@ -15,12 +15,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Sparkline, Static
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from tracereader import pattern_edits
 from tracereader.advisor import advise
+from tracereader.app.screens.pattern_rename import RenameModal
 from tracereader.calibration import proportion_sentence
 from tracereader.config import Settings
 from tracereader.health import check_health
@@ -49,36 +49,37 @@ PATTERNS_BINDINGS: list[BindingType] = [
 ]
 """The screen's keys; append a `Binding` (with an id) here to add one."""
 
+CellFunction = Callable[["PatternsScreen", Pattern], Text]
+EXTRA_COLUMNS: list[tuple[str, CellFunction]] = []
+"""Columns other areas add to the pattern table: (header, cell for one pattern)."""
+EXTRA_ACTIONS: dict[str, Callable[[PatternsScreen], object]] = {}
+"""Keys other areas add: bind `extra('<name>')` in PATTERNS_BINDINGS and register it here."""
 
-class RenameModal(ModalScreen[str | None]):
-    """Ask for a pattern's new label; dismisses with the text, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    RenameModal { align: center middle; }
-    RenameModal > Vertical { width: 70; height: auto; border: round $accent; padding: 0 1;
-                             background: $surface; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="rename-cancel")
-    ]
+def _register_action_keys() -> None:
+    """The export and fixed-in-release keys and the fix column (F's `action_keys`), if present."""
+    try:
+        from tracereader.app.screens import action_keys
+    except ImportError:
+        return
 
-    def __init__(self, label: str) -> None:
-        super().__init__(id="rename-modal")
-        self._label = label
+    def fixed(screen: PatternsScreen) -> None:
+        pattern = screen.current_pattern()
+        if pattern is not None:
+            action_keys.ask_fixed_release(screen, pattern.key, pattern.label)
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("New label for this pattern", markup=False)
-            yield Input(self._label, id="rename-input")
-            yield Static("Enter saves · Escape cancels · empty restores the default", markup=False)
+    EXTRA_COLUMNS.append(("fix", action_keys.fix_state))
+    EXTRA_ACTIONS["export"] = action_keys.export_action_items
+    EXTRA_ACTIONS["fixed"] = fixed
+    PATTERNS_BINDINGS.extend(
+        [
+            Binding("x", "extra('export')", "Export", id="patterns-export"),
+            Binding("f", "extra('fixed')", "Fixed in release", id="patterns-fixed"),
+        ]
+    )
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value)
 
-    def action_cancel(self) -> None:
-        """Close without renaming."""
-        self.dismiss(None)
+_register_action_keys()
 
 
 class PatternsScreen(Screen[None]):
@@ -118,6 +119,7 @@ class PatternsScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#patterns-table", DataTable)
         table.add_columns("#", "pattern", "k/n", "rate", "95% CI", "interval", "status")
+        table.add_columns(*(header for header, _ in EXTRA_COLUMNS))
         traces = self.query_one("#patterns-traces", DataTable)
         traces.add_columns("trace", "seen", "release", "note")
         self._show_volume()
@@ -173,6 +175,7 @@ class PatternsScreen(Screen[None]):
             Text(interval_text(p), style=style),
             Text(interval_bar(p.ci_low, p.rate, p.ci_high, scale, BAR_WIDTH), style=style),
             Text(status_text(p).upper() if p.actionable else status_text(p), style=style),
+            *(cell(self, p) for _, cell in EXTRA_COLUMNS),
         ]
 
     def _fill_summary(self) -> None:
@@ -215,13 +218,17 @@ class PatternsScreen(Screen[None]):
             return None
         return next((p for p in self.report.patterns if p.key == key), None)
 
-    def _current_key(self) -> str | None:
+    def current_key(self) -> str | None:
         table = self.query_one("#patterns-table", DataTable)
         if self.opened is not None:
             return self.opened
         if not table.row_count:
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def current_pattern(self) -> Pattern | None:
+        """The pattern under the cursor (or the one whose traces are listed)."""
+        return self._pattern(self.current_key())
 
     def _current_trace(self) -> str | None:
         table = self.query_one("#patterns-traces", DataTable)
@@ -242,13 +249,20 @@ class PatternsScreen(Screen[None]):
             self.open_trace(key)
 
     def open_trace(self, trace_id: str) -> None:
-        """Show the trace in the review screen (through the app's `open_trace`)."""
+        """Show the trace in the review screen: the app's `open_trace`, else its session."""
         opener = getattr(self.app, "open_trace", None)
-        if opener is None:
+        session = getattr(self.app, "session", None)
+        review = getattr(self.app, "review_screen", None)
+        if opener is None and (session is None or review is None):
             self.notify("This app cannot open traces from here.", markup=False)
             return
         self.dismiss()
-        opener(trace_id)
+        if opener is not None:
+            opener(trace_id)
+            return
+        assert session is not None and review is not None
+        session.goto(trace_id)  # the review app's queue: adds the trace after the current one
+        review.show_current()
 
     def action_back(self) -> None:
         """From a pattern's traces back to the list; from the list back to reviewing."""
@@ -264,7 +278,7 @@ class PatternsScreen(Screen[None]):
     # -- edits (each committed at once) -----------------------------------------------------
     def action_mark(self) -> None:
         """Mark the pattern under the cursor to merge it into another one (M)."""
-        key = self._current_key()
+        key = self.current_key()
         if key is None:
             return
         self.marked = None if self.marked == key else key
@@ -279,7 +293,7 @@ class PatternsScreen(Screen[None]):
 
     def action_merge(self) -> None:
         """Merge the marked pattern into the one under the cursor."""
-        target = self._current_key()
+        target = self.current_key()
         if self.marked is None or target is None:
             self.notify("Mark a pattern with m first.", timeout=3, markup=False)
             return
@@ -294,7 +308,7 @@ class PatternsScreen(Screen[None]):
 
     def action_rename(self) -> None:
         """Give the pattern under the cursor a new label."""
-        key = self._current_key()
+        key = self.current_key()
         pattern = self._pattern(key)
         if key is None or pattern is None:
             return
@@ -325,7 +339,13 @@ class PatternsScreen(Screen[None]):
         """Undo the most recent pattern edit."""
         undone = pattern_edits.undo_last(self.store)
         self.notify(f"Undid {undone.kind}." if undone else "No edit to undo.", markup=False)
-        self.reload(self._current_key())
+        self.reload(self.current_key())
+
+    def action_extra(self, name: str) -> None:
+        """Run a key another area registered in `EXTRA_ACTIONS`."""
+        action = EXTRA_ACTIONS.get(name)
+        if action is not None:
+            action(self)
 
     @property
     def _who(self) -> str:

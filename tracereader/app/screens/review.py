@@ -9,15 +9,17 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import Footer
 
 from tracereader.app.bindings import REVIEW_BINDINGS, add_tag_bindings
 from tracereader.app.render import render_conversation, render_info, tag_legend
 from tracereader.app.widgets.conversation import ConversationView
 from tracereader.app.widgets.review_header import HeaderFacts, ReviewHeader
-from tracereader.app.widgets.trace_panel import TracePanel
+from tracereader.app.widgets.trace_panel import TracePanel, panel_content
 from tracereader.config import Settings
 from tracereader.queue import QueueFilter
+from tracereader.review import ReviewState
 
 if TYPE_CHECKING:
     from tracereader.app.app import TraceReaderApp
@@ -35,6 +37,9 @@ class ReviewScreen(Screen[None]):
         add_tag_bindings(self._bindings, settings, "toggle_tag")
         self._expanded = False
         self._rendered: OrderedDict[tuple[str, bool], Content] = OrderedDict()
+        self._conv_lines: OrderedDict[tuple[str, bool, int], list[Strip]] = OrderedDict()
+        self._panel_cache: OrderedDict[tuple[str, ReviewState, int], tuple[Content, list[Strip]]]
+        self._panel_cache = OrderedDict()
         self._reviewed_today = 0
 
     @property
@@ -52,6 +57,13 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self._reviewed_today = self.tr_app.session.reviewed_today()
         self.show_current()
+
+    def on_screen_resume(self) -> None:
+        """Back from another screen (patterns may have renamed tags): redraw panel and header."""
+        if self.is_mounted:
+            self._after_review_change()
+            self.refresh_panel()
+            self.refresh_header()
 
     # -- drawing ----------------------------------------------------------------------------
     def _conversation(self, trace_id: str) -> Content:
@@ -84,9 +96,10 @@ class ReviewScreen(Screen[None]):
                     "/ changes the filter; q quits."
                 )
             )
-            panel.show(Content(""), tag_legend(self.tr_app.settings, ()))
+            panel.show(panel_content(Content(""), tag_legend(self.tr_app.settings, ())))
         else:
-            conversation.show(self._conversation(trace_id))
+            key = (trace_id, self._expanded, conversation.scrollable_content_region.width)
+            conversation.show(self._conversation(trace_id), lines=self._conv_lines.get(key))
             self.refresh_panel()
             self.call_after_refresh(self._prefetch)
         self.refresh_header()
@@ -97,11 +110,28 @@ class ReviewScreen(Screen[None]):
         trace_id = session.current
         if trace_id is None:
             return
-        stored = session.trace(trace_id)
         state = session.log.state(trace_id)
+        panel = self.query_one(TracePanel)
+        content, lines = self._panel(trace_id, state, panel)
+        panel.show(content, keep_scroll=True, lines=lines)
+
+    def _panel(
+        self, trace_id: str, state: ReviewState, panel: TracePanel
+    ) -> tuple[Content, list[Strip]]:
+        """The side panel's content and wrapped lines for a trace in a given review state."""
+        key = (trace_id, state, panel.scrollable_content_region.width)
+        cached = self._panel_cache.get(key)
+        if cached is not None:
+            return cached
+        stored = self.tr_app.session.trace(trace_id)
         settings = self.tr_app.settings
         info = render_info(stored, state, settings) if stored else Content("")
-        self.query_one(TracePanel).show(info, tag_legend(settings, state.tags))
+        content = panel_content(info, tag_legend(settings, state.tags))
+        result = (content, panel.prepare(content))
+        self._panel_cache[key] = result
+        while len(self._panel_cache) > RENDER_CACHE:
+            self._panel_cache.popitem(last=False)
+        return result
 
     def refresh_header(self) -> None:
         """Redraw the header (also called every second by the app's clock)."""
@@ -122,9 +152,23 @@ class ReviewScreen(Screen[None]):
         self.query_one(ReviewHeader).show(facts)
 
     def _prefetch(self) -> None:
-        upcoming = self.tr_app.session.neighbour(1)
-        if upcoming is not None:
-            self._conversation(upcoming)
+        """After the frame: read, render and wrap the next trace, so moving on is one repaint."""
+        session = self.tr_app.session
+        upcoming = session.neighbour(1)
+        if upcoming is None:
+            return
+        conversation = self.query_one(ConversationView)
+        key = (upcoming, self._expanded, conversation.scrollable_content_region.width)
+        if key not in self._conv_lines:
+            self._conv_lines[key] = conversation.prepare(self._conversation(upcoming))
+            while len(self._conv_lines) > RENDER_CACHE:
+                self._conv_lines.popitem(last=False)
+        self._panel(upcoming, session.log.state(upcoming), self.query_one(TracePanel))
+
+    def _clear_caches(self) -> None:
+        self._rendered.clear()
+        self._conv_lines.clear()
+        self._panel_cache.clear()
 
     def _after_review_change(self) -> None:
         self._reviewed_today = self.tr_app.session.reviewed_today()
@@ -166,8 +210,14 @@ class ReviewScreen(Screen[None]):
         session = self.tr_app.session
         if session.current is None:
             return
-        session.log.set_verdict(session.current, "pass")
-        self.action_next()
+        moved = session.pass_and_next()
+        self._after_review_change()
+        if moved:
+            self.show_current()
+        else:
+            self.refresh_panel()
+            self.refresh_header()
+            self.notify("End of the queue: r looks for new traces.", timeout=3, markup=False)
 
     def action_mark_bad(self) -> None:
         """Verdict fail, and stay so tags and a note can follow."""
@@ -212,7 +262,7 @@ class ReviewScreen(Screen[None]):
         if undone is None:
             self.notify("Nothing left to undo.", timeout=2, markup=False)
             return
-        self._rendered.clear()
+        self._clear_caches()
         self._after_review_change()
         self.show_current()
         self.notify(f"Undid {undone.kind.replace('_', ' ')}.", timeout=1.5, markup=False)
@@ -236,7 +286,7 @@ class ReviewScreen(Screen[None]):
         from tracereader.app.screens.queue_list import QueueListScreen
 
         def opened(trace_id: str | None) -> None:
-            self._rendered.clear()
+            self._clear_caches()
             if trace_id is not None:
                 self.tr_app.session.goto(trace_id)
             self._after_review_change()

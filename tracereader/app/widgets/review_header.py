@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.content import Content
-from textual.widgets import Static
+from textual.widget import Widget
 
 from tracereader.app.render import Builder
 from tracereader.sanitize import one_line
@@ -57,17 +57,38 @@ def header_content(facts: HeaderFacts) -> Content:
     return out.build()
 
 
-class ReviewHeader(Static):
-    """A plain-text status header (no markup: the filter text comes from the user)."""
+class ReviewHeader(Widget):
+    """A plain-text status header (no markup: the filter text comes from the user).
+
+    It repaints itself without a layout pass unless its number of lines changes, so the
+    once-a-second clock and every key press cost one line of drawing.
+    """
+
+    DEFAULT_CSS = """
+    ReviewHeader { height: 1; }
+    """
 
     def __init__(self) -> None:
-        super().__init__(Content(""), id="review-header", markup=False)
+        super().__init__(id="review-header")
+        self._content = Content("")
+        self._lines = 1
+
+    def render(self) -> Content:
+        return self._content
 
     def show(self, facts: HeaderFacts) -> None:
         """Redraw from the facts."""
-        self.update(header_content(facts))
+        content = header_content(facts)
+        if content.plain == self._content.plain:
+            return
+        lines = content.plain.count("\n") + 1
+        self._content = content
+        if lines != self._lines:
+            self._lines = lines
+            self.styles.height = lines  # a layout pass only when the line count changes
+        self.refresh()
 
     @property
     def text(self) -> str:
         """The plain text on display (for tests)."""
-        return str(self.content)
+        return str(self._content)

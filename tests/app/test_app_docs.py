@@ -1,0 +1,23 @@
+"""The README section's keys table is the one generated from the bindings, so it cannot drift."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tracereader.app.bindings import REVIEW_BINDINGS, keys_markdown
+from tracereader.config import load_settings
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "sections" / "review-app.md"
+
+
+def test_doc_lists_every_binding_with_its_default_keys() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    assert keys_markdown(load_settings(create=False)) in text
+    for binding in REVIEW_BINDINGS:
+        assert f"`{binding.id}`" in text
+
+
+def test_every_review_binding_has_an_id_and_a_description() -> None:
+    ids = [b.id for b in REVIEW_BINDINGS]
+    assert all(ids) and len(set(ids)) == len(ids)
+    assert all(b.description for b in REVIEW_BINDINGS)
