@@ -286,3 +286,14 @@ def test_one_word_names_propagate_with_their_case_only(anonymizer: Anonymizer) -
     out = one(anonymizer, trace)
     assert out.messages[0].content == "Hi, this is <PERSON_1>. My order will arrive late, I guess?"
     assert out.messages[1].content == "Sorry <PERSON_1>, it will arrive on Monday."
+
+
+def test_a_bare_name_key_is_a_person_only_beside_contact_fields(anonymizer: Anonymizer) -> None:
+    result = {
+        "items": [{"name": "Trail Runner Pro", "qty": 1}],
+        "shipping": {"name": "Odile Marchetti", "phone": "+33 6 12 34 56 78"},
+    }
+    trace = Trace(messages=[Message("user", "status?"), Message("tool", json.dumps(result))])
+    stored = json.loads(one(anonymizer, trace).messages[1].content or "")
+    assert stored["items"] == [{"name": "Trail Runner Pro", "qty": 1}]
+    assert stored["shipping"] == {"name": "<PERSON_1>", "phone": "<PHONE_NUMBER_1>"}

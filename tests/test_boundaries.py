@@ -1,4 +1,4 @@
-"""Architecture contracts: the domain never imports Textual, and the CLI stays light and documented."""
+"""Architecture contracts: the domain never imports Textual; the CLI is light and documented."""
 
 from __future__ import annotations
 

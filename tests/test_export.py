@@ -77,7 +77,7 @@ def test_json_items_ranked_by_priority_with_stable_keys(db: Path) -> None:
     items = doc["items"]
     # bad_formatting (2h) outranks wrong_tool (1d) despite fewer traces; notes-only comes last.
     assert [i["label"] for i in items][:2] == ["bad_formatting", "wrong_tool"]
-    assert len(items) == 3 and items[2]["label"].casefold() == "answered in french"
+    assert len(items) == 3 and items[2]["label"].casefold().startswith("answered in french")
     assert [i["rank"] for i in items] == [1, 2, 3]
     top = items[0]
     assert set(top) == {

@@ -127,7 +127,7 @@ class ReviewLog:
                 if tag not in s.tags
             }
             for tid, after in afters.items():
-                self._write(tid, after)
+                self._write(tid, after, befores[tid])
             if afters:
                 self._journal("bulk_tag", {t: befores[t] for t in afters}, afters)
         return len(afters)
@@ -199,7 +199,7 @@ class ReviewLog:
             restored = {tid: ReviewState.from_json(s) for tid, s in json.loads(before_json).items()}
             current = {tid: self.state(tid) for tid in restored}
             for tid, state in restored.items():
-                self._write(tid, state)
+                self._write(tid, state, current[tid])
             self._journal("undo", current, restored, undoes=action_id)
         return Undone(kind=kind, trace_ids=json.loads(ids_json))
 
@@ -235,10 +235,11 @@ class ReviewLog:
         self, trace_id: str, after: ReviewState, kind: str, before: ReviewState | None = None
     ) -> None:
         before = before if before is not None else self.state(trace_id)
-        self._write(trace_id, after)
+        self._write(trace_id, after, before)
         self._journal(kind, {trace_id: before}, {trace_id: after})
 
-    def _write(self, trace_id: str, state: ReviewState) -> None:
+    def _write(self, trace_id: str, state: ReviewState, before: ReviewState | None = None) -> None:
+        """Store `state`; tags and skips are rewritten only when they differ from `before`."""
         self.db.execute(
             "insert into reviews (trace_id, verdict, verdict_source, note, reviewer, reviewed_at,"
             " seconds) values (?, ?, ?, ?, ?, ?, 0) on conflict(trace_id) do update set"
@@ -254,12 +255,16 @@ class ReviewLog:
                 state.reviewed_at,
             ],
         )
-        self.db.execute("delete from tags where trace_id = ?", [trace_id])
-        for tag, created_at in zip(state.tags, state.tag_times, strict=True):
-            self.db.execute(
-                "insert into tags (trace_id, tag, reviewer, created_at) values (?, ?, ?, ?)",
-                [trace_id, tag, self.reviewer, created_at],
-            )
+        same_tags = before is not None and before.tags == state.tags
+        if not same_tags:
+            self.db.execute("delete from tags where trace_id = ?", [trace_id])
+            for tag, created_at in zip(state.tags, state.tag_times, strict=True):
+                self.db.execute(
+                    "insert into tags (trace_id, tag, reviewer, created_at) values (?, ?, ?, ?)",
+                    [trace_id, tag, self.reviewer, created_at],
+                )
+        if before is not None and before.skipped_at == state.skipped_at:
+            return
         self.db.execute(
             "delete from queue_skips where trace_id = ? and reviewer = ?", [trace_id, self.reviewer]
         )

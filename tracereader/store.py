@@ -138,75 +138,36 @@ class Store:
 
         Every trace must have an id and a timestamp by now (ingest fills them in);
         ids listed in `inferred_ids` are marked as having an inferred timestamp.
+        Rows are written with one `insert_all` per table, so a batch costs three statements.
         """
+        batch = list(traces)
+        for trace in batch:
+            if trace.id is None or trace.timestamp is None:
+                raise ValueError("traces must have an id and a timestamp before storage")
         inferred = set(inferred_ids)
         now = to_iso(utcnow())
-        added = duplicates = 0
+        seen = self.existing_ids(t.id for t in batch if t.id is not None)
+        trace_rows: list[dict[str, Any]] = []
+        message_rows: list[dict[str, Any]] = []
+        signal_rows: list[dict[str, Any]] = []
+        for trace in batch:
+            assert trace.id is not None
+            if trace.id in seen:
+                continue
+            seen.add(trace.id)
+            signals = _signal_rows(trace)
+            trace_rows.append(_trace_row(trace, format, ner, run_id, trace.id in inferred, now))
+            trace_rows[-1]["signal_count"] = len(signals)
+            message_rows.extend(_message_rows(trace))
+            signal_rows.extend({"trace_id": trace.id, **row} for row in signals)
         with self.db.atomic():
-            for trace in traces:
-                if trace.id is None or trace.timestamp is None:
-                    raise ValueError("traces must have an id and a timestamp before storage")
-                if self.has_trace(trace.id):
-                    duplicates += 1
-                    continue
-                self._insert(trace, format, ner, run_id, trace.id in inferred, now)
-                added += 1
-        return added, duplicates
-
-    def _insert(
-        self,
-        trace: Trace,
-        format: str,
-        ner: bool,
-        run_id: int | None,
-        inferred: bool,
-        now: str,
-    ) -> None:
-        assert trace.id is not None and trace.timestamp is not None
-        first_user = next((m.content for m in trace.messages if m.role == "user" and m.content), "")
-        signal_rows = _signal_rows(trace)
-        self.db["traces"].insert(
-            {
-                "id": trace.id,
-                "timestamp": to_iso(trace.timestamp),
-                "timestamp_inferred": int(inferred),
-                "user_hash": trace.user_id,
-                "session_hash": trace.session_id,
-                "model": trace.model,
-                "release": trace.release,
-                "error": trace.error,
-                "latency_ms": trace.latency_ms,
-                "feedback_score": trace.feedback.score if trace.feedback else None,
-                "signal_count": len(signal_rows),
-                "first_user_line": (first_user or "").strip().splitlines()[0][:200]
-                if (first_user or "").strip()
-                else "",
-                "metadata": json.dumps(trace.metadata, ensure_ascii=False, sort_keys=True),
-                "format": format,
-                "ner": int(ner),
-                "ingest_run_id": run_id,
-                "ingested_at": now,
-            }
-        )
-        self.db["messages"].insert_all(
-            {
-                "trace_id": trace.id,
-                "idx": idx,
-                "role": m.role,
-                "content": m.content,
-                "tool_calls": json.dumps(
-                    [{"id": c.id, "name": c.name, "arguments": c.arguments} for c in m.tool_calls],
-                    ensure_ascii=False,
-                )
-                if m.tool_calls
-                else None,
-                "tool_call_id": m.tool_call_id,
-                "name": m.name,
-            }
-            for idx, m in enumerate(trace.messages)
-        )
-        if signal_rows:
-            self.db["signals"].insert_all({"trace_id": trace.id, **r} for r in signal_rows)
+            if trace_rows:
+                self.db["traces"].insert_all(trace_rows)
+            if message_rows:
+                self.db["messages"].insert_all(message_rows)
+            if signal_rows:
+                self.db["signals"].insert_all(signal_rows)
+        return len(trace_rows), len(batch) - len(trace_rows)
 
     def get_trace(self, trace_id: str) -> StoredTrace | None:
         """Read one trace back, messages and signals included."""
@@ -289,3 +250,54 @@ def _signal_rows(trace: Trace) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _first_user_line(trace: Trace) -> str:
+    first = next((m.content for m in trace.messages if m.role == "user" and m.content), "")
+    stripped = (first or "").strip()
+    return stripped.splitlines()[0][:200] if stripped else ""
+
+
+def _trace_row(
+    trace: Trace, format: str, ner: bool, run_id: int | None, inferred: bool, now: str
+) -> dict[str, Any]:
+    assert trace.timestamp is not None
+    return {
+        "id": trace.id,
+        "timestamp": to_iso(trace.timestamp),
+        "timestamp_inferred": int(inferred),
+        "user_hash": trace.user_id,
+        "session_hash": trace.session_id,
+        "model": trace.model,
+        "release": trace.release,
+        "error": trace.error,
+        "latency_ms": trace.latency_ms,
+        "feedback_score": trace.feedback.score if trace.feedback else None,
+        "signal_count": 0,
+        "first_user_line": _first_user_line(trace),
+        "metadata": json.dumps(trace.metadata, ensure_ascii=False, sort_keys=True),
+        "format": format,
+        "ner": int(ner),
+        "ingest_run_id": run_id,
+        "ingested_at": now,
+    }
+
+
+def _message_rows(trace: Trace) -> list[dict[str, Any]]:
+    return [
+        {
+            "trace_id": trace.id,
+            "idx": idx,
+            "role": m.role,
+            "content": m.content,
+            "tool_calls": json.dumps(
+                [{"id": c.id, "name": c.name, "arguments": c.arguments} for c in m.tool_calls],
+                ensure_ascii=False,
+            )
+            if m.tool_calls
+            else None,
+            "tool_call_id": m.tool_call_id,
+            "name": m.name,
+        }
+        for idx, m in enumerate(trace.messages)
+    ]

@@ -180,11 +180,10 @@ class ReviewScreen(Screen[None]):
         tags = self.tr_app.settings.tags
         if session.current is None or not 0 <= index < len(tags):
             return
-        on = session.log.toggle_tag(session.current, tags[index].name)
+        session.log.toggle_tag(session.current, tags[index].name)
         self._after_review_change()
-        self.refresh_panel()
+        self.refresh_panel()  # the panel's ☑/☐ legend and tag list say what changed
         self.refresh_header()
-        self.notify(f"{'+' if on else '−'} {tags[index].name}", timeout=1.5, markup=False)
 
     def action_next(self) -> None:
         """Save the review (seen) and show the next trace."""
