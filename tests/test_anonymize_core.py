@@ -229,6 +229,13 @@ def test_trace_id_is_kept_unless_it_holds_pii(anonymizer: Anonymizer) -> None:
     assert out_dirty.id == anonymizer.anonymize([dirty])[0].id
 
 
+def test_random_looking_ids_are_not_taken_for_names(anonymizer: Anonymizer) -> None:
+    # en_core_web_sm tags some of these as PERSON or GPE; ids only lose structured identifiers.
+    ids = ["tr-z0lx9xf26g", "t-0016", "trace_90d5aa1c", "Kowalski-7", "acme-t20417"]
+    traces = [Trace(id=i, messages=[Message("user", "where is my order?")]) for i in ids]
+    assert [t.id for t in anonymizer.anonymize(traces)] == ids
+
+
 def test_stable_id_depends_on_raw_content_only(anonymizer: Anonymizer) -> None:
     a, b = support_trace(), support_trace()
     b.id = "other"

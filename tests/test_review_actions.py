@@ -116,3 +116,13 @@ def test_reviewed_today_and_app_clock_survive_restarts(log: ReviewLog) -> None:
     clock.tick(NOW, 30, idle=500)  # walked away: not counted
     clock.flush()
     assert AppClock(log.store, "ana", "UTC").seconds_today(NOW) == 30
+
+
+def test_m002_review_app_migration_on_an_in_memory_database() -> None:
+    from tracereader.migrations import applied
+
+    store = Store.memory()
+    assert "m002_review_app" in applied(store.db)
+    for table in ("review_actions", "queue_skips", "queue_samples", "app_time"):
+        assert table in store.db.table_names()
+    assert "verdict_source" in store.db["reviews"].columns_dict

@@ -17,7 +17,7 @@ MIGRATIONS_TABLE = "_migrations"
 
 def m001_initial(db: sqlite_utils.Database) -> None:
     """Traces, messages, signals, reviews, tags, ingest bookkeeping and a key-value meta table."""
-    db["traces"].create(
+    db.table("traces").create(
         {
             "id": str,  # source id, or a hash of the content when the source had none
             "timestamp": str,  # ISO 8601 UTC; ingest time when the source had none
@@ -39,7 +39,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["messages"].create(
+    db.table("messages").create(
         {
             "trace_id": str,
             "idx": int,
@@ -52,7 +52,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk=("trace_id", "idx"),
         foreign_keys=[("trace_id", "traces", "id")],
     )
-    db["signals"].create(
+    db.table("signals").create(
         {
             "id": int,
             "trace_id": str,
@@ -66,7 +66,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("trace_id", "traces", "id")],
     )
-    db["reviews"].create(
+    db.table("reviews").create(
         {
             "trace_id": str,
             "verdict": str,  # "pass", "fail" or NULL (seen, no verdict yet)
@@ -78,12 +78,12 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="trace_id",
         foreign_keys=[("trace_id", "traces", "id")],
     )
-    db["tags"].create(
+    db.table("tags").create(
         {"trace_id": str, "tag": str, "reviewer": str, "created_at": str},
         pk=("trace_id", "tag"),
         foreign_keys=[("trace_id", "traces", "id")],
     )
-    db["ingest_runs"].create(
+    db.table("ingest_runs").create(
         {
             "id": int,
             "path": str,
@@ -98,7 +98,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["ingested_files"].create(
+    db.table("ingested_files").create(
         {
             "path": str,  # absolute path
             "size": int,
@@ -111,19 +111,19 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="path",
     )
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["traces"].create_index(["timestamp"])
-    db["traces"].create_index(["release", "timestamp"])
-    db["traces"].create_index(["session_hash"])
-    db["signals"].create_index(["trace_id"])
-    db["signals"].create_index(["kind"])
-    db["tags"].create_index(["tag"])
-    db["reviews"].create_index(["reviewed_at"])
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("traces").create_index(["timestamp"])
+    db.table("traces").create_index(["release", "timestamp"])
+    db.table("traces").create_index(["session_hash"])
+    db.table("signals").create_index(["trace_id"])
+    db.table("signals").create_index(["kind"])
+    db.table("tags").create_index(["tag"])
+    db.table("reviews").create_index(["reviewed_at"])
 
 
 def m002_review_app(db: sqlite_utils.Database) -> None:
     """Review app state: the undo journal, skips, persisted samples, app time and verdict source."""
-    db["review_actions"].create(
+    db.table("review_actions").create(
         {
             "id": int,
             "at": str,
@@ -136,25 +136,27 @@ def m002_review_app(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["review_actions"].create_index(["reviewer", "id"])
-    db["review_actions"].create_index(["undoes"])
+    db.table("review_actions").create_index(["reviewer", "id"])
+    db.table("review_actions").create_index(["undoes"])
     # "explicit" when the reviewer chose the verdict, "tags" when a failure tag implied it.
-    db["reviews"].add_column("verdict_source", str)
-    db["queue_skips"].create(
+    db.table("reviews").add_column("verdict_source", str)
+    db.table("queue_skips").create(
         {"trace_id": str, "reviewer": str, "skipped_at": str},
         pk=("reviewer", "trace_id"),
         foreign_keys=[("trace_id", "traces", "id")],
     )
-    db["queue_samples"].create(
+    db.table("queue_samples").create(
         {"key": str, "trace_id": str, "created_at": str},
         pk=("key", "trace_id"),
     )
-    db["app_time"].create({"day": str, "reviewer": str, "seconds": float}, pk=("day", "reviewer"))
+    db.table("app_time").create(
+        {"day": str, "reviewer": str, "seconds": float}, pk=("day", "reviewer")
+    )
 
 
 def m003_patterns(db: sqlite_utils.Database) -> None:
     """The reviewer's edits to patterns, stored against stable keys so they survive regrouping."""
-    db["pattern_edits"].create(
+    db.table("pattern_edits").create(
         {
             "id": int,
             "kind": str,  # "merge", "rename" or "split"
@@ -167,12 +169,12 @@ def m003_patterns(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["pattern_edits"].create_index(["kind"])
+    db.table("pattern_edits").create_index(["kind"])
 
 
 def m004_action_items(db: sqlite_utils.Database) -> None:
     """Action items' lifecycle, keyed by the pattern's stable key: open, fixed, then judged."""
-    db["action_items"].create(
+    db.table("action_items").create(
         {
             "key": str,  # the pattern's stable key, e.g. "tag:wrong_tool" or "note:<id>"
             "label": str,  # the pattern's label when the state last changed (for display)
@@ -186,7 +188,7 @@ def m004_action_items(db: sqlite_utils.Database) -> None:
         },
         pk="key",
     )
-    db["action_items"].create_index(["state"])
+    db.table("action_items").create_index(["state"])
 
 
 # Later issues append here, in this order (one named function each, never edited once shipped):
@@ -198,13 +200,13 @@ def applied(db: sqlite_utils.Database) -> set[str]:
     """Names of the migrations already applied to `db`."""
     if MIGRATIONS_TABLE not in db.table_names():
         return set()
-    return {row["name"] for row in db[MIGRATIONS_TABLE].rows}
+    return {row["name"] for row in db.table(MIGRATIONS_TABLE).rows}
 
 
 def migrate(db: sqlite_utils.Database, upto: int | None = None) -> list[str]:
     """Apply every migration not yet applied (only the first `upto`, for tests); return names."""
     if MIGRATIONS_TABLE not in db.table_names():
-        db[MIGRATIONS_TABLE].create({"name": str, "applied_at": str}, pk="name")
+        db.table(MIGRATIONS_TABLE).create({"name": str, "applied_at": str}, pk="name")
     done = applied(db)
     newly: list[str] = []
     for migration in MIGRATIONS[:upto]:
@@ -213,6 +215,6 @@ def migrate(db: sqlite_utils.Database, upto: int | None = None) -> list[str]:
             continue
         with db.atomic():
             migration(db)
-            db[MIGRATIONS_TABLE].insert({"name": name, "applied_at": to_iso(utcnow())})
+            db.table(MIGRATIONS_TABLE).insert({"name": name, "applied_at": to_iso(utcnow())})
         newly.append(name)
     return newly

@@ -106,7 +106,7 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         """Store a value in the key-value meta table (committed)."""
         with self.db.atomic():
-            self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+            self.db.table("meta").upsert({"key": key, "value": value}, pk="key")
 
     # -- traces -----------------------------------------------------------------------------
     def has_trace(self, trace_id: str) -> bool:
@@ -162,11 +162,11 @@ class Store:
             signal_rows.extend({"trace_id": trace.id, **row} for row in signals)
         with self.db.atomic():
             if trace_rows:
-                self.db["traces"].insert_all(trace_rows)
+                self.db.table("traces").insert_all(trace_rows)
             if message_rows:
-                self.db["messages"].insert_all(message_rows)
+                self.db.table("messages").insert_all(message_rows)
             if signal_rows:
-                self.db["signals"].insert_all(signal_rows)
+                self.db.table("signals").insert_all(signal_rows)
         return len(trace_rows), len(batch) - len(trace_rows)
 
     def get_trace(self, trace_id: str) -> StoredTrace | None:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 MAX_ROWS = 5000
 COLUMNS = (
     ("mark", "✓"),
-    ("time", "time"),
+    ("time", "time (UTC)"),
     ("release", "release"),
     ("feedback", "feedback"),
     ("signals", "signals"),
@@ -135,11 +135,11 @@ class QueueListScreen(Screen[str | None]):
         status = {"pass": " (pass)", "fail": " (fail)"}.get(row.verdict or "", "")
         return [
             Text(mark),
-            Text(row.timestamp.replace("T", " ").rstrip("Z")[:16]),
-            Text(one_line(row.release, 12) or "—"),
+            Text(row.timestamp.replace("T", " ").rstrip("Z")[5:16]),
+            Text(one_line(row.release, 10) or "—"),
             Text(feedback_label(row.feedback_score)),
-            Text(one_line(", ".join(row.signals), 24) or "—"),
-            Text(one_line(", ".join(row.tags), 30) + status or "—"),
+            Text(one_line(", ".join(row.signals), 14) or "—"),
+            Text(one_line(", ".join(row.tags), 18) + status or "—"),
             Text(one_line(row.first_user_line, 80)),
         ]
 
