@@ -149,6 +149,18 @@ def test_csv_one_row_per_item(db: Path) -> None:
     assert len(table[1]["example_trace_ids"].split(";")) == 5
 
 
+def test_csv_text_cells_cannot_run_as_spreadsheet_formulas(tmp_path: Path) -> None:
+    data = rows()
+    for row in data[45:50]:
+        row.note = "=HYPERLINK(1) answered in French"
+    path = tmp_path / "formula.sqlite"
+    build(path, data).close()
+    _, out, _ = invoke("export", "--format", "csv", "--db", str(path))
+    labels = [r["label"] for r in csv.DictReader(io.StringIO(out))]
+    assert "'=HYPERLINK(1) answered in French" in labels
+    assert not any(label.startswith("=") for label in labels)
+
+
 @pytest.mark.parametrize("platform", ["langsmith", "langfuse", "braintrust"])
 def test_jsonl_loads_back_in_each_platform_shape(db: Path, platform: str) -> None:
     code, out, _ = invoke("export", "--format", "jsonl", "--platform", platform, "--db", str(db))

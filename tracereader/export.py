@@ -70,7 +70,7 @@ class ExportItem:
     state: actions.ActionItem
 
     def as_dict(self, rank: int) -> dict[str, Any]:
-        """The item's stable JSON form (documented in docs/sections/export.md)."""
+        """The item's stable JSON form (documented in README.md, "Action items out")."""
         p = self.pattern
         return {
             "rank": rank,
@@ -232,7 +232,7 @@ def render(
 
 
 def render_json(report: Report) -> str:
-    """One JSON document with sorted keys (documented in docs/sections/export.md)."""
+    """One JSON document with sorted keys (documented in README.md, "Action items out")."""
     document = {
         "schema": SCHEMA,
         "reviewed": report.reviewed,
@@ -263,15 +263,20 @@ def render_csv(report: Report) -> str:
         p_value = (s.last_compare or {}).get("p_value")
         writer.writerow(
             [
-                rank, p.key, p.label, "actionable" if p.actionable else "candidate", s.state,
+                rank, _text(p.key), _text(p.label), "actionable" if p.actionable else "candidate", s.state,
                 s.release or "", p.count, p.reviewed, _num(p.rate), _num(p.ci_low),
                 _num(p.ci_high), p.first_seen or "", p.last_seen or "", ";".join(p.releases),
-                item.action, item.cost or "", _num(item.cost_hours),
+                _text(item.action), item.cost or "", _num(item.cost_hours),
                 _num(item.expected_failing_per_day), _num(item.priority), _num(p_value),
                 ";".join(e.trace_id for e in item.examples),
             ]
         )  # fmt: skip
     return out.getvalue()
+
+
+def _text(value: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (OWASP CSV-injection guard)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def _num(value: float | None) -> str:

@@ -5,7 +5,7 @@ split into the input (everything up to the last user turn) and the observed outp
 turns after it), and the reviewer's verdict, tags and note in the metadata. The observed
 output is offered as the reference/expected output only when the reviewer passed the trace;
 a failed trace is a regression case whose observed answer stays in `metadata.observed_output`.
-Each platform gets the field names its dataset upload documents (see docs/sections/export.md).
+Each platform gets the field names its dataset upload documents (see README.md, "Action items out").
 """
 
 from __future__ import annotations

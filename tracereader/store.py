@@ -78,7 +78,8 @@ class Store:
                 fd = os.open(db_file, os.O_CREAT | os.O_WRONLY, 0o600)
                 os.close(fd)
             try:
-                db = sqlite_utils.Database(connect(db_file))
+                # No sqlite-utils plugins: tracereader uses none, and the scan slows app start.
+                db = sqlite_utils.Database(connect(db_file), execute_plugins=False)
                 db.enable_wal()
                 migrate(db)
             except sqlite3.DatabaseError as exc:
@@ -88,7 +89,7 @@ class Store:
     @classmethod
     def memory(cls) -> Store:
         """A migrated in-memory store, for tests."""
-        db = sqlite_utils.Database(memory=True)
+        db = sqlite_utils.Database(memory=True, execute_plugins=False)
         db.execute("PRAGMA foreign_keys=ON")
         migrate(db)
         return cls(db, None)

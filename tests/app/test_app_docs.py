@@ -1,4 +1,4 @@
-"""The README section's keys table is the one generated from the bindings, so it cannot drift."""
+"""The README's keys table is the one generated from the bindings, so it cannot drift."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from tracereader.app.bindings import REVIEW_BINDINGS, keys_markdown
 from tracereader.config import load_settings
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "sections" / "review-app.md"
+DOC = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_doc_lists_every_binding_with_its_default_keys() -> None:
