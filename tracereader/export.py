@@ -264,7 +264,8 @@ def render_csv(report: Report) -> str:
         writer.writerow(
             [
                 rank, _text(p.key), _text(p.label),
-                "actionable" if p.actionable else "candidate", s.state, s.release or "", p.count, p.reviewed, _num(p.rate), _num(p.ci_low),
+                "actionable" if p.actionable else "candidate", s.state, s.release or "",
+                p.count, p.reviewed, _num(p.rate), _num(p.ci_low),
                 _num(p.ci_high), p.first_seen or "", p.last_seen or "", ";".join(p.releases),
                 _text(item.action), item.cost or "", _num(item.cost_hours),
                 _num(item.expected_failing_per_day), _num(item.priority), _num(p_value),
