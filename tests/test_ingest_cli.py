@@ -90,6 +90,48 @@ def test_every_kind_of_bad_record_is_reported_and_the_rest_lands(tmp_path: Path)
     assert stored_ids(tmp_path / "t.db") == {"t-1", "t-8"}
 
 
+def test_numbers_too_large_to_store_are_rejected_and_later_files_still_land(
+    tmp_path: Path, stub: None
+) -> None:
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    huge_index = {"type": "copy", "message_index": 10**20}
+    (folder / "a.jsonl").write_text(
+        jsonl(native(1), native(2, events=[huge_index]), native(3, latency_ms=10**400), native(4))
+    )
+    (folder / "z.jsonl").write_text(jsonl(native(5)))
+    result = ingest(tmp_path / "t.db", folder)
+    assert result.exit_code == 1, result.stderr
+    assert f"{folder / 'a.jsonl'}:2: events[0].message_index must be a non-negative integer" in (
+        result.stderr
+    )
+    assert f"{folder / 'a.jsonl'}:3: latency_ms is too large" in result.stderr
+    assert stored_ids(tmp_path / "t.db") == {"t-1", "t-4", "t-5"}
+    again = ingest(tmp_path / "t.db", folder)
+    assert again.exit_code == 0 and "0 traces landed" in again.stdout
+
+
+def test_escape_sequences_in_ids_releases_and_models_are_made_visible(
+    tmp_path: Path, stub: None
+) -> None:
+    src = tmp_path / "a.jsonl"
+    hostile = "v9\x1b]0;PWNED\x07\x1b[31mRED\n## injected"
+    src.write_text(
+        jsonl(native(1, release=hostile, model="m\x1b[2J"), {**native(2), "id": "t\x9b2"})
+    )
+    result = ingest(tmp_path / "t.db", src)
+    assert result.exit_code == 0, result.stderr
+    store = Store.open(tmp_path / "t.db")
+    rows = list(store.db.query("select id, release, model from traces order by id"))
+    store.close()
+    stored = json.dumps(rows, ensure_ascii=False)
+    assert not any(ch in stored for ch in "\x1b\x07\x9b")
+    assert rows[0]["release"] == "v9␛]0;PWNED␇␛[31mRED ⏎ ## injected"
+    assert rows[0]["model"] == "m␛[2J" and rows[1]["id"] == "t\\x9b2"
+    export = run("export", "--db", tmp_path / "t.db", "--format", "md", "--all")
+    assert "\x1b" not in export.stdout
+
+
 def test_summary_line_and_exit_zero(tmp_path: Path) -> None:
     src = tmp_path / "a.jsonl"
     src.write_text(jsonl(native(1), {"messages": [{"role": "user", "content": "no id"}]}))

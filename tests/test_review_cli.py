@@ -1,13 +1,15 @@
-"""The `review` and `demo` commands: usage errors are one line and exit 2."""
+"""The `review` and `demo` commands: usage errors are one line and exit 2; demo end to end."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from tracereader.cli import cli
+from tracereader.store import Store
 
 
 @pytest.mark.parametrize(
@@ -50,3 +52,50 @@ def test_demo_without_sample_traces_says_how_to_make_them(
     result = CliRunner().invoke(cli, ["demo"])
     assert result.exit_code == 2
     assert "no sample traces" in result.output and "generate.py" in result.output
+
+
+def _tiny_samples(folder: Path) -> Path:
+    folder.mkdir()
+    lines = [
+        {
+            "id": f"s-{i}",
+            "timestamp": f"2026-11-0{i}T10:00:00Z",
+            "release": "v1",
+            "messages": [
+                {"role": "user", "content": "Where is my order?"},
+                {"role": "assistant", "content": "It shipped."},
+            ],
+        }
+        for i in (1, 2, 3)
+    ]
+    (folder / "day.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    (folder / "reviews.csv").write_text(
+        "trace_id,verdict,tags,note,seconds\ns-1,fail,wrong_tool,,20\ns-2,pass,,,15\n"
+        "s-3,pass,,,12\n"
+    )
+    return folder
+
+
+def test_demo_ingests_pre_reviews_and_prints_status_without_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracereader.commands.review as review_command
+
+    samples = _tiny_samples(tmp_path / "samples")
+    monkeypatch.setattr(review_command, "sample_traces_dir", lambda: samples)
+    db = tmp_path / "demo.db"
+    result = CliRunner().invoke(cli, ["demo", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert f"demo database: {db}" in result.output
+    assert "3 traces landed" in result.output
+    assert "pre-reviewed 2 older traces" in result.output  # 80% of 3, oldest first
+    assert "not a terminal: printed the status" in result.output
+    assert f"kept the demo database: {db}" in result.output
+    store = Store.open(db)
+    try:
+        assert store.count("traces") == 3
+        assert [r["tag"] for r in store.db.query("select tag from tags")] == ["wrong_tool"]
+    finally:
+        store.close()
+    again = CliRunner().invoke(cli, ["demo", "--db", str(db)])
+    assert again.exit_code == 2 and "already exists" in again.output

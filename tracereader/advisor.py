@@ -20,8 +20,8 @@ from typing import Any
 
 from tracereader.config import Settings
 from tracereader.store import Store
-from tracereader.timeutil import to_iso, utcnow
-from tracereader.volume import DailyVolume, daily_conversations, zone
+from tracereader.timeutil import day_bounds, local_day, parse_iso, utcnow
+from tracereader.volume import DailyVolume, daily_conversations
 
 PLATFORM_AT = 100
 PIPELINE_AT = 500
@@ -97,7 +97,9 @@ class Advice:
 
     today: str
     as_of: str | None
+    """The day the figures are read to: yesterday, or the last day with traffic before it."""
     conversations_per_day: int | None
+    """Conversations on `as_of` (so it and the 7-day mean describe the same days)."""
     trailing_mean_7d: float | None
     volume_row: str
     recommendation: str
@@ -122,7 +124,7 @@ class Advice:
             return "no traffic yet"
         parts = [f"{self.trailing_mean_7d:.0f} conversations/day (7-day mean)", self.recommendation]
         if self.distance_to_next is not None and self.next_threshold is not None:
-            parts.append(f"{self.distance_to_next:.0f}/day below {self.next_threshold}")
+            parts.append(f"{per_day_short(self.distance_to_next)}/day below {self.next_threshold}")
         return " · ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
@@ -132,14 +134,24 @@ class Advice:
         return data
 
 
-def count_topics(store: Store, since: date) -> int | None:
-    """Distinct metadata topics on at least 5% of traces since `since`; None without metadata."""
-    start = to_iso(datetime(since.year, since.month, since.day)) if since else ""
+def per_day_short(distance: float) -> int:
+    """Whole conversations/day still missing: 78.4 short of a threshold is 79 more to reach it."""
+    return math.ceil(distance)
+
+
+def count_topics(store: Store, tz_name: str, first: date, last: date) -> int | None:
+    """Distinct metadata topics on at least 5% of traces on local days `first` to `last`.
+
+    None without metadata. Traces whose timestamp is the ingest time are left out, as in the
+    daily counts.
+    """
+    start, end = day_bounds(first, tz_name)[0], day_bounds(last, tz_name)[1]
     for key in TOPIC_KEYS:
         rows = store.db.execute(
             f"select json_extract(metadata, '$.{key}') as v, count(*) from traces"
-            " where timestamp >= ? and json_valid(metadata) and v is not null group by v",
-            [start],
+            " where timestamp >= ? and timestamp < ? and timestamp_inferred = 0"
+            " and json_valid(metadata) and v is not null group by v",
+            [start, end],
         ).fetchall()
         if rows:
             total = sum(n for _, n in rows)
@@ -174,8 +186,7 @@ def _thin_data(store: Store, settings: Settings, today: date) -> str | None:
     ).fetchone()[0]
     if not first:
         return None
-    start = datetime.fromisoformat(first.replace("Z", "+00:00")).astimezone(zone(settings.timezone))
-    days = (today - start.date()).days
+    days = (today - local_day(parse_iso(first), settings.timezone)).days
     if days < THIN_DATA_DAYS:
         return None
     if _some_tag_is_actionable(store, settings.actionable_threshold):
@@ -194,7 +205,7 @@ def _thin_data(store: Store, settings: Settings, today: date) -> str | None:
 def advise(store: Store, settings: Settings, today: date | None = None) -> Advice:
     """Read the traffic and say which row the user is in, since when, and what is next."""
     if today is None:
-        today = utcnow().astimezone(zone(settings.timezone)).date()
+        today = local_day(utcnow(), settings.timezone)
     volume = daily_conversations(store, settings.timezone, today)
     capacity = None
     if not volume.had_traffic:
@@ -214,11 +225,12 @@ def advise(store: Store, settings: Settings, today: date | None = None) -> Advic
     as_of = max(as_of, volume.days[0])
     index = (as_of - volume.days[0]).days
     mean = volume.trailing_mean(as_of)
-    topics = count_topics(store, as_of - timedelta(days=6))
+    topics = count_topics(store, settings.timezone, as_of - timedelta(days=6), as_of)
     several = topics is None or topics >= SEVERAL_TOPICS
     row = volume_row(mean, several)
     crossed = _crossed_on(volume, index, lambda m: volume_row(m, several))
     next_at = {"manual": PLATFORM_AT, "platform": PIPELINE_AT}.get(row)
+    distance = None if next_at is None else round(next_at - mean, 2)
     trend, change = _trend(volume, as_of)
     capacity = reading_capacity(store, settings, mean)
     notes = []
@@ -234,8 +246,8 @@ def advise(store: Store, settings: Settings, today: date | None = None) -> Advic
         message += f"; {ROW_TEXT['human_review']}"
     if crossed:
         message += f". In this row since {crossed}"
-    if next_at is not None:
-        message += f"; {math.ceil(next_at - mean)}/day more reaches {next_at}"
+    if distance is not None:
+        message += f"; {per_day_short(distance)}/day more reaches {next_at}"
     return Advice(
         today=today.isoformat(),
         as_of=as_of.isoformat(),
@@ -245,7 +257,7 @@ def advise(store: Store, settings: Settings, today: date | None = None) -> Advic
         recommendation=recommendation,
         crossed_on=crossed,
         next_threshold=next_at,
-        distance_to_next=None if next_at is None else round(next_at - mean, 2),
+        distance_to_next=distance,
         trend=trend,
         trend_change=change,
         topics=topics,
@@ -278,7 +290,7 @@ def header_banner(store: Store, settings: Settings, now: datetime | None = None)
 
     moment = now or utcnow()
     alerts = check_health(store, settings, now=moment)
-    advice = advise(store, settings, today=moment.astimezone(zone(settings.timezone)).date())
+    advice = advise(store, settings, today=local_day(moment, settings.timezone))
     if not alerts and advice.trailing_mean_7d is None:
         return None
     parts = [f"⚠ {alerts[0].message}"] if alerts else []

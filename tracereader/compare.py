@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracereader.stats import Proportion, ProportionsTest, needed_per_side, two_proportion_test
 from tracereader.store import Store
-from tracereader.timeutil import to_iso
+from tracereader.timeutil import day_bounds
 
 if TYPE_CHECKING:
     from tracereader.config import Settings
@@ -137,10 +136,15 @@ def describe_rate(prop: Proportion) -> str:
 
 # -- inputs ---------------------------------------------------------------------------------
 def known_releases(store: Store) -> list[str]:
-    """Releases in the database, ordered by the first time each was seen (then by name)."""
+    """Releases in the database, ordered by the first time each was seen (then by name).
+
+    Only timestamps from the source count: one set to the ingest time says when the trace was
+    read, not when the release ran. Releases seen only on such traces come last, by name.
+    """
     sql = (
-        "select release, min(timestamp) as first from traces where release is not null "
-        "and release != '' group by release order by first, release"
+        "select release, min(case when timestamp_inferred = 0 then timestamp end) as first "
+        "from traces where release is not null and release != '' "
+        "group by release order by first is null, first, release"
     )
     return [row[0] for row in store.db.execute(sql)]
 
@@ -198,11 +202,7 @@ def _date_boundary(split_date: str, settings: Settings) -> str:
         day = date.fromisoformat(split_date)
     except ValueError:
         raise CompareError(f"--split-date {split_date!r}: use YYYY-MM-DD") from None
-    try:
-        zone = ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise CompareError(f"unknown time zone {settings.timezone!r} in the config") from None
-    return to_iso(datetime.combine(day, time(0, 0), tzinfo=zone))
+    return day_bounds(day, settings.timezone)[0]
 
 
 def _reviewed(store: Store) -> list[tuple[str, str | None, str]]:

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfoNotFoundError
 
 import yaml
 
 from tracereader import locations
+from tracereader.timeutil import zone
 
 _COST_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$", re.IGNORECASE)
 _HOURS_PER_UNIT = {"m": 1 / 60, "min": 1 / 60, "h": 1.0, "d": 8.0, "w": 40.0}
@@ -61,7 +63,7 @@ class Settings:
     daily_minutes: float = 30
     """Daily reading budget in minutes."""
     timezone: str = "UTC"
-    """IANA time zone for per-day figures."""
+    """IANA time zone for per-day figures (`Europe/Berlin`); an unknown name stops the load."""
     actionable_threshold: int = 5
     """Minimum distinct traces for a pattern to be actionable."""
     high_stakes: bool = False
@@ -127,11 +129,16 @@ def settings_from_mapping(data: dict[str, Any], where: str = "config") -> Settin
     keymap = data.get("keymap") or {}
     if not isinstance(keymap, dict):
         raise ConfigError(f"{where}: keymap must map binding ids to keys")
+    timezone = str(data.get("timezone") or "UTC")
+    try:
+        zone(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{where}: unknown time zone {timezone!r}") from None
     try:
         return Settings(
             reviewer=str(data.get("reviewer") or ""),
             daily_minutes=float(data.get("daily_minutes", 30)),
-            timezone=str(data.get("timezone") or "UTC"),
+            timezone=timezone,
             actionable_threshold=int(data.get("actionable_threshold", 5)),
             high_stakes=bool(data.get("high_stakes", False)),
             stale_after_days=float(data.get("stale_after_days", 2)),

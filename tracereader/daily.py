@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime
 
 from tracereader.store import Store
-from tracereader.timeutil import to_iso
+from tracereader.timeutil import day_bounds, local_day
 
 IDLE_AFTER_SECONDS = 120.0
 """Time without a key press after which the clock stops counting (the reviewer walked away)."""
-
-
-def zone(name: str) -> ZoneInfo:
-    """The configured time zone, UTC when the name is unknown."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def local_day(now: datetime, tz_name: str) -> date:
-    """The calendar day of `now` in the reviewer's time zone."""
-    return now.astimezone(zone(tz_name)).date()
-
-
-def day_bounds(day: date, tz_name: str) -> tuple[str, str]:
-    """The stored-timestamp range [start, end) covering `day` in the reviewer's time zone."""
-    tz = zone(tz_name)
-    start = datetime.combine(day, time.min, tzinfo=tz)
-    return to_iso(start), to_iso(start + timedelta(days=1))
 
 
 def reviewed_on(store: Store, reviewer: str, day: date, tz_name: str) -> int:

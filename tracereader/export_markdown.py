@@ -128,11 +128,16 @@ def render_markdown(report: Report) -> str:
         return "\n".join(lines)
     lines += ["## Checklist", ""]
     for rank, item in enumerate(report.items, 1):
+        p = item.pattern
+        if not p.actionable:  # --all: listed for context, never as something to act on
+            lines.append(
+                f"- {rank}. {md_escape(p.label)}: candidate, not an action item "
+                f"({p.count} of {p.threshold} needed)"
+            )
+            continue
         done = "x" if item.state.state == VALIDATED else " "
         priority = f"priority {item.priority:.3f}/h" if item.priority is not None else "no priority"
-        lines.append(
-            f"- [{done}] {rank}. {md_escape(item.pattern.label)}: {priority}, {_state(item)}"
-        )
+        lines.append(f"- [{done}] {rank}. {md_escape(p.label)}: {priority}, {_state(item)}")
     lines.append("")
     for rank, item in enumerate(report.items, 1):
         lines += _section(rank, item, traffic.per_day)

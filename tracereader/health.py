@@ -15,8 +15,8 @@ from typing import Any
 
 from tracereader.config import Settings
 from tracereader.store import Store
-from tracereader.timeutil import to_iso, utcnow
-from tracereader.volume import daily_conversations, zone
+from tracereader.timeutil import local_day, to_iso, utcnow
+from tracereader.volume import daily_conversations
 
 COLLAPSE_SHARE = 0.20
 # Below this trailing mean a quiet day is ordinary noise, not a collapse.
@@ -39,7 +39,7 @@ class Alert:
 def check_health(store: Store, settings: Settings, now: datetime | None = None) -> list[Alert]:
     """Alerts about the capture pipeline, most important first (empty when all is well)."""
     moment = now or utcnow()
-    today = moment.astimezone(zone(settings.timezone)).date()
+    today = local_day(moment, settings.timezone)
     volume = daily_conversations(store, settings.timezone, today)
     if not volume.had_traffic or volume.last_trace is None:
         return []

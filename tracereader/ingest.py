@@ -24,6 +24,7 @@ from tracereader.formats.base import RawRecord, TraceFormat
 from tracereader.formats.detect import DetectionError, choose, get_format, peek
 from tracereader.model import Rejection, Trace
 from tracereader.readers import RecordReader, file_kind, sha256_file
+from tracereader.sanitize import identifier
 from tracereader.store import Store
 from tracereader.timeutil import to_iso, utcnow
 
@@ -58,6 +59,8 @@ class IngestSummary:
     skipped_files: list[str] = field(default_factory=list)
     """Files skipped because nothing changed since they were ingested."""
     inferred_timestamps: int = 0
+    pending: list[str] = field(default_factory=list)
+    """Half-written last lines left for the next ingest (informational, not rejections)."""
 
     def reject(self, where: str, line: int, reason: str) -> None:
         """Record one rejection as `file:line: reason`."""
@@ -177,8 +180,9 @@ class _Ingest:
                 raise
             raise IngestError(
                 f"{shown}: ingest failed inside the {fmt[0].name} reader or the anonymizer "
-                f"({type(exc).__name__}); traces before it were stored; set {DEBUG_ENV}=1 for "
-                "the traceback (it may quote trace content)"
+                f"({type(exc).__name__}); earlier files and batches were stored, this file was "
+                f"not recorded as read; set {DEBUG_ENV}=1 for the traceback (it may quote "
+                "trace content)"
             ) from None
         self._remember_read(key, stat, reader, whole_hash, fmt[0].name)
 
@@ -191,6 +195,9 @@ class _Ingest:
         else:
             digest, consumed = whole or "", stat.st_size
         self._remember(key, stat, consumed, reader.consumed_lines, digest, fmt)
+        notice = reader.pending_notice()
+        if notice is not None:
+            self.summary.pending.append(notice)
 
     def _reader_for(self, path: Path, stat: os.stat_result, row: Any) -> RecordReader | None:
         """A reader from the start, or resuming a grown JSONL; None when nothing is new."""
@@ -281,6 +288,10 @@ class _Ingest:
         for index, trace in enumerate(batch):
             if trace.id is None:
                 trace.id = anonymizer.stable_id(trace)
+            # Printed bare by the CLI and exports: no escape sequence may ride along.
+            trace.id = identifier(str(trace.id))
+            trace.release = identifier(trace.release) if trace.release else trace.release
+            trace.model = identifier(trace.model) if trace.model else trace.model
             if trace.timestamp is None:
                 trace.timestamp = now
                 inferred.add(index)

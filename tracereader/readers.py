@@ -64,8 +64,9 @@ class RecordReader:
 
     For plain JSONL, reading may start at `start_offset` (line `start_line`), and `hasher`
     (if given) is fed exactly the bytes consumed, so `consumed_bytes` and the hash describe
-    the same prefix. An unterminated last line that does not parse is left unconsumed: a
-    writer may still be appending to it.
+    the same prefix. An unterminated last line that does not parse is neither consumed nor
+    rejected: a writer may still be appending to it, so it is left for the next read and its
+    line number kept in `pending_line` (gzip files are read whole, so there it is rejected).
     """
 
     def __init__(
@@ -88,12 +89,20 @@ class RecordReader:
         self.limit = max_record_bytes
         self.consumed_bytes = start_offset
         self.consumed_lines = start_line - 1
+        self.pending_line: int | None = None
         self._raw: IO[bytes] | None = None
 
     @property
     def incremental(self) -> bool:
         """Whether this file can be resumed from a byte offset (plain JSONL only)."""
         return self.kind == "jsonl" and not self.gzipped
+
+    def pending_notice(self) -> str | None:
+        """`PATH:LINE: last line is incomplete; ...` when a half-written line was left, else None."""
+        if self.pending_line is None:
+            return None
+        where = f"{self.path}:{self.pending_line}"
+        return f"{where}: last line is incomplete; it will be read by the next ingest"
 
     def raw_position(self) -> int:
         """How far into the file on disk reading has got (compressed bytes for .gz)."""
@@ -139,8 +148,8 @@ class RecordReader:
                 yield Rejection(line, _too_big(self.limit))
                 continue
             outcome = self._parse_line(body, line, offset + len(raw))
-            if not terminated and isinstance(outcome, Rejection):
-                yield outcome  # maybe still being written: leave it for the next ingest
+            if not terminated and isinstance(outcome, Rejection) and self.incremental:
+                self.pending_line = line  # maybe still being written: leave it for the next read
                 return
             offset += len(raw)
             self._consume(raw, offset, line)

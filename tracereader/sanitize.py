@@ -55,3 +55,12 @@ def one_line(text: str | None, limit: int = 200) -> str:
     """A sanitized single line (newlines shown as `⏎`), cut to `limit` characters."""
     value = sanitize(text).replace("\n", " \u23ce ")
     return value if len(value) <= limit else value[: limit - 1] + "\u2026"
+
+
+def identifier(text: str) -> str:
+    """An id, release or model name on one line with its control characters made visible.
+
+    Applied at ingest, so no later output (CLI, exports, errors) can carry an escape sequence
+    hidden in a field that is printed without further cleaning.
+    """
+    return sanitize(text).replace("\n", " \u23ce ")

@@ -53,7 +53,9 @@ def last_ingest(store: Store) -> dict[str, Any] | None:
 
 def collect_status(store: Store, settings: Settings) -> dict[str, Any]:
     """The JSON document of `tracereader status --json` (counts are integers, times ISO 8601)."""
-    first, last = store.db.execute("select min(timestamp), max(timestamp) from traces").fetchone()
+    first, last = store.db.execute(  # ingest-time stamps say nothing about the traffic
+        "select min(timestamp), max(timestamp) from traces where timestamp_inferred = 0"
+    ).fetchone()
     reviewed = "select count(*) from reviews where reviewed_at is not null"
     inferred = "select count(*) from traces where timestamp_inferred = 1"
     from tracereader.status_advice import status_keys  # advisor and pipeline health (E)

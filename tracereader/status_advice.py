@@ -9,8 +9,7 @@ from tracereader.advisor import advise
 from tracereader.config import Settings
 from tracereader.health import check_health
 from tracereader.store import Store
-from tracereader.timeutil import utcnow
-from tracereader.volume import zone
+from tracereader.timeutil import local_day, utcnow
 
 # The keys this module adds to the status document (the status table shows them its own way).
 STATUS_KEYS = (
@@ -30,7 +29,7 @@ def status_keys(store: Store, settings: Settings, now: datetime | None = None) -
     """`conversations_per_day`, `trailing_mean_7d`, `recommendation`, `crossed_on`, `daily`,
     `alerts`, `capacity` and the rest of the advice under `advisor`."""
     moment = now or utcnow()
-    advice = advise(store, settings, today=moment.astimezone(zone(settings.timezone)).date())
+    advice = advise(store, settings, today=local_day(moment, settings.timezone))
     capacity = advice.capacity
     rest = advice.as_dict()
     for key in ("daily", "capacity", *STATUS_KEYS):

@@ -1,8 +1,13 @@
-"""One timestamp format everywhere: ISO 8601 UTC to the second with a `Z`, sortable as text."""
+"""One timestamp format everywhere: ISO 8601 UTC to the second with a `Z`, sortable as text.
+
+Also the one place that turns the configured time zone into local days (the config has
+already checked the zone's name, so nothing here falls back).
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 
 def utcnow() -> datetime:
@@ -35,3 +40,19 @@ def parse_epoch(value: float) -> datetime:
         if number / divisor < 1e11:
             return datetime.fromtimestamp(number / divisor, UTC)
     raise ValueError("timestamp out of range")
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone `name` (UTC when empty); unknown names raise, so check them at load."""
+    return ZoneInfo(name or "UTC")
+
+
+def local_day(moment: datetime, tz_name: str) -> date:
+    """The calendar day of `moment` in the time zone `tz_name`."""
+    return moment.astimezone(zone(tz_name)).date()
+
+
+def day_bounds(day: date, tz_name: str) -> tuple[str, str]:
+    """The stored-timestamp range [start, end) covering local `day` in the time zone `tz_name`."""
+    start = datetime.combine(day, time.min, tzinfo=zone(tz_name))
+    return to_iso(start), to_iso(start + timedelta(days=1))

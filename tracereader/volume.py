@@ -11,19 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import accumulate
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tracereader.store import Store
+from tracereader.timeutil import parse_iso, zone
 
 WINDOW_DAYS = 7
-
-
-def zone(name: str) -> ZoneInfo:
-    """The configured time zone (UTC when the name is empty or unknown)."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
@@ -78,7 +70,7 @@ def daily_conversations(store: Store, tz_name: str, today: date) -> DailyVolume:
         "select timestamp, coalesce(session_hash, 'trace:' || id) from traces"
         " where timestamp_inferred = 0 and timestamp is not null"
     ):
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+        moment = parse_iso(stamp)
         per_day.setdefault(moment.astimezone(tz).date(), set()).add(conversation)
         if last is None or stamp > last:
             last = stamp
@@ -91,5 +83,5 @@ def daily_conversations(store: Store, tz_name: str, today: date) -> DailyVolume:
     end = max(today, max(per_day))
     days = [first + timedelta(days=i) for i in range((end - first).days + 1)]
     counts = [len(per_day.get(d, ())) for d in days]
-    last_trace = datetime.fromisoformat(last.replace("Z", "+00:00")) if last else None
+    last_trace = parse_iso(last) if last else None
     return DailyVolume(days=days, counts=counts, inferred=inferred, last_trace=last_trace)

@@ -16,7 +16,8 @@ class FormatOption(click.Option):
     def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
         from tracereader.formats import FORMATS
 
-        self.help = f"Export format: auto (detect per file), {', '.join(FORMATS)}."
+        names = ", ".join(FORMATS)
+        self.help = f"Input format (the tool that wrote the file): auto (detect per file), {names}."
         return super().get_help_record(ctx)
 
 
@@ -43,7 +44,8 @@ def ingest(
     """Read trace files and folders into the database, anonymized at ingestion.
 
     Exit 0 when every record landed, 1 when some were rejected (each reported as
-    file:line: reason on stderr), 2 on usage errors.
+    file:line: reason on stderr), 2 on usage errors. A half-written last line of a JSONL file
+    is not a rejection: it is noted on stderr and read by the next ingest.
     """
     from tracereader.config import load_settings
     from tracereader.ingest import IngestError, ingest_paths
@@ -69,6 +71,8 @@ def ingest(
         click.echo(f"{shown}: read as {name}{how}", err=True)
     for message in summary.rejected:
         click.echo(message, err=True)
+    for notice in summary.pending:  # informational: the exit code ignores it
+        click.echo(notice, err=True)
     hidden = summary.rejected_total - len(summary.rejected)
     if hidden:
         click.echo(f"… and {hidden} more rejected records not listed", err=True)

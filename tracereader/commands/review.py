@@ -102,10 +102,18 @@ def sample_traces_dir() -> Path:
 
 
 @click.command()
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Create the demo database here (must not exist; kept). Default: a temporary folder. "
+    "TRACEREADER_DB is ignored, so the demo never touches your own database.",
+)
 @config_option
 @click.option("--keep", is_flag=True, help="Keep the demo database (its path is printed).")
 @user_errors
-def demo(config_path: str | None, keep: bool) -> None:
+def demo(db_path: str | None, config_path: str | None, keep: bool) -> None:
     """Ingest sample_traces/ into a fresh database and open the review app on it."""
     from tracereader.config import load_settings
     from tracereader.ingest import IngestError, ingest_paths
@@ -122,8 +130,14 @@ def demo(config_path: str | None, keep: bool) -> None:
             "checkout of the repository"
         )
     settings = load_settings(config_path)
-    workdir = Path(tempfile.mkdtemp(prefix="tracereader-demo-"))
-    db_file = workdir / "demo.db"
+    if db_path is not None:
+        db_file = Path(db_path)
+        if db_file.exists():
+            raise UserError(f"{db_file}: already exists; the demo needs a fresh database")
+        workdir, keep = db_file.parent, True
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="tracereader-demo-"))
+        db_file = workdir / "demo.db"
     click.echo(f"demo database: {db_file}")
     store = Store.open(db_file)
     try:

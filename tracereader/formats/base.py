@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -23,6 +23,34 @@ class RawRecord:
 
 class RecordError(ValueError):
     """A record cannot be converted; the message is a reason, never the record's content."""
+
+
+# What a converter may raise on a record of unexpected shape; reported by type name only,
+# since the messages of these exceptions can quote the record's content.
+UNREADABLE = (
+    KeyError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    IndexError,
+    OverflowError,
+    RecursionError,
+)
+
+
+def convert_each(
+    records: Iterable[RawRecord], convert_one: Callable[[Any], Trace]
+) -> Iterator[Trace | Rejection]:
+    """Convert record by record: a bad record becomes a `Rejection`, the rest still come."""
+    for record in records:
+        try:
+            yield convert_one(record.value)
+        except RecordError as exc:
+            yield Rejection(record.line, str(exc))
+        except RecursionError:
+            yield Rejection(record.line, "nested too deeply")
+        except UNREADABLE as exc:
+            yield Rejection(record.line, f"unreadable record ({type(exc).__name__})")
 
 
 class TraceFormat(Protocol):

@@ -9,12 +9,13 @@ native when it has `messages` and either a native-only key (`timestamp`, `user_i
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
 from tracereader.formats import register
-from tracereader.formats.base import RawRecord, RecordError
+from tracereader.formats.base import RawRecord, RecordError, convert_each
 from tracereader.model import ROLES, Event, Feedback, Message, Rejection, ToolCall, Trace
 from tracereader.timeutil import parse_epoch, parse_iso
 
@@ -231,8 +232,10 @@ def parse_events(value: Any) -> list[Event]:
         if not isinstance(kind, str) or not kind:
             raise RecordError(f"{where}.type must be a non-empty string")
         index = item.get("message_index")
-        if index is not None and (not isinstance(index, int) or isinstance(index, bool)):
-            raise RecordError(f"{where}.message_index must be an integer")
+        if index is not None and (
+            not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < 2**31
+        ):
+            raise RecordError(f"{where}.message_index must be a non-negative integer")
         at = parse_time(item.get("at", item.get("timestamp")), f"{where}.at")
         events.append(Event(type=kind, at=at, message_index=index))
     return events
@@ -253,8 +256,13 @@ def parse_number(value: Any, where: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    raise RecordError(f"{where} must be a number")
+        try:
+            number = float(value)
+        except OverflowError:
+            raise RecordError(f"{where} is too large") from None
+        if math.isfinite(number):
+            return number
+    raise RecordError(f"{where} must be a finite number")
 
 
 def parse_error(value: Any) -> str | None:
@@ -303,13 +311,7 @@ class NativeFormat:
         return bool(NATIVE_ONLY_KEYS & value.keys()) or not has_openai_markers(value)
 
     def convert(self, records: Iterable[RawRecord]) -> Iterator[Trace | Rejection]:
-        for record in records:
-            try:
-                yield trace_from_native(record.value)
-            except RecordError as exc:
-                yield Rejection(record.line, str(exc))
-            except RecursionError:
-                yield Rejection(record.line, "nested too deeply")
+        return convert_each(records, trace_from_native)
 
 
 NATIVE = register(NativeFormat())

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from tracereader.formats import register
-from tracereader.formats.base import RawRecord, RecordError
+from tracereader.formats.base import RawRecord, RecordError, convert_each
 from tracereader.formats.native import (
     NATIVE_ONLY_KEYS,
     has_openai_markers,
@@ -121,13 +121,7 @@ class OpenAIFormat:
         return has_openai_markers(value) and not (NATIVE_ONLY_KEYS & value.keys())
 
     def convert(self, records: Iterable[RawRecord]) -> Iterator[Trace | Rejection]:
-        for record in records:
-            try:
-                yield trace_from_openai(record.value)
-            except RecordError as exc:
-                yield Rejection(record.line, str(exc))
-            except RecursionError:
-                yield Rejection(record.line, "nested too deeply")
+        return convert_each(records, trace_from_openai)
 
 
 OPENAI = register(OpenAIFormat())

@@ -19,7 +19,7 @@ from collections.abc import Hashable, Iterable, Iterator
 from typing import Any
 
 from tracereader import formats
-from tracereader.formats.base import RawRecord, RecordError
+from tracereader.formats.base import UNREADABLE, RawRecord, RecordError
 from tracereader.formats.normalize import (
     as_dict,
     content_text,
@@ -30,7 +30,6 @@ from tracereader.formats.normalize import (
     value_text,
 )
 from tracereader.formats.spantree import (
-    UNREADABLE,
     Step,
     assemble,
     convert_grouped,

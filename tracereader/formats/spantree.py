@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from tracereader.formats.base import RawRecord, RecordError
+from tracereader.formats.base import UNREADABLE, RawRecord, RecordError
 from tracereader.model import Message, Rejection, ToolCall, Trace
 from tracereader.timeutil import parse_epoch, parse_iso
 
@@ -22,7 +22,6 @@ GROUP_WINDOW = 10_000
 """How many records the grouper holds at most; a trace whose records are further apart is split."""
 
 T = TypeVar("T")
-UNREADABLE = (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError)
 """Errors that mean a record (or group) has an unexpected shape: rejected, never raised."""
 
 

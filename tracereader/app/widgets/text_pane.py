@@ -13,6 +13,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
+from textual.widget import Widget
 
 
 class TextPane(ScrollView, can_focus=False):
@@ -75,7 +76,24 @@ class TextPane(ScrollView, can_focus=False):
     def _set_lines(self, lines: list[Strip], width: int) -> None:
         self._lines = lines
         self._wrapped_at = width
-        self.virtual_size = Size(width, len(lines))
+        size = Size(width, len(lines))
+        if size == self.virtual_size:
+            return
+        if self._same_scrollbars(size):
+            # Assigning `virtual_size` lays out the whole screen; when no scrollbar appears or
+            # disappears, updating the scrollbar and repainting this pane is all that changes.
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()
+        else:
+            self.virtual_size = size
+
+    def _same_scrollbars(self, size: Size) -> bool:
+        """Whether the vertical scrollbar stays as it is with content of this size."""
+        height = self.container_size.height
+        if not self.is_mounted or height <= 0 or self.styles.overflow_y != "auto":
+            return False
+        return (size.height > height) == (self.virtual_size.height > height)
 
     def _wrap(self) -> None:
         width = self._width()
