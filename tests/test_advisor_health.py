@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from patterns_support import add_traces, daily_traffic, days, make_trace, review
 
-from tracereader.advisor import advise, header_banner, volume_row
+from tracereader.advisor import advise, count_topics, header_banner, volume_row
 from tracereader.config import Settings
 from tracereader.health import check_health
 from tracereader.store import Store
@@ -141,3 +142,42 @@ def test_zero_day_raises_a_collapse_alert(store: Store) -> None:
 def test_quiet_tiny_traffic_is_not_a_collapse(store: Store) -> None:
     daily_traffic(store, days(START, [2, 3, 2, 0, 2]))
     assert check_health(store, SETTINGS, now=datetime(2026, 10, 5, 18, tzinfo=UTC)) == []
+
+
+def test_figures_are_read_as_of_the_last_complete_day_with_traffic(store: Store) -> None:
+    daily_traffic(store, days(START, [40] * 7 + [55, 0]))  # Oct 1-9; Oct 9 had nothing
+    advice = advise(store, SETTINGS, today=date(2026, 10, 10))
+    assert advice.as_of == "2026-10-08"
+    assert advice.conversations_per_day == 55  # the count on as_of, the mean's last day
+    assert advice.trailing_mean_7d == round((6 * 40 + 55) / 7, 2)
+    # The empty day is the health check's to report, not a drop in the advisor's row.
+    now = datetime(2026, 10, 10, 6, tzinfo=UTC)
+    assert [(a.kind, a.since) for a in check_health(store, SETTINGS, now=now)] == [
+        ("collapse", "2026-10-09")
+    ]
+
+
+def test_headline_and_message_round_the_distance_the_same_way(store: Store) -> None:
+    daily_traffic(store, days(START, [21, 22, 22, 21, 22, 21, 22]))  # mean 21.57: 78.43 short
+    advice = advise(store, SETTINGS, today=_today_after(7))
+    assert advice.distance_to_next == pytest.approx(78.43)
+    assert "79/day below 100" in advice.headline
+    assert "79/day more reaches 100" in advice.message
+
+
+def test_topics_are_counted_over_local_days_with_an_end(store: Store) -> None:
+    rows = [  # Auckland is UTC+13 in November: its Nov 10 is Nov 9 11:00Z to Nov 10 11:00Z
+        ("billing", "2026-11-09T12:00:00Z", 0),  # Nov 10 local, though Nov 9 in UTC
+        ("shipping", "2026-11-10T05:00:00Z", 0),
+        ("returns", "2026-11-10T12:00:00Z", 0),  # Nov 11 local: after the window
+        ("refunds", "2026-11-10T06:00:00Z", 1),  # the ingest time, not the traffic's
+    ]
+    with store.db.atomic():
+        store.db["traces"].insert_all(
+            {"id": topic, "timestamp": stamp, "timestamp_inferred": inferred,
+             "metadata": json.dumps({"topic": topic})}
+            for topic, stamp, inferred in rows
+        )  # fmt: skip
+    nov_10 = date(2026, 11, 10)
+    assert count_topics(store, "Pacific/Auckland", nov_10, nov_10) == 2
+    assert count_topics(store, "UTC", nov_10, nov_10) == 2  # shipping and returns

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from exportcmp_data import Row, build, two_release_rows
+from exportcmp_data import Row, build, trace_for, two_release_rows
 
 from tracereader.cli import cli
 from tracereader.compare import CompareError, compare, format_p, known_releases, release_before
@@ -164,6 +164,44 @@ def test_release_before_is_inferred_by_first_seen(tmp_path: Path) -> None:
     assert release_before(store, "v3") == "v2"
     with pytest.raises(CompareError, match="first one seen"):
         release_before(store, "v1")
+
+
+def test_ingest_time_stamps_do_not_order_releases(tmp_path: Path) -> None:
+    store = build(tmp_path / "db.sqlite", two_release_rows((1, 3), (1, 3)))  # v1 Nov 2, v2 Nov 12
+    # Timestamp-less traces took an ingest time: v2 "before" v1, and v0 only ever so.
+    undated = [Row(id="t-0500", release="v2", day=-5), Row(id="t-0501", release="v0", day=-9)]
+    store.add_traces(
+        [trace_for(r) for r in undated], format="native", ner=False,
+        inferred_ids=["t-0500", "t-0501"],
+    )  # fmt: skip
+    assert known_releases(store) == ["v1", "v2", "v0"]  # by source time; undated-only last
+    assert release_before(store, "v2") == "v1"
+
+
+def test_split_date_starts_at_midnight_in_the_configured_zone(tmp_path: Path) -> None:
+    rows = two_release_rows((6, 10), (1, 12))
+    # Nov 11 10:40 UTC is already Nov 12 in Kiritimati (UTC+14).
+    rows.append(Row(id="t-0100", release="v2", day=9, tags=["wrong_tool"], verdict="fail"))
+    store = build(tmp_path / "db.sqlite", rows)
+    utc = compare(store, Settings(), tag="wrong_tool", split_date="2026-11-12")
+    assert (utc.result.before.k, utc.result.before.n) == (7, 11)
+    kiritimati = Settings(timezone="Pacific/Kiritimati")
+    local = compare(store, kiritimati, tag="wrong_tool", split_date="2026-11-12")
+    assert (local.result.before.n, local.result.after.k, local.result.after.n) == (10, 2, 13)
+
+
+def test_split_date_leaves_out_traces_whose_time_is_the_ingest_time(tmp_path: Path) -> None:
+    store = build(tmp_path / "db.sqlite", two_release_rows((6, 10), (1, 12)))
+    undated = Row(id="t-0600", release="v2", day=30, tags=["wrong_tool"], verdict="fail")
+    store.add_traces([trace_for(undated)], format="native", ner=False, inferred_ids=["t-0600"])
+    store.db.execute(
+        "insert into reviews (trace_id, verdict, reviewer, reviewed_at, seconds) "
+        "values ('t-0600', 'fail', 'tester', '2026-12-01T00:00:00Z', 9)"
+    )
+    store.db.execute("insert into tags (trace_id, tag) values ('t-0600', 'wrong_tool')")
+    store.db.conn.commit()
+    by_date = compare(store, Settings(), tag="wrong_tool", split_date="2026-11-12")
+    assert (by_date.result.after.k, by_date.result.after.n) == (1, 12)  # t-0600 on no side
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,8 @@ def test_edits_to_the_config_are_read_back(tmp_path: Path) -> None:
         ("tags:\n  - {name: a, cost: soon}\n", "cannot read effort 'soon'"),
         ("tags: [a, a]\n", "tag names must be unique"),
         ("daily_minutes: lots\n", "could not convert"),
+        ("timezone: Mars/Olympus\n", ": unknown time zone 'Mars/Olympus'"),
+        ("timezone: ../../etc/passwd\n", ": unknown time zone '../../etc/passwd'"),
     ],
 )
 def test_bad_configs_give_one_line_errors_naming_the_file(
@@ -57,6 +59,11 @@ def test_bad_configs_give_one_line_errors_naming_the_file(
     assert message in str(info.value)
     assert str(path) in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_known_time_zone_is_kept_and_empty_means_utc() -> None:
+    assert settings_from_mapping({"timezone": "Europe/Berlin"}).timezone == "Europe/Berlin"
+    assert settings_from_mapping({"timezone": None}).timezone == "UTC"
 
 
 def test_missing_explicit_config_is_an_error(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from exportcmp_data import Row, build, two_release_rows
+from exportcmp_data import Row, build, trace_for, two_release_rows
 
 from tracereader.cli import cli
 from tracereader.compare import describe_rate
@@ -23,7 +23,7 @@ from tracereader.export import (
     md_escape,
 )
 from tracereader.export_dataset import split_conversation
-from tracereader.export_traffic import current_traffic
+from tracereader.export_traffic import current_traffic, newest_day
 from tracereader.stats import Proportion, wilson_interval
 
 
@@ -247,6 +247,21 @@ def test_traffic_and_report_on_the_known_database(db: Path) -> None:
         "tag:bad_formatting",
         "tag:wrong_tool",
     ]
+    store.close()
+
+
+def test_traffic_ignores_traces_that_took_the_ingest_time(db: Path) -> None:
+    from tracereader.store import Store
+
+    store = Store.open(db)
+    settings = load_settings(create=False)
+    before = current_traffic(store, settings)
+    # A timestamp-less trace ingested two weeks after the newest one moves nothing.
+    undated = trace_for(Row(id="t-0950", release="v2", day=30))
+    store.add_traces([undated], format="native", ner=False, inferred_ids=["t-0950"])
+    assert newest_day(store, settings) == date(2026, 11, 18)
+    assert current_traffic(store, settings) == before
+    assert before.through == "2026-11-17"
     store.close()
 
 

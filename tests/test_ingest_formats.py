@@ -106,10 +106,13 @@ def test_native_minimal_has_no_id_or_timestamp() -> None:
         ({"messages": [{"role": "user"}], "events": [{}]}, "events[0].type must be a non-empty"),
         (
             {"messages": [{"role": "user"}], "events": [{"type": "copy", "message_index": "2"}]},
-            "events[0].message_index must be an integer",
+            "events[0].message_index must be a non-negative integer",
         ),
         ({"messages": [{"role": "user"}], "metadata": [1]}, "metadata must be an object"),
-        ({"messages": [{"role": "user"}], "latency_ms": "fast"}, "latency_ms must be a number"),
+        (
+            {"messages": [{"role": "user"}], "latency_ms": "fast"},
+            "latency_ms must be a finite number",
+        ),
     ],
 )
 def test_native_wrong_types_have_precise_reasons(record: dict[str, Any], reason: str) -> None:

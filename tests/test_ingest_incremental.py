@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from click.testing import CliRunner
 from ingest_support import StubAnonymizer, install_stub
 
 from tracereader import ingest as ingest_module
+from tracereader.cli import cli
 from tracereader.config import load_settings
 from tracereader.ingest import IngestSummary, ingest_paths
 from tracereader.readers import RecordReader
@@ -146,12 +148,40 @@ def test_half_written_last_line_is_picked_up_next_time(store: Store, tmp_path: P
     full = line(2)
     src.write_text(line(1) + full[:15])
     first = run(store, src)
-    assert first.landed == 1 and first.rejected_total == 1
+    assert (first.landed, first.rejected_total, first.rejected) == (1, 0, [])
+    assert first.pending == [
+        f"{src}:2: last line is incomplete; it will be read by the next ingest"
+    ]
     with src.open("a") as handle:
         handle.write(full[15:])
     second = run(store, src)
-    assert (second.landed, second.rejected_total) == (1, 0)
+    assert (second.landed, second.rejected_total, second.pending) == (1, 0, [])
     assert store.count("traces") == 2
+
+
+def test_half_written_first_line_of_a_new_file_is_pending_too(store: Store, tmp_path: Path) -> None:
+    src = tmp_path / "a.jsonl"
+    src.write_text(line(1)[:10])
+    first = run(store, src)
+    assert (first.landed, first.rejected_total, len(first.pending)) == (0, 0, 1)
+    src.write_text(line(1))
+    assert run(store, src).landed == 1
+
+
+def test_ingest_while_a_writer_appends_exits_zero(tmp_path: Path) -> None:
+    src = tmp_path / "a.jsonl"
+    src.write_text(line(1) + line(2)[:15])
+    db = tmp_path / "t.db"
+    result = CliRunner().invoke(cli, ["ingest", "--db", str(db), "--no-ner", str(src)])
+    assert result.exit_code == 0, result.stderr
+    assert f"{src}:2: last line is incomplete; it will be read by the next ingest\n" in (
+        result.stderr
+    )
+    assert "0 rejected" in result.stdout and "malformed" not in result.stderr
+    stored = Store.open(db)
+    runs = list(stored.db.query("select ok, rejected from ingest_runs"))
+    stored.close()
+    assert runs == [{"ok": 1, "rejected": 0}]
 
 
 def test_anonymizer_is_not_created_when_nothing_is_new(

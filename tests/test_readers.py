@@ -79,11 +79,26 @@ def test_unterminated_bad_last_line_is_left_for_the_next_read(tmp_path: Path) ->
     path = tmp_path / "t.jsonl"
     path.write_bytes(b'{"i": 1}\n{"i": 2, "half')
     reader = RecordReader(path, hasher=hashlib.sha256())
-    assert summary(list(reader))[0] == ("ok", 1, {"i": 1})
+    assert summary(list(reader)) == [("ok", 1, {"i": 1})]  # pending, not a rejection
     assert reader.consumed_bytes == 9 and reader.consumed_lines == 1
+    assert reader.pending_line == 2
+    assert reader.pending_notice() == (
+        f"{path}:2: last line is incomplete; it will be read by the next ingest"
+    )
     path.write_bytes(b'{"i": 1}\n{"i": 2}')  # completed without a newline: consumed
     reader = RecordReader(path)
     assert len(list(reader)) == 2 and reader.consumed_bytes == 17
+    assert reader.pending_line is None and reader.pending_notice() is None
+
+
+def test_unterminated_bad_last_line_of_a_gzip_file_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl.gz"  # read whole every time: no next read would finish it
+    path.write_bytes(gzip.compress(b'{"i": 1}\n{"i": 2, "half'))
+    reader = RecordReader(path)
+    result = summary(list(reader))
+    assert result[0] == ("ok", 1, {"i": 1})
+    assert result[1][:2] == ("bad", 2) and "malformed JSON" in str(result[1][2])
+    assert reader.pending_line is None
 
 
 def test_oversized_jsonl_line_is_rejected_and_skipped(tmp_path: Path) -> None:

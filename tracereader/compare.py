@@ -205,9 +205,11 @@ def _date_boundary(split_date: str, settings: Settings) -> str:
     return day_bounds(day, settings.timezone)[0]
 
 
-def _reviewed(store: Store) -> list[tuple[str, str | None, str]]:
+def _reviewed(store: Store) -> list[tuple[str, str | None, str | None]]:
     sql = (
-        "select t.id, t.release, t.timestamp from traces t join reviews r on r.trace_id = t.id "
+        # A timestamp set to the ingest time says nothing about which side of a date it is on.
+        "select t.id, t.release, case when t.timestamp_inferred = 0 then t.timestamp end "
+        "from traces t join reviews r on r.trace_id = t.id "
         "where r.reviewed_at is not null order by t.id"
     )
     return [(row[0], row[1], row[2]) for row in store.db.execute(sql)]
@@ -249,8 +251,8 @@ def compare(
         assert split_date is not None
         boundary = _date_boundary(split_date, settings)
         split = Split("date", f"before {split_date}", f"from {split_date}", split_date=split_date)
-        before_ids = [tid for tid, _, ts in reviewed if ts < boundary]
-        after_ids = [tid for tid, _, ts in reviewed if ts >= boundary]
+        before_ids = [tid for tid, _, ts in reviewed if ts is not None and ts < boundary]
+        after_ids = [tid for tid, _, ts in reviewed if ts is not None and ts >= boundary]
     for side, ids in (("before", before_ids), ("after", after_ids)):
         if not ids:
             name = split.before if side == "before" else split.after

@@ -14,7 +14,7 @@ IDLE_AFTER_SECONDS = 120.0
 def reviewed_on(store: Store, reviewer: str, day: date, tz_name: str) -> int:
     """How many traces this reviewer reviewed on `day` (uses the reviewed_at index)."""
     start, end = day_bounds(day, tz_name)
-    row = store.db.execute(
+    row = store.execute(
         "select count(*) from reviews where reviewed_at >= ? and reviewed_at < ? and reviewer = ?",
         [start, end, reviewer],
     ).fetchone()
@@ -48,8 +48,8 @@ class AppClock:
         if self._day is None or self._unsaved <= 0:
             return
         amount, self._unsaved = self._unsaved, 0.0
-        with self.store.db.atomic():
-            self.store.db.execute(
+        with self.store.atomic():
+            self.store.execute(
                 "insert into app_time (day, reviewer, seconds) values (?, ?, ?)"
                 " on conflict(day, reviewer) do update set seconds = seconds + excluded.seconds",
                 [self._day.isoformat(), self.reviewer, amount],
@@ -62,7 +62,7 @@ class AppClock:
             return
         self.flush()
         self._day = day
-        row = self.store.db.execute(
+        row = self.store.execute(
             "select seconds from app_time where day = ? and reviewer = ?",
             [day.isoformat(), self.reviewer],
         ).fetchone()

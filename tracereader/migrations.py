@@ -5,13 +5,16 @@ Never edit a migration that has shipped; add the next one. `MIGRATIONS` is the o
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
-
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from tracereader.timeutil import to_iso, utcnow
 
-Migration = Callable[[sqlite_utils.Database], None]
+if TYPE_CHECKING:
+    import sqlite_utils
+
+Migration = Callable[["sqlite_utils.Database"], None]
 MIGRATIONS_TABLE = "_migrations"
 
 
@@ -201,6 +204,17 @@ def applied(db: sqlite_utils.Database) -> set[str]:
     if MIGRATIONS_TABLE not in db.table_names():
         return set()
     return {row["name"] for row in db.table(MIGRATIONS_TABLE).rows}
+
+
+def pending(conn: sqlite3.Connection) -> bool:
+    """Whether any migration is still to apply, read on the bare connection (cheap at start-up)."""
+    found = conn.execute(
+        "select 1 from sqlite_master where type = 'table' and name = ?", [MIGRATIONS_TABLE]
+    ).fetchone()
+    if found is None:
+        return True
+    done = {row[0] for row in conn.execute(f"select name from [{MIGRATIONS_TABLE}]")}
+    return any(migration.__name__ not in done for migration in MIGRATIONS)
 
 
 def migrate(db: sqlite_utils.Database, upto: int | None = None) -> list[str]:

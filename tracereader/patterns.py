@@ -80,7 +80,7 @@ def _reviewed(store: Store) -> list[_Reviewed]:
     """Reviewed traces; a note on a trace judged good ("fine", "nice handling") is no failure
     and takes no part in patterns."""
     rows = store.db.execute(
-        "select r.trace_id, t.timestamp, t.release,"
+        "select r.trace_id, case when t.timestamp_inferred = 0 then t.timestamp end, t.release,"
         " case when r.verdict = 'pass' then null else r.note end, r.reviewed_at from reviews r"
         " join traces t on t.id = r.trace_id where r.reviewed_at is not null order by r.trace_id"
     ).fetchall()

@@ -166,7 +166,7 @@ def _shuffle_key(seed: str, trace_id: str) -> bytes:
 def build_queue(store: Store, options: QueueOptions, reviewer: str, today: date) -> list[str]:
     """The queue's ordered trace ids: filtered, ordered, sampled, skipped ones last."""
     sql, params = queue_sql(options)
-    ids = [row[0] for row in store.db.execute(sql, params)]
+    ids = [row[0] for row in store.execute(sql, params)]
     if options.order == "random":
         seed = queue_seed(store)
         ids.sort(key=lambda tid: _shuffle_key(seed, tid))
@@ -174,7 +174,7 @@ def build_queue(store: Store, options: QueueOptions, reviewer: str, today: date)
         chosen = _daily_sample(store, options, ids, today)
         ids = [tid for tid in ids if tid in chosen]
     skipped = dict(
-        store.db.execute(
+        store.execute(
             "select trace_id, skipped_at from queue_skips where reviewer = ?", [reviewer]
         ).fetchall()
     )
@@ -200,17 +200,15 @@ def first_page(
     """
     skipped = {
         row[0]
-        for row in store.db.execute(
-            "select trace_id from queue_skips where reviewer = ?", [reviewer]
-        )
+        for row in store.execute("select trace_id from queue_skips where reviewer = ?", [reviewer])
     }
     head: list[str] = []
     if resume:
         sql, params = queue_sql(options, only_id=resume)
-        if store.db.execute(sql, params).fetchone() is not None:
+        if store.execute(sql, params).fetchone() is not None:
             head.append(resume)
     sql, params = queue_sql(options)
-    rows = store.db.execute(f"{sql} limit ?", [*params, limit + len(skipped)])
+    rows = store.execute(f"{sql} limit ?", [*params, limit + len(skipped)])
     head += [r[0] for r in rows if r[0] not in skipped and r[0] != resume]
     return head
 
@@ -227,7 +225,7 @@ def _daily_sample(store: Store, options: QueueOptions, ids: list[str], today: da
     """Today's seeded sample of `ids`, drawn once and kept so a restart shows the same traces."""
     assert options.sample is not None
     key = sample_key(options, today)
-    rows = store.db.execute("select trace_id from queue_samples where key = ?", [key]).fetchall()
+    rows = store.execute("select trace_id from queue_samples where key = ?", [key]).fetchall()
     if rows:
         return {r[0] for r in rows}
     kind, value = parse_sample(options.sample)
@@ -236,8 +234,8 @@ def _daily_sample(store: Store, options: QueueOptions, ids: list[str], today: da
     rng = random.Random(f"{queue_seed(store)}|{key}")
     chosen = set(rng.sample(sorted(ids), size)) if ids else set()
     now = to_iso(utcnow())
-    with store.db.atomic():
-        store.db.conn.executemany(
+    with store.atomic():
+        store.conn.executemany(
             "insert or ignore into queue_samples (key, trace_id, created_at) values (?, ?, ?)",
             [(key, tid, now) for tid in sorted(chosen)],
         )
@@ -251,8 +249,8 @@ def position_key(reviewer: str) -> str:
 
 def save_position(store: Store, reviewer: str, trace_id: str) -> None:
     """Remember the trace on screen, so reopening resumes there (one indexed upsert)."""
-    with store.db.atomic():
-        store.db.execute(
+    with store.atomic():
+        store.execute(
             "insert into meta (key, value) values (?, ?)"
             " on conflict(key) do update set value = excluded.value",
             [position_key(reviewer), trace_id],
@@ -271,19 +269,19 @@ def queue_rows(store: Store, trace_ids: list[str]) -> list[QueueRow]:
         chunk = trace_ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         signals: dict[str, list[str]] = {}
-        for tid, kind in store.db.execute(
+        for tid, kind in store.execute(
             f"select trace_id, kind from signals where explicit = 0 and trace_id in ({marks})"
             " order by id",
             chunk,
         ):
             signals.setdefault(tid, []).append(kind)
         tags: dict[str, list[str]] = {}
-        for tid, tag in store.db.execute(
+        for tid, tag in store.execute(
             f"select trace_id, tag from tags where trace_id in ({marks}) order by created_at, tag",
             chunk,
         ):
             tags.setdefault(tid, []).append(tag)
-        for row in store.db.execute(
+        for row in store.execute(
             "select t.id, t.timestamp, t.release, t.model, t.feedback_score, t.first_user_line,"
             " r.reviewed_at, r.verdict from traces t left join reviews r on r.trace_id = t.id"
             f" where t.id in ({marks})",

@@ -98,7 +98,7 @@ class RecordReader:
         return self.kind == "jsonl" and not self.gzipped
 
     def pending_notice(self) -> str | None:
-        """`PATH:LINE: last line is incomplete; ...` when a half-written line was left, else None."""
+        """`PATH:LINE: last line is incomplete; ...` when a half-written line was left."""
         if self.pending_line is None:
             return None
         where = f"{self.path}:{self.pending_line}"

@@ -7,10 +7,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracereader.store import Store
 from tracereader.timeutil import to_iso, utcnow
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 VERDICTS = ("pass", "fail")
 
@@ -72,23 +75,27 @@ class ReviewLog:
 
     def __init__(self, store: Store, reviewer: str, now: Callable[[], datetime] = utcnow) -> None:
         self.store = store
-        self.db = store.db
         self.reviewer = reviewer
         self._now = now
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The store's sqlite-utils wrapper (actions use the bare connection: see `Store`)."""
+        return self.store.db
 
     # -- reading ----------------------------------------------------------------------------
     def state(self, trace_id: str) -> ReviewState:
         """The current review state of one trace."""
-        row = self.db.execute(
+        row = self.store.execute(
             "select verdict, verdict_source, note, reviewed_at, seconds from reviews"
             " where trace_id = ?",
             [trace_id],
         ).fetchone()
-        tag_rows = self.db.execute(
+        tag_rows = self.store.execute(
             "select tag, created_at from tags where trace_id = ? order by created_at, tag",
             [trace_id],
         ).fetchall()
-        skip = self.db.execute(
+        skip = self.store.execute(
             "select skipped_at from queue_skips where trace_id = ? and reviewer = ?",
             [trace_id, self.reviewer],
         ).fetchone()
@@ -176,7 +183,7 @@ class ReviewLog:
         if seconds <= 0:
             return
         with self._tx():
-            self.db.execute(
+            self.store.execute(
                 "insert into reviews (trace_id, seconds, reviewer) values (?, ?, ?)"
                 " on conflict(trace_id) do update set"
                 " seconds = coalesce(seconds, 0) + excluded.seconds",
@@ -186,7 +193,7 @@ class ReviewLog:
     def undo(self) -> Undone | None:
         """Revert this reviewer's latest action not yet undone; None when there is nothing left."""
         with self._tx():
-            row = self.db.execute(
+            row = self.store.execute(
                 "select id, kind, trace_ids, before, after from review_actions a"
                 " where reviewer = ? and kind != 'undo'"
                 " and not exists (select 1 from review_actions u where u.undoes = a.id)"
@@ -215,9 +222,9 @@ class ReviewLog:
         A deferred transaction that reads and then writes fails at once with "database is
         locked" when an ingest committed in between; an immediate one waits its busy timeout.
         """
-        conn = self.db.conn
+        conn = self.store.conn
         if conn.in_transaction:
-            with self.db.atomic():
+            with self.store.atomic():
                 yield
             return
         conn.execute("BEGIN IMMEDIATE")
@@ -240,7 +247,7 @@ class ReviewLog:
 
     def _write(self, trace_id: str, state: ReviewState, before: ReviewState | None = None) -> None:
         """Store `state`; tags and skips are rewritten only when they differ from `before`."""
-        self.db.execute(
+        self.store.execute(
             "insert into reviews (trace_id, verdict, verdict_source, note, reviewer, reviewed_at,"
             " seconds) values (?, ?, ?, ?, ?, ?, 0) on conflict(trace_id) do update set"
             " verdict = excluded.verdict, verdict_source = excluded.verdict_source,"
@@ -257,19 +264,19 @@ class ReviewLog:
         )
         same_tags = before is not None and before.tags == state.tags
         if not same_tags:
-            self.db.execute("delete from tags where trace_id = ?", [trace_id])
+            self.store.execute("delete from tags where trace_id = ?", [trace_id])
             for tag, created_at in zip(state.tags, state.tag_times, strict=True):
-                self.db.execute(
+                self.store.execute(
                     "insert into tags (trace_id, tag, reviewer, created_at) values (?, ?, ?, ?)",
                     [trace_id, tag, self.reviewer, created_at],
                 )
         if before is not None and before.skipped_at == state.skipped_at:
             return
-        self.db.execute(
+        self.store.execute(
             "delete from queue_skips where trace_id = ? and reviewer = ?", [trace_id, self.reviewer]
         )
         if state.skipped_at:
-            self.db.execute(
+            self.store.execute(
                 "insert into queue_skips (trace_id, reviewer, skipped_at) values (?, ?, ?)",
                 [trace_id, self.reviewer, state.skipped_at],
             )
@@ -281,7 +288,7 @@ class ReviewLog:
         after: dict[str, ReviewState],
         undoes: int | None = None,
     ) -> None:
-        self.db.execute(
+        self.store.execute(
             "insert into review_actions (at, reviewer, kind, trace_ids, before, after, undoes)"
             " values (?, ?, ?, ?, ?, ?, ?)",
             [

@@ -6,23 +6,27 @@ Review, pattern and action-item tables are written by their own domain modules
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from tracereader import locations
-from tracereader.migrations import migrate
+from tracereader.migrations import migrate, pending
+
+if TYPE_CHECKING:
+    import sqlite_utils
 from tracereader.model import Event, Feedback, Message, ToolCall, Trace
 from tracereader.timeutil import parse_iso, to_iso, utcnow
 
 BUSY_TIMEOUT_MS = 30_000
+_SAVEPOINTS = itertools.count(1)
 
 
 class StoreError(RuntimeError):
@@ -55,15 +59,98 @@ def connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA recursive_triggers=ON")  # what sqlite-utils sets on its connections
     return conn
 
 
-class Store:
-    """A migrated tracereader database. Use `Store.open(path)`."""
+def _import_sqlite_utils() -> None:
+    """Import sqlite-utils with numpy and pandas hidden, unless either is already loaded.
 
-    def __init__(self, db: sqlite_utils.Database, path: Path | None = None) -> None:
-        self.db = db
+    sqlite-utils imports them, when installed, only to map their scalar types to column
+    types; tracereader never writes numpy or pandas values (numpy is here for scipy), and
+    hiding them saves about 0.3 s. They import normally afterwards.
+    """
+    hidden = ("numpy", "pandas")
+    if "sqlite_utils" in sys.modules or any(name in sys.modules for name in hidden):
+        return
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        import sqlite_utils  # noqa: F401
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+
+
+class Store:
+    """A migrated tracereader database. Use `Store.open(path)`.
+
+    The review path reads and writes through `execute` and `atomic` on the bare connection;
+    `db`, the sqlite-utils wrapper used for schema work and bulk inserts, is made on first
+    use, so opening the review app does not pay for importing sqlite-utils (0.1 s).
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path | None = None,
+        db: sqlite_utils.Database | None = None,
+    ) -> None:
+        self.conn = conn
         self.path = path
+        self._db = db
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The sqlite-utils wrapper of the same connection (made, and imported, on first use)."""
+        if self._db is None:
+            _import_sqlite_utils()
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(
+                self.conn, recursive_triggers=False, execute_plugins=False
+            )
+        return self._db
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """Run one statement; outside a transaction a write commits at once (as in sqlite-utils)."""
+        conn = self.conn
+        outside = not conn.in_transaction
+        try:
+            cursor = conn.execute(sql, params)
+        except Exception:
+            if outside and conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        if outside and conn.in_transaction and cursor.description is None:
+            conn.execute("COMMIT")
+        return cursor
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One transaction around the block; nested blocks are savepoints (as `db.atomic()`)."""
+        conn = self.conn
+        if conn.in_transaction:
+            savepoint = f"tracereader_{next(_SAVEPOINTS)}"
+            conn.execute(f"SAVEPOINT {savepoint}")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                    conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+                raise
+            conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+            return
+        conn.execute("BEGIN")
+        try:
+            yield
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> Store:
@@ -77,43 +164,58 @@ class Store:
             if not db_file.exists():
                 fd = os.open(db_file, os.O_CREAT | os.O_WRONLY, 0o600)
                 os.close(fd)
+            conn: sqlite3.Connection | None = None
             try:
-                # No sqlite-utils plugins: tracereader uses none, and the scan slows app start.
-                db = sqlite_utils.Database(connect(db_file), execute_plugins=False)
-                db.enable_wal()
-                migrate(db)
+                conn = connect(db_file)
+                store = cls(conn, db_file)
+                # sqlite-utils only when there is schema work: an up-to-date database opens
+                # with two reads on the bare connection.
+                journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
+                if str(journal).lower() != "wal":
+                    store.db.enable_wal()
+                if pending(conn):
+                    migrate(store.db)
             except sqlite3.DatabaseError as exc:
+                if conn is not None:
+                    conn.close()
                 raise StoreError(f"{db_file}: not a tracereader database ({exc})") from None
-        return cls(db, db_file)
+        return store
 
     @classmethod
     def memory(cls) -> Store:
         """A migrated in-memory store, for tests."""
+        _import_sqlite_utils()
+        import sqlite_utils
+
         db = sqlite_utils.Database(memory=True, execute_plugins=False)
         db.execute("PRAGMA foreign_keys=ON")
         migrate(db)
-        return cls(db, None)
+        return cls(db.conn, None, db)
 
     def close(self) -> None:
         """Close the connection."""
-        self.db.close()
+        self.conn.close()
 
     # -- meta -------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
         """A value from the key-value meta table."""
-        row = self.db.execute("select value from meta where key = ?", [key]).fetchone()
+        row = self.execute("select value from meta where key = ?", [key]).fetchone()
         return None if row is None else row[0]
 
     def set_meta(self, key: str, value: str) -> None:
         """Store a value in the key-value meta table (committed)."""
-        with self.db.atomic():
-            self.db.table("meta").upsert({"key": key, "value": value}, pk="key")
+        with self.atomic():
+            self.execute(
+                "insert into meta (key, value) values (?, ?)"
+                " on conflict(key) do update set value = excluded.value",
+                [key, value],
+            )
 
     # -- traces -----------------------------------------------------------------------------
     def has_trace(self, trace_id: str) -> bool:
         """Whether a trace with this id is stored."""
         sql = "select 1 from traces where id = ?"
-        return self.db.execute(sql, [trace_id]).fetchone() is not None
+        return self.execute(sql, [trace_id]).fetchone() is not None
 
     def existing_ids(self, trace_ids: Iterable[str]) -> set[str]:
         """The subset of `trace_ids` already stored."""
@@ -123,7 +225,7 @@ class Store:
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             sql = f"select id from traces where id in ({marks})"
-            found.update(row[0] for row in self.db.execute(sql, chunk))
+            found.update(row[0] for row in self.execute(sql, chunk))
         return found
 
     def add_traces(
@@ -172,7 +274,7 @@ class Store:
 
     def get_trace(self, trace_id: str) -> StoredTrace | None:
         """Read one trace back, messages and signals included."""
-        rows = list(self.db.query("select * from traces where id = ?", [trace_id]))
+        rows = _dicts(self.execute("select * from traces where id = ?", [trace_id]))
         if not rows:
             return None
         row = rows[0]
@@ -187,13 +289,14 @@ class Store:
                 tool_call_id=m["tool_call_id"],
                 name=m["name"],
             )
-            for m in self.db.query(
-                "select * from messages where trace_id = ? order by idx", [trace_id]
+            for m in _dicts(
+                self.execute("select * from messages where trace_id = ? order by idx", [trace_id])
             )
         ]
         feedback: Feedback | None = None
         events: list[Event] = []
-        for s in self.db.query("select * from signals where trace_id = ? order by id", [trace_id]):
+        signals = self.execute("select * from signals where trace_id = ? order by id", [trace_id])
+        for s in _dicts(signals):
             if s["explicit"]:
                 feedback = Feedback(score=s["score"], comment=s["comment"])
             else:
@@ -223,7 +326,13 @@ class Store:
 
     def count(self, table: str) -> int:
         """Rows in a table."""
-        return int(self.db.execute(f"select count(*) from [{table}]").fetchone()[0])
+        return int(self.execute(f"select count(*) from [{table}]").fetchone()[0])
+
+
+def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
+    """The cursor's rows as dicts keyed by column name."""
+    keys = [column[0] for column in cursor.description]
+    return [dict(zip(keys, row, strict=True)) for row in cursor]
 
 
 def _signal_rows(trace: Trace) -> list[dict[str, Any]]:

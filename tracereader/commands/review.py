@@ -62,9 +62,6 @@ def review(
     sample: str | None,
 ) -> None:
     """Open the review app on the queue of unreviewed traces."""
-    from tracereader.app.lean import import_sqlite_utils_lean
-
-    import_sqlite_utils_lean()
     from tracereader.config import load_settings
     from tracereader.queue import QueueError, QueueFilter, QueueOptions
 
