@@ -59,6 +59,17 @@ def test_signals_first(filled: Store) -> None:
     assert set(order[3:5]) == {"t-0002", "t-0007"}  # implicit events (i % 5 == 2)
 
 
+def test_low_scores_on_a_zero_to_one_scale_count_as_thumbs_down(store: Store) -> None:
+    from tracereader.model import Feedback
+
+    traces = [make_trace(i) for i in range(3)]
+    for trace, score in zip(traces, (0.2, 0.9, None), strict=True):
+        trace.feedback = Feedback(score=score) if score is not None else None
+        trace.events = []
+    store.add_traces(traces, format="native", ner=True)
+    assert ids(store, order="signals")[0] == "t-0000"  # 0.2 reads as a thumbs-down
+
+
 def test_reviewed_traces_leave_the_queue(filled: Store) -> None:
     ReviewLog(filled, "ana").set_verdict("t-0011", "pass")
     assert "t-0011" not in ids(filled)

@@ -98,6 +98,39 @@ def test_each_action_is_committed_for_another_connection(log: ReviewLog, tmp_pat
         other.close()
 
 
+class _FailingCommit:
+    """A connection whose next COMMIT fails, as on a full disk."""
+
+    def __init__(self, conn) -> None:  # type: ignore[no-untyped-def]
+        self._conn, self.fail = conn, True
+
+    def execute(self, sql: str, *args):  # type: ignore[no-untyped-def]
+        if sql == "COMMIT" and self.fail:
+            self.fail = False
+            raise OSError("disk full")
+        return self._conn.execute(sql, *args)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._conn, name)
+
+
+def test_a_failed_commit_is_rolled_back_so_later_actions_still_land(
+    log: ReviewLog, tmp_path: Path
+) -> None:
+    real = log.store.conn
+    log.store.conn = _FailingCommit(real)  # type: ignore[assignment]
+    with pytest.raises(OSError, match="disk full"):
+        log.toggle_tag("t-0001", "tone")
+    assert not real.in_transaction
+    log.toggle_tag("t-0002", "tone")
+    log.store.conn = real
+    other = Store.open(tmp_path / "test.db")
+    try:
+        assert other.db.execute("select trace_id from tags").fetchall() == [("t-0002",)]
+    finally:
+        other.close()
+
+
 def test_undo_is_per_reviewer(store: Store) -> None:
     store.add_traces([make_trace(0)], format="native", ner=True)
     ana, bo = ReviewLog(store, "ana"), ReviewLog(store, "bo")

@@ -15,18 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tracereader.model import SIGNAL_AMBIGUITY, THUMBS_DOWN
 from tracereader.stats import Proportion
 from tracereader.store import Store
 
-THUMBS_DOWN = "thumbs_down"
 # What each implicit signal may mean besides a failure (shown beside the figure).
-AMBIGUITY: dict[str, str] = {
-    "regenerate": "may be exploration, not dissatisfaction",
-    "copy": "may be copying an error message, not a useful answer",
-    "abandon": "may mean the answer came in the first turn",
-    "edit": "may be the user refining their own question",
-    THUMBS_DOWN: "may be about the product, not the answer",
-}
 
 
 def feedback_direction(score: float | None) -> int:
@@ -73,7 +66,7 @@ class SignalCalibration:
             "signal": self.signal,
             **self.bad.as_dict(),
             "traces": self.traces,
-            "ambiguity": AMBIGUITY.get(self.signal, "meaning unknown: read the traces"),
+            "ambiguity": SIGNAL_AMBIGUITY.get(self.signal, "meaning unknown: read the traces"),
             "sentence": self.sentence,
         }
 

@@ -8,6 +8,16 @@ from typing import Any
 
 ROLES = ("system", "user", "assistant", "tool")
 IMPLICIT_EVENTS = ("regenerate", "copy", "abandon", "edit")
+THUMBS_DOWN = "thumbs_down"
+
+# Why no signal is a verdict on its own: shown beside the trace and with every calibration.
+SIGNAL_AMBIGUITY: dict[str, str] = {
+    "regenerate": "may be exploration, not dissatisfaction",
+    "copy": "may be copying an error message, not approval",
+    "abandon": "may mean the answer came in turn 1",
+    "edit": "may be the user refining their own wording, not a correction",
+    THUMBS_DOWN: "may be about the product, not the answer",
+}
 
 
 @dataclass

@@ -143,7 +143,9 @@ def queue_sql(options: QueueOptions, only_id: str | None = None) -> tuple[str, l
         "newest": "t.timestamp desc, t.id",
         "oldest": "t.timestamp asc, t.id",
         "random": "t.timestamp desc, t.id",
-        "signals": "case when t.feedback_score < 0 then 0 when t.signal_count > 0 then 1"
+        # Thumbs-down as calibration.feedback_direction reads it: below 0, or in (0, 0.5).
+        "signals": "case when t.feedback_score < 0 or (t.feedback_score > 0"
+        " and t.feedback_score < 0.5) then 0 when t.signal_count > 0 then 1"
         " else 2 end, t.signal_count desc, t.timestamp desc, t.id",
     }[options.order]
     clause = f" where {' and '.join(where)}" if where else ""

@@ -230,10 +230,12 @@ class ReviewLog:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield
+            conn.execute("COMMIT")
         except BaseException:
+            # Also when COMMIT itself fails (disk full, I/O error): never leave the
+            # transaction open, or every later action would nest in it and be lost.
             conn.rollback()
             raise
-        conn.execute("COMMIT")
 
     def _stamp(self) -> str:
         return to_iso(self._now())

@@ -60,6 +60,10 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA recursive_triggers=ON")  # what sqlite-utils sets on its connections
+    # WAL with synchronous=NORMAL: a commit survives the process being killed at any moment
+    # (the WAL is in the OS's hands); only a power cut or OS crash can lose the last commits.
+    # It saves an fsync per review action, about a third of the time of the `g` key.
+    conn.execute("PRAGMA synchronous=NORMAL")
     return conn
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from textual.content import Content, Span
 
 from tracereader.config import Settings
-from tracereader.model import Message, ToolCall, Trace
+from tracereader.model import SIGNAL_AMBIGUITY, Message, ToolCall, Trace
 from tracereader.review import ReviewState
 from tracereader.sanitize import one_line, sanitize
 from tracereader.store import StoredTrace
@@ -27,12 +27,6 @@ ROLE_STYLE = {
 }
 REDACTION_STYLE = "bold reverse $secondary"
 MUTED = "dim"
-AMBIGUITY = {
-    "regenerate": "may be exploration, not dissatisfaction",
-    "copy": "may be copying an error message, not approval",
-    "abandon": "may mean the answer came in turn 1",
-    "edit": "may be the user refining their own wording, not a correction",
-}
 
 
 class Builder:
@@ -209,7 +203,7 @@ def render_info(stored: StoredTrace, state: ReviewState, settings: Settings) -> 
         for event in trace.events:
             where = f" (msg #{event.message_index})" if event.message_index is not None else ""
             out.add("• ").untrusted(event.type, "bold").add(where)
-            meaning = AMBIGUITY.get(event.type, "read it in context: not a verdict")
+            meaning = SIGNAL_AMBIGUITY.get(event.type, "read it in context: not a verdict")
             out.add(" — ").add(meaning, "italic").add("\n")
     else:
         out.line("none", MUTED)

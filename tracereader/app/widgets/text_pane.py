@@ -91,9 +91,10 @@ class TextPane(ScrollView, can_focus=False):
     def _same_scrollbars(self, size: Size) -> bool:
         """Whether the vertical scrollbar stays as it is with content of this size."""
         height = self.container_size.height
-        if not self.is_mounted or height <= 0 or self.styles.overflow_y != "auto":
+        overflow = self.styles.overflow_y
+        if not self.is_mounted or height <= 0 or overflow not in ("auto", "scroll"):
             return False
-        return (size.height > height) == (self.virtual_size.height > height)
+        return overflow == "scroll" or (size.height > height) == (self.virtual_size.height > height)
 
     def _wrap(self) -> None:
         width = self._width()
