@@ -189,6 +189,10 @@ class ReviewScreen(Screen[None]):
         """Save the review (seen) and show the next trace."""
         session = self.tr_app.session
         moved = session.next()
+        self._show_after_move(moved)
+
+    def _show_after_move(self, moved: bool) -> None:
+        """Show the trace moved to, or say the queue has ended (the review is saved either way)."""
         self._after_review_change()
         if moved:
             self.show_current()
@@ -210,13 +214,7 @@ class ReviewScreen(Screen[None]):
         if session.current is None:
             return
         moved = session.pass_and_next()
-        self._after_review_change()
-        if moved:
-            self.show_current()
-        else:
-            self.refresh_panel()
-            self.refresh_header()
-            self.notify("End of the queue: r looks for new traces.", timeout=3, markup=False)
+        self._show_after_move(moved)
 
     def action_mark_bad(self) -> None:
         """Verdict fail, and stay so tags and a note can follow."""
