@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -215,27 +215,9 @@ class ReviewLog:
         return self._tx()
 
     # -- internals --------------------------------------------------------------------------
-    @contextmanager
-    def _tx(self) -> Iterator[None]:
-        """Like `db.atomic()`, but taking the write lock up front (BEGIN IMMEDIATE).
-
-        A deferred transaction that reads and then writes fails at once with "database is
-        locked" when an ingest committed in between; an immediate one waits its busy timeout.
-        """
-        conn = self.store.conn
-        if conn.in_transaction:
-            with self.store.atomic():
-                yield
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-            conn.execute("COMMIT")
-        except BaseException:
-            # Also when COMMIT itself fails (disk full, I/O error): never leave the
-            # transaction open, or every later action would nest in it and be lost.
-            conn.rollback()
-            raise
+    def _tx(self) -> AbstractContextManager[None]:
+        """One action, one transaction, taking the write lock up front (see `Store.atomic`)."""
+        return self.store.atomic(immediate=True)
 
     def _stamp(self) -> str:
         return to_iso(self._now())

@@ -95,15 +95,10 @@ class Store:
     use, so opening the review app does not pay for importing sqlite-utils (0.1 s).
     """
 
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        path: Path | None = None,
-        db: sqlite_utils.Database | None = None,
-    ) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
         self.conn = conn
         self.path = path
-        self._db = db
+        self._db: sqlite_utils.Database | None = None
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -132,8 +127,15 @@ class Store:
         return cursor
 
     @contextmanager
-    def atomic(self) -> Iterator[None]:
-        """One transaction around the block; nested blocks are savepoints (as `db.atomic()`)."""
+    def atomic(self, *, immediate: bool = False) -> Iterator[None]:
+        """One transaction around the block; nested blocks are savepoints (as `db.atomic()`).
+
+        `immediate` takes the write lock up front (BEGIN IMMEDIATE): a deferred transaction
+        that reads and then writes fails at once with "database is locked" when another
+        process committed in between; an immediate one waits its busy timeout instead.
+        A failed COMMIT (disk full, I/O error) is rolled back, so no transaction stays open
+        for later writes to nest in and be lost.
+        """
         conn = self.conn
         if conn.in_transaction:
             savepoint = f"tracereader_{next(_SAVEPOINTS)}"
@@ -147,7 +149,7 @@ class Store:
                 raise
             conn.execute(f"RELEASE SAVEPOINT {savepoint}")
             return
-        conn.execute("BEGIN")
+        conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
         try:
             yield
             conn.execute("COMMIT")
@@ -188,13 +190,11 @@ class Store:
     @classmethod
     def memory(cls) -> Store:
         """A migrated in-memory store, for tests."""
-        _import_sqlite_utils()
-        import sqlite_utils
-
-        db = sqlite_utils.Database(memory=True, execute_plugins=False)
-        db.execute("PRAGMA foreign_keys=ON")
-        migrate(db)
-        return cls(db.conn, None, db)
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        conn.execute("PRAGMA foreign_keys=ON")
+        store = cls(conn, None)
+        migrate(store.db)
+        return store
 
     def close(self) -> None:
         """Close the connection."""
