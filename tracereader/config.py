@@ -151,6 +151,11 @@ def settings_from_mapping(data: dict[str, Any], where: str = "config") -> Settin
         raise ConfigError(f"{where}: {exc}") from None
 
 
+def _parse_yaml(text: str) -> Any:
+    """Safe YAML, through libyaml when PyYAML was built with it (ten times faster at launch)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def load_settings(
     explicit: str | os.PathLike[str] | None = None, *, create: bool = True
 ) -> Settings:
@@ -163,10 +168,10 @@ def load_settings(
             locations.ensure_private_dir(path.parent)
             path.write_text(default_config_text(), encoding="utf-8")
         else:
-            data = yaml.safe_load(default_config_text())
+            data = _parse_yaml(default_config_text())
             return settings_from_mapping(data, "built-in defaults")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = _parse_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""

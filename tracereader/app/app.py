@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import importlib
 from collections.abc import Iterable
 from typing import ClassVar
@@ -13,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tracereader.app.bindings import REVIEW_BINDINGS
+from tracereader.app.collector import IdleCollector
 from tracereader.app.options import AppOptions
 from tracereader.app.screens.review import ReviewScreen
 from tracereader.config import Settings
@@ -50,6 +50,7 @@ class TraceReaderApp(App[None]):
         self._last_tick = options.monotonic()
         self._ticks = 0
         self._budget_noticed = False
+        self.collector = IdleCollector()
         self.set_keymap(settings.keymap)
 
     def get_default_screen(self) -> Screen:
@@ -66,6 +67,7 @@ class TraceReaderApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
             self._last_activity = self.options.monotonic()
+            self.collector.activity()
         await super().on_event(event)
 
     @property
@@ -79,6 +81,7 @@ class TraceReaderApp(App[None]):
         now = self.options.monotonic()
         elapsed, self._last_tick = now - self._last_tick, now
         self.session.clock.tick(self.session.now(), elapsed, now - self._last_activity)
+        self.collector.idle(now - self._last_activity)
         self._ticks += 1
         if self._ticks % FLUSH_EVERY_TICKS == 0:
             self.session.clock.flush()
@@ -137,7 +140,7 @@ class TraceReaderApp(App[None]):
     def _completed(self, full: list[str]) -> None:
         self.session.complete_with(full)
         self.review_screen.refresh_header()
-        self._freeze_heap()
+        self.collector.freeze()
 
     def on_ready(self) -> None:
         """After the first frame: load the rest of the queue and the banner in workers."""
@@ -145,17 +148,10 @@ class TraceReaderApp(App[None]):
             self._complete_worker()
         if self.options.show_banner and self.store.path is not None:
             self._banner_worker()
-        self._freeze_heap()
+        self.collector.start()
 
-    @staticmethod
-    def _freeze_heap() -> None:
-        """Move everything allocated so far (widgets, the queue) out of the cyclic collector.
-
-        A full collection walking every object of a 100,000-trace queue took tens of
-        milliseconds at random key presses; frozen objects are never walked again.
-        """
-        gc.collect()
-        gc.freeze()
+    def on_unmount(self) -> None:
+        self.collector.stop()
 
     def _merge_fresh(self, fresh: list[str], announce: bool) -> None:
         self._merged(self.session.merge(fresh), announce)

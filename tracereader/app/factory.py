@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from tracereader.app.app import TraceReaderApp
+from tracereader.app.collector import freeze_startup
 from tracereader.app.options import AppOptions
 from tracereader.config import Settings
 from tracereader.store import Store
@@ -16,5 +17,6 @@ def build_app(
     options: AppOptions | None = None,
 ) -> TraceReaderApp:
     """Open the store (migrating it) and build the app on it, nothing started yet."""
+    freeze_startup()
     store = Store.open(db_path)
     return TraceReaderApp(store, settings, options or AppOptions())

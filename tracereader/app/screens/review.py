@@ -6,16 +6,16 @@ from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.strip import Strip
 from textual.widgets import Footer
 
 from tracereader.app.bindings import REVIEW_BINDINGS, add_tag_bindings
 from tracereader.app.render import render_conversation, render_info, tag_legend
 from tracereader.app.widgets.conversation import ConversationView
 from tracereader.app.widgets.review_header import HeaderFacts, ReviewHeader
+from tracereader.app.widgets.text_pane import Prepared
 from tracereader.app.widgets.trace_panel import TracePanel, panel_content
 from tracereader.config import Settings
 from tracereader.queue import QueueFilter
@@ -37,8 +37,10 @@ class ReviewScreen(Screen[None]):
         add_tag_bindings(self._bindings, settings, "toggle_tag")
         self._expanded = False
         self._rendered: OrderedDict[tuple[str, bool], Content] = OrderedDict()
-        self._conv_lines: OrderedDict[tuple[str, bool, int], list[Strip]] = OrderedDict()
-        self._panel_cache: OrderedDict[tuple[str, ReviewState, int], tuple[Content, list[Strip]]]
+        self._conv_lines: OrderedDict[tuple[str, bool, int], Prepared | None] = OrderedDict()
+        self._panel_cache: OrderedDict[
+            tuple[str, ReviewState, int], tuple[Content, Prepared | None]
+        ]
         self._panel_cache = OrderedDict()
         self._reviewed_today = 0
 
@@ -51,11 +53,13 @@ class ReviewScreen(Screen[None]):
         yield ReviewHeader()
         with Horizontal(id="review-body"):
             yield ConversationView(id="conversation")
-            yield TracePanel(id="trace-panel")
+            with Vertical(id="trace-panel-box"):  # the border lives here, not on the pane
+                yield TracePanel(id="trace-panel")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._reviewed_today = self.tr_app.session.reviewed_today()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._clear_caches())
         self.show_current()
 
     def on_screen_resume(self) -> None:
@@ -101,7 +105,7 @@ class ReviewScreen(Screen[None]):
             key = (trace_id, self._expanded, conversation.scrollable_content_region.width)
             conversation.show(self._conversation(trace_id), lines=self._conv_lines.get(key))
             self.refresh_panel()
-            self.call_after_refresh(self._prefetch)
+            self.call_after_refresh(self._after_frame)
         self.refresh_header()
 
     def refresh_panel(self) -> None:
@@ -117,7 +121,7 @@ class ReviewScreen(Screen[None]):
 
     def _panel(
         self, trace_id: str, state: ReviewState, panel: TracePanel
-    ) -> tuple[Content, list[Strip]]:
+    ) -> tuple[Content, Prepared | None]:
         """The side panel's content and wrapped lines for a trace in a given review state."""
         key = (trace_id, state, panel.scrollable_content_region.width)
         cached = self._panel_cache.get(key)
@@ -150,6 +154,11 @@ class ReviewScreen(Screen[None]):
             loading=not session.complete,
         )
         self.query_one(ReviewHeader).show(facts)
+
+    def _after_frame(self) -> None:
+        """While the trace just drawn is read: prefetch the next one, then collect garbage."""
+        self._prefetch()
+        self.tr_app.collector.after_frame()
 
     def _prefetch(self) -> None:
         """After the frame: read, render and wrap the next trace, so moving on is one repaint."""

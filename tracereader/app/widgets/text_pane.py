@@ -7,17 +7,42 @@ which keeps a key press to the next trace within a frame (see benchmarks/app.py)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from textual.content import Content
 from textual.events import Resize
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.style import Style
 from textual.visual import Visual
 from textual.widget import Widget
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A Content wrapped for one pane geometry: the text lines, and the same lines framed.
+
+    `lines` are what Textual's `render_line` hands out (content width); `framed` are those
+    lines with the pane's horizontal padding and the app's line filters applied, exactly as
+    Textual's renderer would draw them, so a repaint only looks them up.
+    """
+
+    generation: int
+    width: int
+    region_width: int
+    lines: list[Strip]
+    framed: list[Strip]
+    blank: Strip
+
+
 class TextPane(ScrollView, can_focus=False):
-    """Shows one Content, wrapped to the pane's width, scrollable."""
+    """Shows one Content, wrapped to the pane's width, scrollable.
+
+    Keep borders off the pane (put them on a container): a pane with a border, outline,
+    vertical padding, tint or opacity is drawn by Textual's slower per-line path.
+    """
 
     DEFAULT_CSS = """
     TextPane {
@@ -29,8 +54,11 @@ class TextPane(ScrollView, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._content = Content("")
-        self._lines: list[Strip] = []
-        self._wrapped_at = -1
+        self._prepared: Prepared | None = None
+        self._generation = 0  # bumped when colours change: older Prepared lines are stale
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
 
     @property
     def content(self) -> Content:
@@ -43,40 +71,66 @@ class TextPane(ScrollView, can_focus=False):
         return str(self._content)
 
     def show(
-        self, content: Content, *, keep_scroll: bool = False, lines: list[Strip] | None = None
+        self, content: Content, *, keep_scroll: bool = False, lines: Prepared | None = None
     ) -> None:
         """Replace the content (with `lines` from `prepare` when prefetched); top unless kept."""
         self._content = content
-        if lines is not None and self._width() == self._prepared_width(lines):
-            self._set_lines(lines, self._width())
+        if lines is not None and self._fits(lines):
+            self._set_lines(lines)
         else:
-            self._wrapped_at = -1
+            self._prepared = None
             self._wrap()
         if not keep_scroll:
             self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
 
-    def prepare(self, content: Content) -> list[Strip]:
-        """Wrap and style `content` at the current width, ready for `show` (for prefetching)."""
+    def prepare(self, content: Content) -> Prepared | None:
+        """Wrap, frame and filter `content` at the current geometry, for `show` (prefetching)."""
         width = self._width()
         if width <= 0:
-            return []
-        strips = Visual.to_strips(self, content, width, None, self.visual_style)
+            return None
         style = self.rich_style
-        return [strip.crop_extend(0, width, style) for strip in strips]
+        strips = Visual.to_strips(self, content, width, None, self.visual_style)
+        lines = [strip.crop_extend(0, width, style) for strip in strips]
+        frame = self._framer()
+        framed = [frame(line) for line in lines]
+        blank = frame(Strip.blank(width, style))
+        return Prepared(self._generation, width, self.region.width, lines, framed, blank)
 
-    @staticmethod
-    def _prepared_width(lines: list[Strip]) -> int:
-        return lines[0].cell_length if lines else -1
+    def _framer(self) -> Callable[[Strip], Strip]:
+        """Draws a content row as Textual's styles cache does: padded, then filtered."""
+        base_background, background = self.background_colors
+        inner = Style(background=base_background + background).rich_style
+        padding = self.styles.padding
+        content_width = self.content_region.width
+        left = Strip.blank(padding.left, inner) if padding.left else None
+        right = Strip.blank(padding.right, inner) if padding.right else None
+        filters = self.get_line_filters()
+
+        def frame(line: Strip) -> Strip:
+            line = line.adjust_cell_length(content_width, inner)
+            if left or right:
+                line = Strip.join([part for part in (left, line, right) if part is not None])
+            for line_filter in filters:
+                line = line.apply_filter(line_filter, background)
+            return line
+
+        return frame
+
+    def _fits(self, prepared: Prepared) -> bool:
+        return (
+            prepared.generation == self._generation
+            and prepared.width == self._width()
+            and prepared.region_width == self.region.width
+        )
 
     def _width(self) -> int:
         width = self.scrollable_content_region.width
         return width if width > 0 else self.size.width
 
-    def _set_lines(self, lines: list[Strip], width: int) -> None:
-        self._lines = lines
-        self._wrapped_at = width
-        size = Size(width, len(lines))
+    def _set_lines(self, prepared: Prepared) -> None:
+        self._prepared = prepared
+        size = Size(prepared.width, len(prepared.lines))
         if size == self.virtual_size:
             return
         if self._same_scrollbars(size):
@@ -97,24 +151,68 @@ class TextPane(ScrollView, can_focus=False):
         return overflow == "scroll" or (size.height > height) == (self.virtual_size.height > height)
 
     def _wrap(self) -> None:
-        width = self._width()
-        if width <= 0 or width == self._wrapped_at:
+        if self._prepared is not None and self._fits(self._prepared):
             return
-        self._set_lines(self.prepare(self._content), width)
+        prepared = self.prepare(self._content)
+        if prepared is not None:
+            self._set_lines(prepared)
+
+    def _restyle(self) -> None:
+        """Colours changed (a new theme): the prepared strips carry the old ones."""
+        self._generation += 1
+        self._prepared = None
+        self.refresh()
 
     def on_resize(self, event: Resize) -> None:
-        self._wrapped_at = -1
-        self._wrap()
+        self._wrap()  # rewraps only if the width changed
 
     def render_line(self, y: int) -> Strip:
-        if self._wrapped_at < 0:
-            self._wrap()
+        self._wrap()
+        prepared = self._prepared
+        if prepared is None:
+            return Strip.blank(self.size.width, self.rich_style)
         index = self.scroll_offset.y + y
-        if 0 <= index < len(self._lines):
-            return self._lines[index]
-        return Strip.blank(max(self._wrapped_at, 0), self.rich_style)
+        if 0 <= index < len(prepared.lines):
+            return prepared.lines[index]
+        return Strip.blank(prepared.width, self.rich_style)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The prepared framed strips, looked up: Textual's per-line restyling rebuilds each one.
+
+        Only for a pane whose box adds nothing but horizontal padding; any other pane, or a
+        geometry the lines were not framed for, takes Textual's own path.
+        """
+        self._wrap()
+        prepared = self._prepared
+        if prepared is None or not self._fits(prepared) or not self._plain_box():
+            return super().render_lines(crop)
+        framed, blank, top = prepared.framed, prepared.blank, self.scroll_offset.y
+        count = len(framed)
+        lines = [framed[top + y] if top + y < count else blank for y in crop.line_range]
+        x1, x2 = crop.column_span
+        if (x1, x2) != (0, prepared.region_width):
+            lines = [strip.crop(x1, x2) for strip in lines]
+        return lines
+
+    def _plain_box(self) -> bool:
+        """Whether Textual would draw a content row as padding + line + padding, unfiltered."""
+        styles = self.styles
+        padding = styles.padding
+        return (
+            not padding.top
+            and not padding.bottom
+            and not any(edge for edge, _ in styles.border)
+            and not any(edge for edge, _ in styles.outline)
+            and styles.tint.a == 0
+            and styles.text_opacity == 1.0
+            and self.opacity == 1.0
+            and not (styles.has_rule("hatch") and styles.hatch != "none")
+            and self._border_title is None
+            and self._border_subtitle is None
+        )
 
     def rendered_text(self) -> str:
         """Every wrapped line as the terminal shows it (for tests)."""
         self._wrap()
-        return "\n".join(strip.text.rstrip() for strip in self._lines)
+        lines = self._prepared.lines if self._prepared else []
+        return "\n".join(strip.text.rstrip() for strip in lines)
