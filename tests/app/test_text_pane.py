@@ -77,6 +77,6 @@ async def test_a_new_theme_redraws_the_panes_in_its_colours(tmp_path: Path) -> N
         await pilot.pause()
         assert drawn(pane.render_lines(crop)) != before
         assert_draws_like_textual(pane)
-        pane.show(pane.content, lines=stale)  # lines prepared before the change are refused
+        pane.show(pane.content, prepared=stale)  # lines prepared before the change are refused
         assert pane._prepared is not stale
         assert_draws_like_textual(pane)

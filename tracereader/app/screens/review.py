@@ -37,7 +37,7 @@ class ReviewScreen(Screen[None]):
         add_tag_bindings(self._bindings, settings, "toggle_tag")
         self._expanded = False
         self._rendered: OrderedDict[tuple[str, bool], Content] = OrderedDict()
-        self._conv_lines: OrderedDict[tuple[str, bool, int], Prepared | None] = OrderedDict()
+        self._conv_prepared: OrderedDict[tuple[str, bool, int], Prepared | None] = OrderedDict()
         self._panel_cache: OrderedDict[
             tuple[str, ReviewState, int], tuple[Content, Prepared | None]
         ]
@@ -103,7 +103,7 @@ class ReviewScreen(Screen[None]):
             panel.show(panel_content(Content(""), tag_legend(self.tr_app.settings, ())))
         else:
             key = (trace_id, self._expanded, conversation.scrollable_content_region.width)
-            conversation.show(self._conversation(trace_id), lines=self._conv_lines.get(key))
+            conversation.show(self._conversation(trace_id), prepared=self._conv_prepared.get(key))
             self.refresh_panel()
             self.call_after_refresh(self._after_frame)
         self.refresh_header()
@@ -116,8 +116,8 @@ class ReviewScreen(Screen[None]):
             return
         state = session.log.state(trace_id)
         panel = self.query_one(TracePanel)
-        content, lines = self._panel(trace_id, state, panel)
-        panel.show(content, keep_scroll=True, lines=lines)
+        content, prepared = self._panel(trace_id, state, panel)
+        panel.show(content, keep_scroll=True, prepared=prepared)
 
     def _panel(
         self, trace_id: str, state: ReviewState, panel: TracePanel
@@ -168,15 +168,15 @@ class ReviewScreen(Screen[None]):
             return
         conversation = self.query_one(ConversationView)
         key = (upcoming, self._expanded, conversation.scrollable_content_region.width)
-        if key not in self._conv_lines:
-            self._conv_lines[key] = conversation.prepare(self._conversation(upcoming))
-            while len(self._conv_lines) > RENDER_CACHE:
-                self._conv_lines.popitem(last=False)
+        if key not in self._conv_prepared:
+            self._conv_prepared[key] = conversation.prepare(self._conversation(upcoming))
+            while len(self._conv_prepared) > RENDER_CACHE:
+                self._conv_prepared.popitem(last=False)
         self._panel(upcoming, session.log.state(upcoming), self.query_one(TracePanel))
 
     def _clear_caches(self) -> None:
         self._rendered.clear()
-        self._conv_lines.clear()
+        self._conv_prepared.clear()
         self._panel_cache.clear()
 
     def _after_review_change(self) -> None:

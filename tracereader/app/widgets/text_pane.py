@@ -71,12 +71,12 @@ class TextPane(ScrollView, can_focus=False):
         return str(self._content)
 
     def show(
-        self, content: Content, *, keep_scroll: bool = False, lines: Prepared | None = None
+        self, content: Content, *, keep_scroll: bool = False, prepared: Prepared | None = None
     ) -> None:
-        """Replace the content (with `lines` from `prepare` when prefetched); top unless kept."""
+        """Replace the content (`prepared` by `prepare` when prefetched); top unless kept."""
         self._content = content
-        if lines is not None and self._fits(lines):
-            self._set_lines(lines)
+        if prepared is not None and self._fits(prepared):
+            self._set_lines(prepared)
         else:
             self._prepared = None
             self._wrap()
@@ -195,7 +195,7 @@ class TextPane(ScrollView, can_focus=False):
         return lines
 
     def _plain_box(self) -> bool:
-        """Whether Textual would draw a content row as padding + line + padding, unfiltered."""
+        """Whether Textual would draw a content row as padding, line, padding, then filters."""
         styles = self.styles
         padding = styles.padding
         return (
