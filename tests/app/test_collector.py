@@ -70,6 +70,7 @@ async def test_the_app_collects_between_keys_and_restores_the_collector(
         await pilot.pause()
         assert 1 in collections  # the young generations, after the new trace's frame
     assert gc.isenabled()
+    assert gc.get_freeze_count() == 0  # the closed app's objects can be freed
 
 
 async def test_the_clock_runs_a_full_collection_once_the_reviewer_is_idle(

@@ -34,6 +34,8 @@ async def test_panes_draw_like_textual(
 ) -> None:
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")  # adds Textual's monochrome line filter
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)  # conftest sets it for every other test
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "j")  # the second trace was prefetched: drawn from prepared lines
@@ -48,6 +50,35 @@ async def test_panes_draw_like_textual(
         conversation.scroll_to(0, 2, animate=False, immediate=True)
         await pilot.pause()
         assert_draws_like_textual(conversation)  # scrolled, and rows past the end are blank
+
+
+@pytest.mark.parametrize(
+    "restyle",
+    [
+        lambda app, pane: setattr(pane.styles, "background", "red"),
+        lambda app, pane: setattr(pane.styles, "color", "red"),
+        lambda app, pane: setattr(pane.styles, "padding", (0, 3)),
+        lambda app, pane: setattr(app, "ansi_color", True),  # turns a line filter off
+    ],
+    ids=["background", "color", "padding", "ansi-color"],
+)
+async def test_any_restyle_redraws_the_panes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, restyle
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        panes = list(app.screen.query(TextPane))
+        crops = [Region(0, 0, pane.region.width, pane.region.height) for pane in panes]
+        before = [drawn(pane.render_lines(crop)) for pane, crop in zip(panes, crops, strict=True)]
+        for pane in panes:
+            restyle(app, pane)
+        await pilot.pause()
+        for pane, crop, old in zip(panes, crops, before, strict=True):
+            assert drawn(pane.render_lines(crop)) != old
+            assert_draws_like_textual(pane)
 
 
 async def test_a_styled_pane_takes_textuals_path(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ means in the middle of drawing a trace: a young collection cost 5–7 ms and a f
 at random key presses (measured with `benchmarks/app.py`). So once the first frame is up the
 app collects and freezes what start-up left, turns automatic collection off, collects the young
 generations after each trace's frame, and runs a full collection once the reviewer has been idle
-for a moment. Closing the app turns automatic collection back on.
+for a moment. Closing the app unfreezes everything and turns automatic collection back on.
 """
 
 from __future__ import annotations
@@ -41,8 +41,12 @@ class IdleCollector:
         self._running = True
 
     def stop(self) -> None:
-        """When the app closes: automatic collection as Python has it by default."""
+        """When the app closes: nothing frozen, automatic collection on, as Python starts.
+
+        Unfreezing lets a process that runs the app more than once (the tests) free it.
+        """
         if self._running:
+            gc.unfreeze()
             gc.enable()
             self._running = False
 

@@ -22,16 +22,16 @@ from textual.widget import Widget
 
 @dataclass(frozen=True)
 class Prepared:
-    """A Content wrapped for one pane geometry: the text lines, and the same lines framed.
+    """A Content wrapped for one pane geometry and style: the text lines, and the same framed.
 
     `lines` are what Textual's `render_line` hands out (content width); `framed` are those
     lines with the pane's horizontal padding and the app's line filters applied, exactly as
-    Textual's renderer would draw them, so a repaint only looks them up.
+    Textual's renderer would draw them, so a repaint only looks them up. `key` says which
+    geometry and style they were made for (`TextPane._key`); any other pane state refuses them.
     """
 
-    generation: int
+    key: tuple[object, ...]
     width: int
-    region_width: int
     lines: list[Strip]
     framed: list[Strip]
     blank: Strip
@@ -75,7 +75,7 @@ class TextPane(ScrollView, can_focus=False):
     ) -> None:
         """Replace the content (`prepared` by `prepare` when prefetched); top unless kept."""
         self._content = content
-        if prepared is not None and self._fits(prepared):
+        if prepared is not None and prepared.key == self._key():
             self._set_lines(prepared)
         else:
             self._prepared = None
@@ -95,7 +95,7 @@ class TextPane(ScrollView, can_focus=False):
         frame = self._framer()
         framed = [frame(line) for line in lines]
         blank = frame(Strip.blank(width, style))
-        return Prepared(self._generation, width, self.region.width, lines, framed, blank)
+        return Prepared(self._key(), width, lines, framed, blank)
 
     def _framer(self) -> Callable[[Strip], Strip]:
         """Draws a content row as Textual's styles cache does: padded, then filtered."""
@@ -117,11 +117,20 @@ class TextPane(ScrollView, can_focus=False):
 
         return frame
 
-    def _fits(self, prepared: Prepared) -> bool:
+    def _key(self) -> tuple[object, ...]:
+        """What prepared lines depend on besides the content: geometry, colours, filters.
+
+        The generation moves on a theme change (the content's own `$variable` colours change
+        even where the pane's do not); the rest catches any other restyling, inline or by CSS.
+        """
         return (
-            prepared.generation == self._generation
-            and prepared.width == self._width()
-            and prepared.region_width == self.region.width
+            self._generation,
+            self._width(),
+            self.region.width,
+            self.styles.padding,
+            self.rich_style,
+            self.background_colors,
+            tuple(self.get_line_filters()),
         )
 
     def _width(self) -> int:
@@ -150,12 +159,17 @@ class TextPane(ScrollView, can_focus=False):
             return False
         return overflow == "scroll" or (size.height > height) == (self.virtual_size.height > height)
 
-    def _wrap(self) -> None:
-        if self._prepared is not None and self._fits(self._prepared):
-            return
+    def _wrap(self) -> Prepared | None:
+        """The prepared lines for the pane as it is now, prepared again if anything changed."""
+        prepared = self._prepared
+        if prepared is not None and prepared.key == self._key():
+            return prepared
         prepared = self.prepare(self._content)
-        if prepared is not None:
+        if prepared is None:  # no width to wrap to (yet)
+            self._prepared = None
+        else:
             self._set_lines(prepared)
+        return prepared
 
     def _restyle(self) -> None:
         """Colours changed (a new theme): the prepared strips carry the old ones."""
@@ -167,8 +181,8 @@ class TextPane(ScrollView, can_focus=False):
         self._wrap()  # rewraps only if the width changed
 
     def render_line(self, y: int) -> Strip:
-        self._wrap()
-        prepared = self._prepared
+        # Textual calls this from `render_lines`, which has just brought `_prepared` up to date.
+        prepared = self._prepared if self._prepared is not None else self._wrap()
         if prepared is None:
             return Strip.blank(self.size.width, self.rich_style)
         index = self.scroll_offset.y + y
@@ -179,18 +193,17 @@ class TextPane(ScrollView, can_focus=False):
     def render_lines(self, crop: Region) -> list[Strip]:
         """The prepared framed strips, looked up: Textual's per-line restyling rebuilds each one.
 
-        Only for a pane whose box adds nothing but horizontal padding; any other pane, or a
-        geometry the lines were not framed for, takes Textual's own path.
+        Only for a pane whose box adds nothing but horizontal padding; any other pane takes
+        Textual's own path. Lines made for another geometry or style are made again first.
         """
-        self._wrap()
-        prepared = self._prepared
-        if prepared is None or not self._fits(prepared) or not self._plain_box():
+        prepared = self._wrap()
+        if prepared is None or not self._plain_box():
             return super().render_lines(crop)
         framed, blank, top = prepared.framed, prepared.blank, self.scroll_offset.y
         count = len(framed)
         lines = [framed[top + y] if top + y < count else blank for y in crop.line_range]
         x1, x2 = crop.column_span
-        if (x1, x2) != (0, prepared.region_width):
+        if (x1, x2) != (0, self.region.width):
             lines = [strip.crop(x1, x2) for strip in lines]
         return lines
 
