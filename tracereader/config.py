@@ -5,10 +5,8 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfoNotFoundError
 
 import yaml
 
@@ -93,6 +91,8 @@ class Settings:
 
 def default_config_text() -> str:
     """The shipped default config, comments included."""
+    from importlib import resources  # only on a first run: 3 ms the app's launch need not pay
+
     return resources.files("tracereader").joinpath("default_config.yaml").read_text("utf-8")
 
 
@@ -132,7 +132,7 @@ def settings_from_mapping(data: dict[str, Any], where: str = "config") -> Settin
     timezone = str(data.get("timezone") or "UTC")
     try:
         zone(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (KeyError, ValueError):  # zoneinfo.ZoneInfoNotFoundError is a KeyError
         raise ConfigError(f"{where}: unknown time zone {timezone!r}") from None
     try:
         return Settings(
