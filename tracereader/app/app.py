@@ -111,31 +111,25 @@ class TraceReaderApp(App[None]):
             return
         self._refresh_worker(announce)
 
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh_worker(self, announce: bool) -> None:
+    def _read_queue(self) -> list[str]:
+        """The whole queue, read on a worker thread through a connection of its own."""
         from tracereader.queue import build_queue
 
         assert self.store.path is not None
         store = Store.open(self.store.path, create=False)
         try:
             session = self.session
-            fresh = build_queue(store, session.options, session.reviewer, session.today)
+            return build_queue(store, session.options, session.reviewer, session.today)
         finally:
             store.close()
-        self.call_from_thread(self._merge_fresh, fresh, announce)
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def _refresh_worker(self, announce: bool) -> None:
+        self.call_from_thread(self._merge_fresh, self._read_queue(), announce)
 
     @work(thread=True, exclusive=True, group="complete", exit_on_error=False)
     def _complete_worker(self) -> None:
-        from tracereader.queue import build_queue
-
-        assert self.store.path is not None
-        store = Store.open(self.store.path, create=False)
-        try:
-            session = self.session
-            full = build_queue(store, session.options, session.reviewer, session.today)
-        finally:
-            store.close()
-        self.call_from_thread(self._completed, full)
+        self.call_from_thread(self._completed, self._read_queue())
 
     def _completed(self, full: list[str]) -> None:
         self.session.complete_with(full)
