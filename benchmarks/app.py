@@ -45,6 +45,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -162,12 +163,9 @@ def launch(script: str, db: Path) -> float:
     return elapsed
 
 
-async def key_latencies(db: Path, keys: str, presses: int) -> list[float]:
+async def press_latencies(app: Any, keys: str, presses: int) -> list[float]:
     """Per-press seconds from key event to the end of the next compositor refresh."""
     from textual.screen import Screen
-
-    from tracereader.app import AppOptions, build_app
-    from tracereader.config import load_settings
 
     refreshed: list[float] = []
     original = Screen._compositor_refresh
@@ -177,31 +175,39 @@ async def key_latencies(db: Path, keys: str, presses: int) -> list[float]:
         refreshed.append(time.perf_counter())
 
     Screen._compositor_refresh = timed  # type: ignore[method-assign]
-    options = AppOptions(refresh_seconds=0, tick_seconds=0, show_banner=False)
-    app = build_app(db, load_settings(create=False), options)
     latencies: list[float] = []
     try:
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             for i in range(presses):
-                key = keys[i % len(keys)]
                 refreshed.clear()
                 started = time.perf_counter()
-                await pilot.press(key)
+                await pilot.press(keys[i % len(keys)])
                 await pilot.pause()
                 after = [t for t in refreshed if t >= started]
                 if after:
                     latencies.append(after[0] - started)
     finally:
         Screen._compositor_refresh = original  # type: ignore[method-assign]
-        app.store.close()
     return latencies
+
+
+async def key_latencies(db: Path, keys: str, presses: int) -> list[float]:
+    """`press_latencies` of the real app on the generated database."""
+    from tracereader.app import AppOptions, build_app
+    from tracereader.config import load_settings
+
+    options = AppOptions(refresh_seconds=0, tick_seconds=0, show_banner=False)
+    app = build_app(db, load_settings(create=False), options)
+    try:
+        return await press_latencies(app, keys, presses)
+    finally:
+        app.store.close()
 
 
 async def bare_key_latencies(presses: int) -> list[float]:
     """The same measurement on a bare Textual app whose key press swaps one Static's text."""
     from textual.app import App, ComposeResult
-    from textual.screen import Screen
     from textual.widgets import Static
 
     texts = [f"line {n} of trace {i}: " + "lorem ipsum " * 6 for i in range(2) for n in range(25)]
@@ -217,29 +223,7 @@ async def bare_key_latencies(presses: int) -> list[float]:
             self.flip = not getattr(self, "flip", False)
             self.query_one("#page", Static).update(pages[self.flip])
 
-    refreshed: list[float] = []
-    original = Screen._compositor_refresh
-
-    def timed(self: Screen) -> None:
-        original(self)
-        refreshed.append(time.perf_counter())
-
-    Screen._compositor_refresh = timed  # type: ignore[method-assign]
-    latencies: list[float] = []
-    try:
-        async with Bare().run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            for _ in range(presses):
-                refreshed.clear()
-                started = time.perf_counter()
-                await pilot.press("g")
-                await pilot.pause()
-                after = [t for t in refreshed if t >= started]
-                if after:
-                    latencies.append(after[0] - started)
-    finally:
-        Screen._compositor_refresh = original  # type: ignore[method-assign]
-    return latencies
+    return await press_latencies(Bare(), "g", presses)
 
 
 def summary(values: list[float]) -> str:
