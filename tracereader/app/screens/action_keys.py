@@ -13,13 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, Static
 
 from tracereader import actions, locations
+from tracereader.app.screens.line_modal import LineModal
 from tracereader.compare import known_releases
 from tracereader.export import ExportError, export_to_file
 
@@ -34,7 +31,7 @@ FIX_STYLES = {
 }
 
 
-class ReleaseModal(ModalScreen[str | None]):
+class ReleaseModal(LineModal):
     """Ask for the release that ships a pattern's fix; dismisses with it, or None."""
 
     DEFAULT_CSS = """
@@ -47,23 +44,17 @@ class ReleaseModal(ModalScreen[str | None]):
     ]
 
     def __init__(self, label: str, suggestion: str = "") -> None:
-        super().__init__(id="release-modal")
-        self._label = label
-        self._suggestion = suggestion
+        super().__init__(
+            id="release-modal",
+            title=f"Fixed in which release? ({label})",
+            value=suggestion,
+            placeholder="e.g. v1.5",
+            hint="Enter saves · Escape cancels",
+            input_id="release-input",
+        )
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(f"Fixed in which release? ({self._label})", markup=False)
-            yield Input(self._suggestion, placeholder="e.g. v1.5", id="release-input")
-            yield Static("Enter saves · Escape cancels", markup=False)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value.strip() or None)
-
-    def action_cancel(self) -> None:
-        """Close without marking anything."""
-        self.dismiss(None)
+    def answer(self, text: str) -> str | None:
+        return text.strip() or None
 
 
 def fix_cell(item: actions.ActionItem | None) -> Text:

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
 
+from tracereader.app.screens.line_modal import follow_cursor_blink
 from tracereader.queue import QueueFilter
 
 FIELDS = (
@@ -54,9 +55,7 @@ class FilterModal(ModalScreen[QueueFilter | None]):
         return self.query_one(f"#filter-{name}", Input).value.strip() or None
 
     def on_mount(self) -> None:
-        blink = getattr(getattr(self.app, "options", None), "cursor_blink", True)
-        for field in self.query(Input):
-            field.cursor_blink = blink
+        follow_cursor_blink(self)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
