@@ -22,11 +22,12 @@ from tracereader.config import Settings
 from tracereader.formats import FORMATS
 from tracereader.formats.base import RawRecord, TraceFormat
 from tracereader.formats.detect import DetectionError, choose, get_format, peek
+from tracereader.ingest_batch import anonymize_batch, text_size
 from tracereader.model import Rejection, Trace
 from tracereader.readers import RecordReader, file_kind, sha256_file
 from tracereader.sanitize import identifier
 from tracereader.store import Store
-from tracereader.timeutil import to_iso, utcnow
+from tracereader.timeutil import in_range, to_iso, utcnow
 
 if TYPE_CHECKING:
     from tracereader.anonymize import Anonymizer
@@ -59,14 +60,25 @@ class IngestSummary:
     skipped_files: list[str] = field(default_factory=list)
     """Files skipped because nothing changed since they were ingested."""
     inferred_timestamps: int = 0
+    out_of_range_timestamps: int = 0
+    """Timestamps before 1970 or from 2200 on, stored as ingest time (traces) or none (events)."""
+    nul_characters: int = 0
+    """NUL characters in strings, stored as U+FFFD."""
+    non_finite_numbers: int = 0
+    """NaN and infinities, stored as the strings "NaN", "Infinity", "-Infinity"."""
     pending: list[str] = field(default_factory=list)
     """Half-written last lines left for the next ingest (informational, not rejections)."""
 
-    def reject(self, where: str, line: int, reason: str) -> None:
-        """Record one rejection as `file:line: reason`."""
+    def reject(self, path: str, line: int, reason: str, where: str | None = None) -> None:
+        """Record one rejection as `file:line: reason` (`file:line: element 7: reason`)."""
         self.rejected_total += 1
         if len(self.rejected) < MAX_REPORTED_REJECTIONS:
-            self.rejected.append(f"{where}:{line}: {reason}")
+            at = f"{where}: " if where else ""
+            self.rejected.append(f"{path}:{line}: {at}{reason}")
+
+    def rejection(self, path: str, item: Rejection) -> None:
+        """Record a reader's or converter's rejection."""
+        self.reject(path, item.line, item.reason, item.where)
 
     def summary_line(self) -> str:
         """One line: landed, duplicates, rejected, PII by type, seconds, NER state."""
@@ -84,6 +96,14 @@ class IngestSummary:
         parts.append(f"PII replaced: {pii}")
         if self.inferred_timestamps:
             parts.append(f"{self.inferred_timestamps} timestamps set to ingest time")
+        if self.out_of_range_timestamps:
+            parts.append(
+                f"{self.out_of_range_timestamps} timestamps outside 1970-2200 treated as missing"
+            )
+        if self.nul_characters:
+            parts.append(f"{self.nul_characters} NUL characters stored as U+FFFD")
+        if self.non_finite_numbers:
+            parts.append(f"{self.non_finite_numbers} NaN/infinite numbers stored as text")
         parts.append(f"{self.seconds:.1f} s")
         line = "; ".join(parts)
         if not self.ner_enabled:
@@ -195,6 +215,8 @@ class _Ingest:
         else:
             digest, consumed = whole or "", stat.st_size
         self._remember(key, stat, consumed, reader.consumed_lines, digest, fmt)
+        self.summary.nul_characters += reader.changes.nul_characters
+        self.summary.non_finite_numbers += reader.changes.non_finite
         notice = reader.pending_notice()
         if notice is not None:
             self.summary.pending.append(notice)
@@ -236,7 +258,7 @@ class _Ingest:
         if not sample:  # empty, or only bad records: report those, no format needed
             for item in items:
                 if isinstance(item, Rejection):
-                    self.summary.reject(shown, item.line, item.reason)
+                    self.summary.rejection(shown, item)
             return None, items
         try:
             return choose(r.value for r in sample), items
@@ -253,37 +275,44 @@ class _Ingest:
         reader: RecordReader,
         shown: str,
     ) -> None:
+        source: tuple[int, str | None] = (0, None)  # the record read last: where a trace began
+
         def records() -> Iterator[RawRecord]:
+            nonlocal source
             for item in items:
                 if isinstance(item, Rejection):
-                    self.summary.reject(shown, item.line, item.reason)
+                    self.summary.rejection(shown, item)
                 else:
+                    source = (item.line, item.where)
                     yield item
 
-        batch: list[Trace] = []
+        batch: list[tuple[Trace, int, str | None]] = []
         chars = 0
         for result in fmt.convert(records()):
             if isinstance(result, Rejection):
-                self.summary.reject(shown, result.line, result.reason)
+                self.summary.rejection(shown, result)
                 continue
-            batch.append(result)
-            chars += _text_size(result)
+            batch.append((result, *source))
+            chars += text_size(result)
             if len(batch) >= BATCH_SIZE or chars >= BATCH_CHARS:
-                self._flush(batch, fmt.name)
+                self._flush(batch, fmt.name, shown)
                 batch, chars = [], 0
                 self._advance(reader)
         if batch:
-            self._flush(batch, fmt.name)
+            self._flush(batch, fmt.name, shown)
         self._advance(reader)
 
     def _advance(self, reader: RecordReader) -> None:
         if self.progress is not None:
             self.progress(reader.raw_position(), self.summary)
 
-    def _flush(self, batch: list[Trace], format_name: str) -> None:
+    def _flush(
+        self, sourced: list[tuple[Trace, int, str | None]], format_name: str, shown: str
+    ) -> None:
         """Give ids and times, drop known ids, anonymize the rest and store them."""
         anonymizer = self._anon()
         now = utcnow()
+        batch = [trace for trace, _, _ in sourced]
         inferred: set[int] = set()
         for index, trace in enumerate(batch):
             if trace.id is None:
@@ -292,26 +321,42 @@ class _Ingest:
             trace.id = identifier(str(trace.id))
             trace.release = identifier(trace.release) if trace.release else trace.release
             trace.model = identifier(trace.model) if trace.model else trace.model
+            self._clamp_times(trace)
             if trace.timestamp is None:
                 trace.timestamp = now
                 inferred.add(index)
         known = self.store.existing_ids(t.id for t in batch if t.id is not None)
-        fresh = [(i, t) for i, t in enumerate(batch) if t.id not in known]
+        fresh = [i for i, t in enumerate(batch) if t.id not in known]
         before = Counter(anonymizer.pii_counts)
-        clean = anonymizer.anonymize([t for _, t in fresh])
-        inferred_ids = [c.id for (i, _), c in zip(fresh, clean, strict=True) if i in inferred]
+        anonymized, failures = anonymize_batch(anonymizer, [batch[i] for i in fresh])
+        for failure in failures:
+            _, line, where = sourced[fresh[failure.index]]
+            self.summary.reject(shown, line, failure.reason, where)
+        kept = [(i, c) for i, c in zip(fresh, anonymized, strict=True) if c is not None]
+        clean = [c for _, c in kept]
+        inferred_ids = [c.id for i, c in kept if i in inferred and c.id is not None]
         added, duplicates = self.store.add_traces(
             clean,
             format=format_name,
             ner=anonymizer.ner_enabled,
             run_id=self.run_id,
-            inferred_ids=[i for i in inferred_ids if i is not None],
+            inferred_ids=inferred_ids,
         )
         self.summary.landed += added
         self.summary.duplicates += duplicates + len(batch) - len(fresh)
         self.summary.inferred_timestamps += len(inferred_ids)
         for kind, count in (anonymizer.pii_counts - before).items():
             self.summary.pii_counts[kind] = self.summary.pii_counts.get(kind, 0) + count
+
+    def _clamp_times(self, trace: Trace) -> None:
+        """Treat a timestamp outside 1970-2200 as missing: no later command may trip on it."""
+        if trace.timestamp is not None and not in_range(trace.timestamp):
+            trace.timestamp = None
+            self.summary.out_of_range_timestamps += 1
+        for event in trace.events:
+            if event.at is not None and not in_range(event.at):
+                event.at = None
+                self.summary.out_of_range_timestamps += 1
 
     # -- bookkeeping ------------------------------------------------------------------------
     def _file_row(self, key: str) -> dict[str, Any] | None:
@@ -364,16 +409,6 @@ class _Ingest:
                     "ner": int(s.ner_enabled),
                 },
             )
-
-
-def _text_size(trace: Trace) -> int:
-    """Roughly how many characters a trace holds (its messages, calls and metadata)."""
-    size = len(str(trace.metadata)) if trace.metadata else 0
-    for message in trace.messages:
-        size += len(message.content or "")
-        for call in message.tool_calls:
-            size += len(str(call.arguments))
-    return size
 
 
 ProgressCallback = Callable[[int, IngestSummary], None]

@@ -1,0 +1,339 @@
+"""Read a YAML file document by document, and a document holding a list item by item.
+
+The file is cut at its `---` / `...` marker lines (YAML forbids them inside any scalar), so a
+document that cannot be read costs only itself: invalid UTF-8, a control character, a syntax
+error (said once, with what was read before it kept), a value past a limit, or a parse over
+its time budget. Nesting, numbers and alias expansion are checked before PyYAML's recursive
+composer and constructor, and Python's int conversion, can reach a limit of their own.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from typing import IO, Any
+
+import yaml
+
+from tracereader import deadline, limits
+from tracereader.formats.base import RawRecord
+from tracereader.json_stream import too_big, what
+from tracereader.model import Rejection
+
+_MARKER = re.compile(rb"(---|\.\.\.)(?=[ \t\r\n]|$)")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_SAFE_TOKEN = re.compile(r"'(?:<[\w ]+>|[^\w\s]{1,3})'")
+_DIGIT = re.compile(r"[0-9a-fA-F]")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses nesting past MAX_DEPTH, over-long numbers, and bad dates."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if not self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            return super().compose_node(parent, index)
+        if self.depth >= limits.MAX_DEPTH:
+            raise limits.too_deep()
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        if len(_DIGIT.findall(str(node.value))) > limits.MAX_DIGITS + 1:  # +1: an 0x/0o/0b
+            raise limits.too_many_digits()
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_float(self, node: Any) -> Any:
+        if len(_DIGIT.findall(str(node.value))) > limits.MAX_DIGITS + 1:  # +1: an exponent e
+            raise limits.too_many_digits()
+        return super().construct_yaml_float(node)
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        """A date that does not exist (2026-02-30, year 0) stays text for the reader to judge."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return str(node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+class YamlStream:
+    """Documents (or list items) of one YAML file as `RawRecord`s and `Rejection`s."""
+
+    def __init__(self, stream: IO[bytes], limit: int, changes: limits.Normalized) -> None:
+        self.stream = stream
+        self.limit = limit
+        self.changes = changes
+        self.lines = 0
+
+    def records(self) -> Iterator[RawRecord | Rejection]:
+        """Every document in file order; each one is read on its own."""
+        for number, (line, data) in enumerate(self._documents(), start=1):
+            where = f"document {number}"
+            if data is None:
+                yield Rejection(line, too_big(self.limit), where)
+                continue
+            if number == 1 and data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                bad_line = line + data.count(b"\n", 0, exc.start)
+                yield Rejection(bad_line, "invalid UTF-8; this document was not read", where)
+                continue
+            yield from self._document(text, line, where)
+
+    # -- cutting the file into documents ----------------------------------------------------
+    def _documents(self) -> Iterator[tuple[int, bytes | None]]:
+        """(first line, bytes) per document with content; bytes None when over the limit."""
+        current = bytearray()
+        start = 1
+        content = False
+        oversized = False
+        while True:
+            raw = self.stream.readline(self.limit + 1)
+            if not raw:
+                break
+            self.lines += 1
+            if len(raw) > self.limit and not raw.endswith(b"\n"):
+                self._drain_line()
+            marker = _MARKER.match(raw)
+            if marker is not None and marker.group(1) == b"---" and content:
+                yield start, None if oversized else bytes(current)
+                current, start, content, oversized = bytearray(), self.lines, False, False
+            if not current:
+                start = self.lines
+            if not oversized:
+                current += raw
+                oversized = len(current) > self.limit
+            content = content or _has_content(raw, marker)
+            if marker is not None and marker.group(1) == b"..." and content:
+                yield start, None if oversized else bytes(current)
+                current, content, oversized = bytearray(), False, False
+        if content:
+            yield start, None if oversized else bytes(current)
+
+    def _drain_line(self) -> None:
+        """Skip the rest of an over-long line without holding it."""
+        while True:
+            chunk = self.stream.readline(1 << 16)
+            if not chunk or chunk.endswith(b"\n"):
+                return
+
+    # -- one document -----------------------------------------------------------------------
+    def _document(self, text: str, first_line: int, where: str) -> Iterator[RawRecord | Rejection]:
+        """The document's records, each composed and built within the document's budget."""
+        ends_at = time.monotonic() + deadline.budget_for(len(text))
+        try:
+            loader = _Loader(text)
+        except yaml.reader.ReaderError as exc:
+            line = first_line + text.count("\n", 0, exc.position)
+            reason = "a control character YAML does not allow (such as NUL); "
+            yield Rejection(line, reason + "this document was not read", where)
+            return
+        items = _Items(loader, first_line, where)
+        try:
+            while True:
+                try:
+                    with deadline.within(max(ends_at - time.monotonic(), 0.001)):
+                        item = items.next_item()
+                except deadline.DeadlineExceeded:
+                    seconds = deadline.budget_for(len(text))
+                    reason = f"took longer than its {seconds:g} s budget to read; the rest of"
+                    yield Rejection(items.line, f"{reason} this document was not read", where)
+                    return
+                if item is None:
+                    return
+                yield self._checked(item)
+                if items.broken:
+                    return
+        finally:
+            loader.dispose()
+
+    def _checked(self, item: RawRecord | Rejection) -> RawRecord | Rejection:
+        if isinstance(item, Rejection):
+            return item
+        if not isinstance(item.value, dict):
+            return Rejection(item.line, f"expected a mapping, found {what(item.value)}", item.where)
+        try:
+            value = limits.normalize(item.value, self.changes)
+        except limits.LimitError as exc:
+            return Rejection(item.line, str(exc), item.where)
+        return RawRecord(item.line, value, item.end_offset, item.where)
+
+
+class _Items:
+    """Pulls one record at a time out of a loader: the root, or each item of a root list."""
+
+    def __init__(self, loader: _Loader, first_line: int, where: str) -> None:
+        self.loader = loader
+        self.first_line = first_line
+        self.where = where
+        self.line = first_line
+        self.broken = False
+        self._state = "stream"
+        self._item = 0
+
+    def next_item(self) -> RawRecord | Rejection | None:
+        """The next record or rejection; None when the document has no more."""
+        try:
+            return self._next()
+        except yaml.MarkedYAMLError as exc:
+            self.broken = True
+            mark = exc.problem_mark or exc.context_mark
+            line = self.first_line + mark.line if mark is not None else self.line
+            rest = "the rest of this document was not read"
+            return Rejection(line, f"malformed YAML: {_reason(exc)}; {rest}", self._where())
+        except yaml.YAMLError:
+            self.broken = True
+            return Rejection(self.line, "malformed YAML; this document was not read", self.where)
+
+    def _where(self) -> str:
+        return f"{self.where}, item {self._item}" if self._item else self.where
+
+    def _next(self) -> RawRecord | Rejection | None:
+        loader = self.loader
+        while True:
+            if self._state == "stream":
+                loader.get_event()  # StreamStartEvent
+                self._state = "between"
+            if self._state == "between":
+                if loader.check_event(yaml.StreamEndEvent):
+                    return None
+                loader.get_event()  # DocumentStartEvent
+                if loader.check_event(yaml.SequenceStartEvent):
+                    loader.get_event()
+                    self._state = "list"
+                else:
+                    self._state = "root"
+            if self._state == "list":
+                if loader.check_event(yaml.SequenceEndEvent):
+                    loader.get_event()
+                    self._end_document()
+                    continue
+                self._item += 1
+                return self._record()
+            record = self._record()
+            self._end_document()
+            return record
+
+    def _end_document(self) -> None:
+        self.loader.get_event()  # DocumentEndEvent
+        self.loader.anchors = {}
+        self._state = "between"
+
+    def _record(self) -> RawRecord | Rejection:
+        """Compose and construct the next node, or reject it (skipping its events)."""
+        loader = self.loader
+        self.line = self.first_line + loader.peek_event().start_mark.line
+        where = self._where()
+        depth_before = loader.depth
+        try:
+            node = loader.compose_node(None, None)
+        except limits.LimitError as exc:
+            loader.depth = depth_before
+            _skip_node_events(loader)
+            return Rejection(self.line, str(exc), where)
+        expanded = _expanded_size(node, limits.MAX_VALUES)
+        if expanded is None:
+            return Rejection(self.line, "a YAML alias refers to the value it is in", where)
+        if expanded > limits.MAX_VALUES:
+            reason = f"expands to more than {limits.MAX_VALUES:,} values (YAML aliases)"
+            return Rejection(self.line, reason, where)
+        try:
+            value = loader.construct_document(node)
+        except limits.LimitError as exc:
+            return Rejection(self.line, str(exc), where)
+        except yaml.constructor.ConstructorError as exc:
+            return Rejection(self.line, f"unreadable YAML value: {_reason(exc)}", where)
+        except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+            return Rejection(self.line, f"unreadable YAML value ({type(exc).__name__})", where)
+        return RawRecord(line=self.line, value=value, end_offset=node.end_mark.index, where=where)
+
+
+def _skip_node_events(loader: _Loader) -> None:
+    """Consume the rest of a node whose composing stopped part-way (a nesting limit)."""
+    # The composer raised before taking the collection start past the limit; every
+    # collection it had opened is still open, so count them back down from its depth.
+    depth = limits.MAX_DEPTH
+    opened = loader.peek_event()
+    if not isinstance(opened, yaml.CollectionStartEvent):
+        return
+    while True:
+        event = loader.get_event()
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+            if depth <= 0:
+                return
+        elif isinstance(event, yaml.DocumentEndEvent | yaml.StreamEndEvent):
+            return
+
+
+def _has_content(raw: bytes, marker: re.Match[bytes] | None) -> bool:
+    """Whether a line holds YAML content (not blank, a comment, a directive or a bare marker)."""
+    rest = raw[marker.end() :] if marker is not None else raw
+    stripped = rest.strip()
+    if not stripped or stripped.startswith(b"#"):
+        return False
+    return not (marker is None and raw.startswith(b"%"))
+
+
+def _expanded_size(node: yaml.Node, budget: int) -> int | None:
+    """How many values a node holds once aliases are expanded (None for a cycle), memoized.
+
+    A few lines of nested aliases can stand for billions of values; each distinct node is
+    counted once, so this costs the size of the document, not of its expansion.
+    """
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, children_done = stack.pop()
+        key = id(current)
+        if key in sizes:
+            continue
+        children = _children(current)
+        if not children_done:
+            if key in in_progress:
+                return None
+            in_progress.add(key)
+            stack.append((current, True))
+            for child in children:
+                if id(child) in in_progress:
+                    return None
+                if id(child) not in sizes:
+                    stack.append((child, False))
+            continue
+        in_progress.discard(key)
+        sizes[key] = min(budget + 1, 1 + sum(sizes.get(id(c), 0) for c in children))
+    return sizes[id(node)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _reason(exc: yaml.YAMLError) -> str:
+    """PyYAML's problem in words that quote no content (quoted text is dropped)."""
+    problem = str(getattr(exc, "problem", None) or getattr(exc, "context", None) or "")
+    if "\\t" in problem:
+        return "a tab where YAML needs spaces (indentation must use spaces)"
+    safe = _QUOTED.sub(lambda m: m.group() if _SAFE_TOKEN.fullmatch(m.group()) else "…", problem)
+    return safe or "unreadable"
