@@ -34,6 +34,13 @@ class _Loader(yaml.SafeLoader):
         super().__init__(text)
         self.depth = 0
 
+    def fetch_flow_collection_start(self, token_class: Any) -> None:
+        """Stop at the limit: PyYAML's scanner slows with the cube of flow nesting."""
+        if self.flow_level >= limits.MAX_DEPTH:
+            problem = str(limits.too_deep())
+            raise yaml.MarkedYAMLError(problem=problem, problem_mark=self.get_mark())
+        super().fetch_flow_collection_start(token_class)
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         if not self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
             return super().compose_node(parent, index)
