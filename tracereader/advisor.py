@@ -18,9 +18,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from tracereader import stored
 from tracereader.config import Settings
 from tracereader.store import Store
-from tracereader.timeutil import day_bounds, local_day, parse_iso, utcnow
+from tracereader.timeutil import day_bounds, local_day, utcnow
 from tracereader.volume import DailyVolume, daily_conversations
 
 PLATFORM_AT = 100
@@ -76,12 +77,13 @@ class Capacity:
 
 def reading_capacity(store: Store, settings: Settings, daily: float) -> Capacity | None:
     """Median seconds per reviewed trace, traces per daily budget, share of traffic covered."""
-    seconds = [
-        float(s)
+    readable = (
+        stored.number(s)
         for (s,) in store.db.execute(
             "select seconds from reviews where reviewed_at is not null and seconds > 0"
         )
-    ]
+    )
+    seconds = [s for s in readable if s is not None and s > 0]
     if not seconds:
         return None
     median = statistics.median(seconds)
@@ -181,12 +183,12 @@ def _some_tag_is_actionable(store: Store, threshold: int) -> bool:
 
 def _thin_data(store: Store, settings: Settings, today: date) -> str | None:
     """After 14 days of reviewing with no actionable pattern, say what that means."""
-    first = store.db.execute(
-        "select min(reviewed_at) from reviews where reviewed_at is not null"
-    ).fetchone()[0]
-    if not first:
+    first = stored.oldest_moment(
+        store, "select reviewed_at from reviews where reviewed_at is not null"
+    )
+    if first is None:
         return None
-    days = (today - local_day(parse_iso(first), settings.timezone)).days
+    days = (today - local_day(first, settings.timezone)).days
     if days < THIN_DATA_DAYS:
         return None
     if _some_tag_is_actionable(store, settings.actionable_threshold):

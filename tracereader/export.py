@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracereader import actions, export_traffic
+from tracereader import actions, export_traffic, stored
 from tracereader.store import Store
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ def failing_turn(store: Store, trace_id: str) -> str:
             return str(content)
     for role, _, tool_calls in rows:
         if role == "assistant" and tool_calls:
-            calls = json.loads(tool_calls)
+            calls = stored.tool_calls(tool_calls)
             if calls:
                 call = calls[-1]
                 args = json.dumps(call.get("arguments"), sort_keys=True, ensure_ascii=False)
@@ -281,7 +281,8 @@ def _text(value: str) -> str:
 
 
 def _num(value: float | None) -> str:
-    return "" if value is None else repr(float(value))
+    number = stored.number(value)
+    return "" if number is None else repr(number)
 
 
 def md_escape(text: str) -> str:

@@ -12,9 +12,10 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from tracereader import stored
 from tracereader.advisor import advise
 from tracereader.store import Store
-from tracereader.timeutil import local_day, parse_iso
+from tracereader.timeutil import local_day
 
 if TYPE_CHECKING:
     from tracereader.config import Settings
@@ -35,12 +36,10 @@ class Traffic:
 
 def newest_day(store: Store, settings: Settings) -> date | None:
     """The local day of the newest trace with a source timestamp, or None when there is none."""
-    row = store.db.execute(
-        "select max(timestamp) from traces where timestamp_inferred = 0"
-    ).fetchone()
-    if not row or not row[0]:
-        return None
-    return local_day(parse_iso(row[0]), settings.timezone)
+    newest = stored.newest_moment(
+        store, "select timestamp from traces where timestamp_inferred = 0"
+    )
+    return None if newest is None else local_day(newest, settings.timezone)
 
 
 def current_traffic(store: Store, settings: Settings) -> Traffic:

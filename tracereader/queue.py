@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from tracereader import stored
 from tracereader.daily import day_bounds
 from tracereader.store import Store
 from tracereader.timeutil import to_iso, utcnow
@@ -276,13 +277,13 @@ def queue_rows(store: Store, trace_ids: list[str]) -> list[QueueRow]:
             " order by id",
             chunk,
         ):
-            signals.setdefault(tid, []).append(kind)
+            signals.setdefault(tid, []).append(stored.text(kind) or "?")
         tags: dict[str, list[str]] = {}
         for tid, tag in store.execute(
             f"select trace_id, tag from tags where trace_id in ({marks}) order by created_at, tag",
             chunk,
         ):
-            tags.setdefault(tid, []).append(tag)
+            tags.setdefault(tid, []).append(stored.text(tag) or "?")
         for row in store.execute(
             "select t.id, t.timestamp, t.release, t.model, t.feedback_score, t.first_user_line,"
             " r.reviewed_at, r.verdict from traces t left join reviews r on r.trace_id = t.id"
@@ -292,13 +293,13 @@ def queue_rows(store: Store, trace_ids: list[str]) -> list[QueueRow]:
             tid = row[0]
             found[tid] = QueueRow(
                 trace_id=tid,
-                timestamp=row[1],
-                release=row[2],
-                model=row[3],
-                feedback_score=row[4],
+                timestamp=stored.text(row[1]) or "",
+                release=stored.text(row[2]),
+                model=stored.text(row[3]),
+                feedback_score=stored.number(row[4]),
                 signals=tuple(signals.get(tid, ())),
                 tags=tuple(tags.get(tid, ())),
-                first_user_line=row[5] or "",
+                first_user_line=stored.text(row[5]) or "",
                 reviewed=row[6] is not None,
                 verdict=row[7],
             )
