@@ -252,7 +252,9 @@ class JsonStream:
             if stop is not None:
                 self._advance(stop.start())
                 return True
-        return self._resync(max(error_at, start + 1))
+        # Unbalanced: the next clean object may even sit inside the broken one's brackets
+        # (`{"a": [1, {good}, …`), so look from just after its start, not from the error.
+        return self._resync(start + 1)
 
     def _next_boundary(self, start: int, before: int | None) -> int | None:
         """The next line where an element starts at the array's indentation, if known."""
