@@ -250,3 +250,28 @@ def test_ingest_names_element_and_line_and_lands_the_rest(
     where = {".jsonl": "", ".json": " element 8:", ".yaml": " document 8:"}[suffix]
     line = {".jsonl": 8, ".json": 9, ".yaml": 8}[suffix]
     assert f"{path}:{line}:{where} a number has more than 100 digits" in result.stderr
+
+
+def test_a_converter_bug_on_one_record_costs_only_that_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracereader.formats import native
+
+    install_stub(monkeypatch)
+    original = native.NATIVE.convert
+
+    def buggy(records: Any) -> Any:
+        for result in original(records):
+            if getattr(result, "id", None) == "g7":
+                raise ZeroDivisionError("a reader bug that quotes nothing")
+            yield result
+
+    monkeypatch.setattr(native.NATIVE, "convert", buggy)
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(good(i)) + "\n" for i in range(GOOD)))
+    result = run("ingest", "--db", tmp_path / "t.db", "--no-ner", path)
+    assert result.exit_code == 1
+    assert f"{path}:8: the tracereader reader failed on this record (ZeroDivisionError)" in (
+        result.stderr
+    )
+    assert f"{GOOD - 1} traces landed" in result.stdout

@@ -276,19 +276,41 @@ class _Ingest:
         shown: str,
     ) -> None:
         source: tuple[int, str | None] = (0, None)  # the record read last: where a trace began
+        read = 0
+        reader_failed = False
 
         def records() -> Iterator[RawRecord]:
-            nonlocal source
-            for item in items:
-                if isinstance(item, Rejection):
-                    self.summary.rejection(shown, item)
-                else:
-                    source = (item.line, item.where)
-                    yield item
+            nonlocal source, read, reader_failed
+            try:
+                for item in items:
+                    if isinstance(item, Rejection):
+                        self.summary.rejection(shown, item)
+                    else:
+                        source, read = (item.line, item.where), read + 1
+                        yield item
+            except Exception:
+                reader_failed = True
+                raise
 
         batch: list[tuple[Trace, int, str | None]] = []
         chars = 0
-        for result in fmt.convert(records()):
+        converter = fmt.convert(records())
+        read_at_start = 0
+        while True:
+            try:
+                result = next(converter)
+            except StopIteration:
+                break
+            except Exception as exc:
+                # A converter bug on one record: reject it and go on with a fresh converter
+                # over the rest of the file (the reader itself failing still stops the file).
+                if reader_failed or read == read_at_start or os.environ.get(DEBUG_ENV):
+                    raise
+                line, where = source
+                reason = f"the {fmt.name} reader failed on this record ({type(exc).__name__})"
+                self.summary.reject(shown, line, reason + "; reading went on after it", where)
+                converter, read_at_start = fmt.convert(records()), read
+                continue
             if isinstance(result, Rejection):
                 self.summary.rejection(shown, result)
                 continue
@@ -316,7 +338,7 @@ class _Ingest:
         inferred: set[int] = set()
         for index, trace in enumerate(batch):
             if trace.id is None:
-                trace.id = anonymizer.stable_id(trace)
+                trace.id = anonymizer.stable_id(trace)  # limits.py keeps this JSON-encodable
             # Printed bare by the CLI and exports: no escape sequence may ride along.
             trace.id = identifier(str(trace.id))
             trace.release = identifier(trace.release) if trace.release else trace.release
