@@ -179,6 +179,16 @@ def _odd_app_state(conn: sqlite3.Connection, odd_ids: list[str]) -> None:
         ["garbage", "tester", "tag", "not json", "{", "[]", None],
     )
     conn.execute(
+        "insert into ingest_runs (path, format, started_at, finished_at, ok, duplicates,"
+        " rejected, pii, ner) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ["not json", None, "garbage", None, "x", None, -1, "{not json", 5],
+    )
+    conn.execute(
+        "insert into ingest_runs (path, format, started_at, finished_at, ok, duplicates,"
+        " rejected, pii, ner) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ["[]", "tracereader", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", 3, 0, 0, "[1]", 1],
+    )
+    conn.execute(
         "insert into queue_skips (trace_id, reviewer, skipped_at) values (?, ?, ?)",
         [odd_ids[0], "tester", "0001-01-01T00:00:00Z"],
     )

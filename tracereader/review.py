@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from tracereader import stored
 from tracereader.store import Store
 from tracereader.timeutil import to_iso, utcnow
 
@@ -203,12 +204,13 @@ class ReviewLog:
             if row is None:
                 return None
             action_id, kind, ids_json, before_json, _after = row
-            restored = {tid: ReviewState.from_json(s) for tid, s in json.loads(before_json).items()}
+            restored = _journaled_states(before_json)
             current = {tid: self.state(tid) for tid in restored}
             for tid, state in restored.items():
                 self._write(tid, state, current[tid])
             self._journal("undo", current, restored, undoes=action_id)
-        return Undone(kind=kind, trace_ids=json.loads(ids_json))
+        ids = [str(t) for t in stored.from_json(ids_json, list) or [] if t in restored]
+        return Undone(kind=stored.text(kind) or "action", trace_ids=ids)
 
     def transaction(self) -> AbstractContextManager[None]:
         """Group several actions (and bookkeeping) into one commit, e.g. verdict and move on."""
@@ -311,3 +313,14 @@ def _with_tag(state: ReviewState, tag: str, on: bool, stamp: str) -> ReviewState
         reviewed_at=state.reviewed_at or stamp,
     )
     return _implied(changed)
+
+
+def _journaled_states(before_json: object) -> dict[str, ReviewState]:
+    """The states a journal row saved; a row another tool garbled restores nothing (no crash)."""
+    states: dict[str, ReviewState] = {}
+    for trace_id, data in (stored.from_json(before_json, dict) or {}).items():
+        try:
+            states[str(trace_id)] = ReviewState.from_json(data)
+        except (AttributeError, TypeError, ValueError):
+            continue
+    return states

@@ -6,9 +6,9 @@ Reads SQLite only (no Presidio, spaCy or Textual), so it starts instantly. Other
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from tracereader import stored
 from tracereader.config import Settings
 from tracereader.store import Store
 
@@ -42,12 +42,12 @@ def last_ingest(store: Store) -> dict[str, Any] | None:
     return {
         "started_at": row["started_at"],
         "finished_at": row["finished_at"],
-        "ok": int(row["ok"] or 0),
-        "duplicates": int(row["duplicates"] or 0),
-        "rejected": int(row["rejected"] or 0),
-        "format": row["format"],
+        "ok": stored.integer(row["ok"]) or 0,
+        "duplicates": stored.integer(row["duplicates"]) or 0,
+        "rejected": stored.integer(row["rejected"]) or 0,
+        "format": stored.text(row["format"]),
         "ner": bool(row["ner"]),
-        "pii": json.loads(row["pii"] or "{}"),
+        "pii": stored.from_json(row["pii"], dict) or {},
     }
 
 

@@ -16,7 +16,7 @@ async def test_the_app_reads_and_acts_on_odd_rows(tmp_path: Path) -> None:
     odd_ids = fill_odd_store(db)
     app = build_app(db, review_settings(), frozen_options())
     async with app.run_test(size=(100, 30)) as pilot:
-        for key in ["e", "e", "1", "u", "g", "space", "b", "space", "s", "k", "?", "escape"]:
+        for key in ["u", "e", "e", "1", "u", "g", "space", "b", "space", "s", "k", "?", "escape"]:
             await pilot.press(key)
             await pilot.pause()
         for _ in range(30):  # walk the whole queue: every odd trace is drawn
