@@ -210,14 +210,20 @@ def serialize(record: Any, kind: str) -> bytes:
 def mutate(record: Any, kind: str, rng: random.Random) -> tuple[bytes, str]:
     """The bytes of a mutated copy of `record` and the mutation's name.
 
-    One in ten is damaged as text instead: cut short, or replaced by random bytes.
+    One in ten is damaged as text instead: cut short, or replaced by random bytes. A YAML
+    document keeps its `---` marker: without it the damage would belong to the document
+    before (as a JSONL line keeps its newline).
     """
     roll = rng.random()
+    marker = b"---\n" if kind == "yaml" else b""
     if roll < 0.05:
         whole = serialize(record, kind)
-        return whole[: rng.randrange(1, max(2, len(whole)))], "truncated"
+        return whole[
+            : rng.randrange(len(marker) + 1, max(len(marker) + 2, len(whole)))
+        ], "truncated"
     if roll < 0.1:
-        return bytes(rng.randrange(256) for _ in range(rng.randrange(1, 200))), "garbage"
+        noise = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 200)))
+        return marker + noise, "garbage"
     mutation = rng.choice(MUTATIONS)
     if kind == "yaml" and mutation is duplicate_key:  # its text form is JSON's
         mutation = retype

@@ -122,7 +122,7 @@ ALLOWED = [
 DETECTION = re.compile(r"records match (several formats|no known format)")
 
 
-def check_output(result: Result, path: Path, damaged_sampled: bool) -> None:
+def check_output(result: Result, path: Path, damaged_sampled: bool, lines_in_file: int) -> None:
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception  # a traceback: the bug this test exists for
     lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -134,6 +134,9 @@ def check_output(result: Result, path: Path, damaged_sampled: bool) -> None:
     patterns = [re.compile(p.format(path=re.escape(str(path)))) for p in ALLOWED]
     for line in lines:
         assert any(p.fullmatch(line) for p in patterns), line
+        named = re.match(re.escape(str(path)) + r":(\d+): ", line)
+        if named:  # the line it names exists in the file
+            assert 1 <= int(named.group(1)) <= lines_in_file + 1, line
 
 
 @pytest.mark.parametrize(("source", "variant"), CASES, ids=lambda v: str(v).split("/")[-1])
@@ -160,11 +163,13 @@ def test_one_mutated_record_costs_only_itself(
             path.write_bytes(layout.file_with({index: None}))
             _, without[index] = ingest(path, tmp_path / f"without-{index}.db")
         damaged, mutation = mutate(layout.records[index], layout.kind, rng)
-        path.write_bytes(layout.file_with({index: damaged}))
+        data = layout.file_with({index: damaged})
+        path.write_bytes(data)
         result, landed = ingest(path, tmp_path / f"case-{case}.db")
+        lines_in_file = (gzip.decompress(data) if layout.gzip else data).count(b"\n")
         where = f"case {case}: {mutation} of record {index} ({source.name}, {variant})"
         try:
-            check_output(result, path, damaged_sampled=index < 5)
+            check_output(result, path, index < 5, lines_in_file)
         except AssertionError as exc:
             raise AssertionError(f"{where}: {exc}") from None
         lost = without[index] - landed
