@@ -183,28 +183,28 @@ class _Ingest:
         items: Iterator[RawRecord | Rejection] = iter(reader)
         resumed = reader.start_offset > 0 and row is not None
         previous = row["format"] if resumed and row else None
-        fmt = self._format_for(shown, items, previous, explicit)
-        if fmt is None:  # no format fits this file found in a folder: reported, not remembered
-            return
-        if fmt[0] is None:  # nothing readable (empty, or only bad records): read and reported
-            self._remember_read(key, stat, reader, whole_hash, "")
-            return
-        items = fmt[1]
-        self.summary.files[shown] = fmt[0].name
+        name = previous or (self.forced if self.forced != "auto" else "file")
         try:
-            self._convert(fmt[0], items, reader, shown)
+            fmt = self._format_for(shown, items, previous, explicit)
+            if fmt is None:  # no format fits this file found in a folder: reported, not kept
+                return
+            if fmt[0] is None:  # nothing readable (empty, or only bad records): read, reported
+                self._remember_read(key, stat, reader, whole_hash, "")
+                return
+            name = fmt[0].name
+            self.summary.files[shown] = name
+            self._convert(fmt[0], fmt[1], reader, shown)
         except (IngestError, KeyboardInterrupt):
             raise
         except Exception as exc:  # a reader bug must not print a traceback quoting content
             if os.environ.get(DEBUG_ENV):
                 raise
             raise IngestError(
-                f"{shown}: ingest failed inside the {fmt[0].name} reader or the anonymizer "
-                f"({type(exc).__name__}); earlier files and batches were stored, this file was "
-                f"not recorded as read; set {DEBUG_ENV}=1 for the traceback (it may quote "
-                "trace content)"
+                f"{shown}: ingest failed inside the {name} reader ({type(exc).__name__}); "
+                "earlier files and batches were stored, this file was not recorded as read; "
+                f"set {DEBUG_ENV}=1 for the traceback (it may quote trace content)"
             ) from None
-        self._remember_read(key, stat, reader, whole_hash, fmt[0].name)
+        self._remember_read(key, stat, reader, whole_hash, name)
 
     def _remember_read(
         self, key: str, stat: os.stat_result, reader: RecordReader, whole: str | None, fmt: str
