@@ -75,7 +75,7 @@ def anonymize_batch(
 
 def _late(size: int) -> str:
     seconds = deadline.budget_for(size)
-    return f"took longer than its {seconds:g} s budget to anonymize; not stored"
+    return f"took longer than its {seconds:.1f} s budget to anonymize; not stored"
 
 
 def _crashed(exc: Exception) -> str:

@@ -157,7 +157,7 @@ class YamlStream:
                         item = items.next_item()
                 except deadline.DeadlineExceeded:
                     seconds = deadline.budget_for(len(text))
-                    reason = f"took longer than its {seconds:g} s budget to read; the rest of"
+                    reason = f"took longer than its {seconds:.1f} s budget to read; the rest of"
                     yield Rejection(items.line, f"{reason} this document was not read", where)
                     return
                 if item is None:
