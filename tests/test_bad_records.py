@@ -275,3 +275,21 @@ def test_a_converter_bug_on_one_record_costs_only_that_record(
         result.stderr
     )
     assert f"{GOOD - 1} traces landed" in result.stdout
+
+
+def test_a_yaml_list_larger_than_the_record_limit_lands_item_by_item(tmp_path: Path) -> None:
+    item = "- id: i{n}\n  messages:\n    - role: user\n      content: " + "word " * 400 + "\n"
+    path = tmp_path / "big.yaml"
+    body = "".join(item.format(n=n) for n in range(60))
+    huge = "- id: huge\n  messages: []\n  blob: " + "x" * 30_000 + "\n"
+    path.write_text(
+        "# an export\n---\n" + body + huge + body.replace("id: i", "id: j") + "---\nid: z\n"
+    )
+    items = list(RecordReader(path, max_record_bytes=20_000))
+    ids = [i.value["id"] for i in items if isinstance(i, RawRecord)]
+    assert ids == [f"i{n}" for n in range(60)] + [f"j{n}" for n in range(60)] + ["z"]
+    rejected = [i for i in items if isinstance(i, Rejection)]
+    assert [(r.where, "larger than" in r.reason) for r in rejected] == [
+        ("document 1, item 61", True)
+    ]
+    assert rejected[0].line == 3 + 60 * 4

@@ -9,9 +9,11 @@ composer and constructor, and Python's int conversion, can reach a limit of thei
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 import yaml
@@ -22,6 +24,8 @@ from tracereader.json_stream import too_big, what
 from tracereader.model import Rejection
 
 _MARKER = re.compile(rb"(---|\.\.\.)(?=[ \t\r\n]|$)")
+_ITEM = re.compile(rb"-(?=[ \t\r\n]|$)")
+_ITEM_LINE = re.compile(rb"^-(?=[ \t\r\n]|$)", re.MULTILINE)
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _SAFE_TOKEN = re.compile(r"'(?:<[\w ]+>|[^\w\s]{1,3})'")
 _DIGIT = re.compile(r"[0-9a-fA-F]")
@@ -82,64 +86,32 @@ class YamlStream:
         self.stream = stream
         self.limit = limit
         self.changes = changes
-        self.lines = 0
 
     def records(self) -> Iterator[RawRecord | Rejection]:
         """Every document in file order; each one is read on its own."""
-        for number, (line, data) in enumerate(self._documents(), start=1):
-            where = f"document {number}"
-            if data is None:
-                yield Rejection(line, too_big(self.limit), where)
+        for piece in _Cutter(self.stream, self.limit).pieces():
+            where = f"document {piece.document}"
+            if piece.first_item:
+                where += f", item {piece.first_item}"
+            if piece.data is None:
+                yield Rejection(piece.line, too_big(self.limit), where)
                 continue
-            if number == 1 and data.startswith(b"\xef\xbb\xbf"):
+            data = piece.data
+            if piece.document == 1 and data.startswith(b"\xef\xbb\xbf"):
                 data = data[3:]
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError as exc:
-                bad_line = line + data.count(b"\n", 0, exc.start)
+                bad_line = piece.line + data.count(b"\n", 0, exc.start)
                 yield Rejection(bad_line, "invalid UTF-8; this document was not read", where)
                 continue
-            yield from self._document(text, line, where)
-
-    # -- cutting the file into documents ----------------------------------------------------
-    def _documents(self) -> Iterator[tuple[int, bytes | None]]:
-        """(first line, bytes) per document with content; bytes None when over the limit."""
-        current = bytearray()
-        start = 1
-        content = False
-        oversized = False
-        while True:
-            raw = self.stream.readline(self.limit + 1)
-            if not raw:
-                break
-            self.lines += 1
-            if len(raw) > self.limit and not raw.endswith(b"\n"):
-                self._drain_line()
-            marker = _MARKER.match(raw)
-            if marker is not None and marker.group(1) == b"---" and content:
-                yield start, None if oversized else bytes(current)
-                current, start, content, oversized = bytearray(), self.lines, False, False
-            if not current:
-                start = self.lines
-            if not oversized:
-                current += raw
-                oversized = len(current) > self.limit
-            content = content or _has_content(raw, marker)
-            if marker is not None and marker.group(1) == b"..." and content:
-                yield start, None if oversized else bytes(current)
-                current, content, oversized = bytearray(), False, False
-        if content:
-            yield start, None if oversized else bytes(current)
-
-    def _drain_line(self) -> None:
-        """Skip the rest of an over-long line without holding it."""
-        while True:
-            chunk = self.stream.readline(1 << 16)
-            if not chunk or chunk.endswith(b"\n"):
-                return
+            items_before = max(piece.first_item - 1, 0)
+            yield from self._document(text, piece.line, f"document {piece.document}", items_before)
 
     # -- one document -----------------------------------------------------------------------
-    def _document(self, text: str, first_line: int, where: str) -> Iterator[RawRecord | Rejection]:
+    def _document(
+        self, text: str, first_line: int, where: str, items_before: int = 0
+    ) -> Iterator[RawRecord | Rejection]:
         """The document's records, each composed and built within the document's budget."""
         ends_at = time.monotonic() + deadline.budget_for(len(text))
         try:
@@ -149,7 +121,7 @@ class YamlStream:
             reason = "a control character YAML does not allow (such as NUL); "
             yield Rejection(line, reason + "this document was not read", where)
             return
-        items = _Items(loader, first_line, where)
+        items = _Items(loader, first_line, where, items_before)
         try:
             while True:
                 try:
@@ -180,17 +152,116 @@ class YamlStream:
         return RawRecord(item.line, value, item.end_offset, item.where)
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """A document (or, of a root list too big to hold, one of its items) as bytes."""
+
+    line: int
+    data: bytes | None
+    """None when the piece is over the size limit (it was skipped, not held)."""
+    document: int
+    first_item: int = 0
+    """When a root list was cut into its items: the number of the piece's item, else 0."""
+
+
+class _Cutter:
+    """Cuts a YAML byte stream at its document markers, holding at most one limit of it.
+
+    A document over the limit whose root is a block list (`- ` at column 0) is cut further,
+    item by item (in such a list every line at column 0 starts an item, a comment or a
+    marker), so a large YAML export still lands record by record. Anchors then reach only
+    within an item; a smaller document is read whole, aliases and all.
+    """
+
+    def __init__(self, stream: IO[bytes], limit: int) -> None:
+        self.stream = stream
+        self.limit = limit
+        self.lines = 0
+        self.document = 0
+        self._reset(1)
+
+    def _reset(self, line: int) -> None:
+        self.buf = bytearray()
+        self.start = line
+        self.content = False
+        self.over = False
+        self.list_root = False
+        self.item = 0  # > 0 once the document is being cut into items
+
+    def pieces(self) -> Iterator[_Piece]:
+        """Every piece of the file in order."""
+        for raw in self._lines():
+            marker = _MARKER.match(raw)
+            kind = marker.group(1) if marker is not None else None
+            if kind == b"---" and self.content:
+                yield self._flush()
+                self._reset(self.lines)
+            if self.item and _ITEM.match(raw):
+                yield self._flush()
+                self.buf, self.start, self.over = bytearray(), self.lines, False
+                self.item += 1
+            if not self.buf:
+                self.start = self.lines
+            if not self.over:
+                self.buf += raw
+            if not self.content and _has_content(raw, marker):
+                self.content = True
+                self.list_root = marker is None and _ITEM.match(raw) is not None
+            if len(self.buf) > self.limit and not self.over:
+                if self.list_root and not self.item:
+                    yield from self._cut_items()
+                self.over = len(self.buf) > self.limit
+            if kind == b"..." and self.content:
+                yield self._flush()
+                self._reset(self.lines + 1)
+        if self.content:
+            yield self._flush()
+
+    def _flush(self) -> _Piece:
+        """The piece held now (a new document unless it is an item of one being cut)."""
+        self.document += self.item == 0
+        return _Piece(self.start, None if self.over else bytes(self.buf), self.document, self.item)
+
+    def _cut_items(self) -> Iterator[_Piece]:
+        """Yield the whole items held so far; keep the last (it may go on) as the buffer."""
+        starts = [m.start() for m in _ITEM_LINE.finditer(self.buf)]
+        if not starts:
+            return
+        self.document += 1
+        for number, (begin, end) in enumerate(itertools.pairwise(starts), start=1):
+            line = self.start + self.buf.count(b"\n", 0, begin)
+            piece = bytes(self.buf[begin:end])
+            yield _Piece(line, piece if len(piece) <= self.limit else None, self.document, number)
+        self.item = len(starts)
+        self.start += self.buf.count(b"\n", 0, starts[-1])
+        self.buf = self.buf[starts[-1] :]
+
+    def _lines(self) -> Iterator[bytes]:
+        """The file's lines; one over the limit is cut there and its rest skipped unread."""
+        while True:
+            raw = self.stream.readline(self.limit + 1)
+            if not raw:
+                return
+            self.lines += 1
+            if len(raw) > self.limit and not raw.endswith(b"\n"):
+                while True:
+                    chunk = self.stream.readline(1 << 16)
+                    if not chunk or chunk.endswith(b"\n"):
+                        break
+            yield raw
+
+
 class _Items:
     """Pulls one record at a time out of a loader: the root, or each item of a root list."""
 
-    def __init__(self, loader: _Loader, first_line: int, where: str) -> None:
+    def __init__(self, loader: _Loader, first_line: int, where: str, items_before: int) -> None:
         self.loader = loader
         self.first_line = first_line
         self.where = where
         self.line = first_line
         self.broken = False
         self._state = "stream"
-        self._item = 0
+        self._item = items_before
 
     def next_item(self) -> RawRecord | Rejection | None:
         """The next record or rejection; None when the document has no more."""
