@@ -85,7 +85,7 @@ def _odd_trace(conn: sqlite3.Connection, trace_id: str, i: int) -> None:
             _odd(ODD_TEXT, i + 1),
             _odd(ODD_TEXT, i + 2),
             _odd(ODD_TEXT, i + 3),
-            _odd(["v1", "v2", None, "", "[b]v3[/b]", "v\x00", 7][::1], i),
+            _odd(["v1", "v2", None, "", "[b]v3[/b]", "v\x00", 7], i),
             _odd(ODD_TEXT, i + 4),
             _odd(ODD_NUMBERS, i),
             _odd([5.0, -3.0, 1.0, -1.0, 0.5, None, "x", float("nan")], i),
