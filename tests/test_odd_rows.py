@@ -62,5 +62,7 @@ def test_every_command_reads_odd_rows_without_a_traceback(odd_db: Path, args: li
 def test_status_counts_only_readable_in_range_days(odd_db: Path) -> None:
     result = CliRunner().invoke(cli, ["status", "--json", "--db", str(odd_db)])
     document = json.loads(result.stdout)
-    days = document["volume"]["per_day"] if "volume" in document else {}
-    assert all("1970" <= day[:4] < "2200" for day in days), days
+    days = sorted(document["daily"])
+    assert days and days[0] == "2026-11-02", days  # the normal traces' first day
+    assert document["first_trace_at"] == "2026-11-02T09:00:00Z"  # not year 1 nor garbage
+    assert document["last_trace_at"] == "2026-11-02T10:50:00Z"  # not 9999
