@@ -17,13 +17,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from rapidfuzz import fuzz, process, utils
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# numpy and scipy (0.2 s to import) are imported inside the functions that compute, so that
+# importing this module, and a patterns run whose clusters are cached (`grouping_cache`), stay
+# free of them.
 
 Scorer = Callable[..., float]
 
@@ -106,6 +109,8 @@ def _similarity(
     a: Sequence[str], b: Sequence[str], scorer: Scorer, cutoff: float | None = None
 ) -> np.ndarray[Any, Any]:
     """All-pairs scores 0-100 as uint8, computed on every core."""
+    import numpy as np
+
     return np.asarray(
         process.cdist(a, b, scorer=scorer, dtype=np.uint8, workers=-1, score_cutoff=cutoff)
     )
@@ -115,6 +120,9 @@ def _split_by_average_linkage(
     sims: np.ndarray[Any, Any], threshold: float
 ) -> list[np.ndarray[Any, Any]]:
     """Cut one component so every cluster's average similarity is at least `threshold`."""
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+
     size = sims.shape[0]
     if size <= 2:
         return [np.arange(size)]
@@ -152,6 +160,10 @@ def group_notes(
     by their smallest normal form, members in input order. The similarity matrix is computed
     once and reused for the components, the linkage split and the choice of label.
     """
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
     normal = [normalise(n) for n in notes]
     keys = [comparison_form(s, scorer)[0] if s else "" for s in normal]
     compare = comparison_form("", scorer)[1]
@@ -196,6 +208,8 @@ def _most_central(
     sims: np.ndarray[Any, Any],
 ) -> int:
     """The unique note with the highest weighted similarity to the rest of its cluster."""
+    import numpy as np
+
     if len(cluster) == 1:
         return cluster[0]
     sub = sims[np.ix_(cluster, cluster)].astype(np.float64)

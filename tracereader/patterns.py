@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tracereader import grouping, pattern_edits
+from tracereader import grouping, grouping_cache, pattern_edits
 from tracereader.config import Settings
 from tracereader.stats import wilson_interval
 from tracereader.store import Store
@@ -120,6 +120,7 @@ def _co_tagged(trace_ids: list[str], tags_of: dict[str, set[str]]) -> str | None
 
 
 def _base_groups(
+    store: Store,
     reviewed: list[_Reviewed],
     tag_rows: list[tuple[str, str]],
     settings: Settings,
@@ -139,7 +140,7 @@ def _base_groups(
     tags_of: dict[str, set[str]] = {}
     for trace_id, tag in tag_rows:
         tags_of.setdefault(trace_id, set()).add(tag)
-    for cluster, matched in grouping.assign(texts, tag_texts, params):
+    for cluster, matched in grouping_cache.cached_assign(store, texts, tag_texts, params):
         ids = [free[i].trace_id for i in cluster.members]
         joined = matched or _co_tagged(ids, tags_of)
         if joined is not None:
@@ -212,7 +213,7 @@ def find_patterns(
     for edit in edits:
         if edit.kind == "split" and edit.trace_id in by_id:
             splits[edit.trace_id] = edit.target
-    groups = _base_groups(reviewed, tag_rows, settings, splits, params)
+    groups = _base_groups(store, reviewed, tag_rows, settings, splits, params)
     roots, labels = _apply_edits(groups, edits)
     traces_by_tag: dict[str, set[str]] = {}
     for trace_id, tag in tag_rows:
