@@ -42,6 +42,19 @@ def test_newest_and_oldest(filled: Store) -> None:
     assert ids(filled, order="oldest")[:3] == ["t-0000", "t-0001", "t-0002"]
 
 
+def test_newest_lists_traces_stamped_at_ingest_after_the_dated_ones(filled: Store) -> None:
+    from datetime import UTC, datetime
+
+    from tracereader.queue import first_page
+
+    undated = make_trace(40)
+    undated.timestamp = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # the ingest time, newest of all
+    filled.add_traces([undated], format="native", ner=True, inferred_ids=[undated.id])
+    assert ids(filled)[:2] == ["t-0011", "t-0010"] and ids(filled)[-1] == undated.id
+    assert first_page(filled, QueueOptions(), "ana", 3) == ["t-0011", "t-0010", "t-0009"]
+    assert ids(filled, since=date(2026, 11, 1))[-1] == undated.id
+
+
 def test_random_is_seeded_and_stable_across_opens(filled: Store, tmp_path) -> None:
     first = ids(filled, order="random")
     assert sorted(first) == sorted(ids(filled)) and first != ids(filled)

@@ -124,6 +124,8 @@ def queue_sql(options: QueueOptions, only_id: str | None = None) -> tuple[str, l
     if flt.model:
         where.append("t.model = ?")
         params.append(flt.model)
+    if (flt.since or flt.until) and options.order == "newest":
+        where.append("t.timestamp_inferred in (0, 1)")  # lets the range walk the newest index
     if flt.since:
         where.append("t.timestamp >= ?")
         params.append(day_bounds(flt.since, options.timezone)[0])
@@ -141,7 +143,8 @@ def queue_sql(options: QueueOptions, only_id: str | None = None) -> tuple[str, l
         )
         params.extend([f"%{escaped}%"] * 2)
     order = {
-        "newest": "t.timestamp desc, t.id",
+        # An ingest-time stamp says when a trace was read, not when it ran: dated traces first.
+        "newest": "t.timestamp_inferred, t.timestamp desc, t.id",
         "oldest": "t.timestamp asc, t.id",
         "random": "t.timestamp desc, t.id",
         # Thumbs-down as calibration.feedback_direction reads it: below 0, or in (0, 0.5).
