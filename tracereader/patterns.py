@@ -16,6 +16,7 @@ from typing import Any
 
 from tracereader import grouping, grouping_cache, pattern_edits
 from tracereader.config import Settings
+from tracereader.release_rates import ReleaseRate, rates_by_release, reviewed_per_release
 from tracereader.stats import wilson_interval
 from tracereader.store import Store
 
@@ -48,6 +49,8 @@ class Pattern:
     """Whether the label was set by the reviewer."""
     threshold: int = 5
     """The actionable threshold the pattern was judged against."""
+    by_release: list[ReleaseRate] = field(default_factory=list)
+    """k/n with its Wilson interval for each release with reviewed traces (`release_rates`)."""
 
     @property
     def needed(self) -> int:
@@ -227,7 +230,19 @@ def find_patterns(
     ]
     patterns = [p for p in patterns if p.count > 0]
     patterns.sort(key=lambda p: (-p.ci_low, -p.count, p.label, p.key))
+    _add_release_rates(store, patterns, reviewed)
     return patterns
+
+
+def _add_release_rates(store: Store, patterns: list[Pattern], reviewed: list[_Reviewed]) -> None:
+    """Give every pattern its rate per release (releases in the order they were first seen)."""
+    from tracereader.compare import known_releases
+
+    release_of = {r.trace_id: r.release or None for r in reviewed}
+    per_release = reviewed_per_release(release_of.values())
+    order = known_releases(store)
+    for pattern in patterns:
+        pattern.by_release = rates_by_release(pattern.trace_ids, release_of, per_release, order)
 
 
 def _pattern(
