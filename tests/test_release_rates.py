@@ -119,3 +119,26 @@ def test_compare_by_date_records_nothing(store: Store) -> None:
     split = (BASE + timedelta(days=2)).date().isoformat()
     _, recorded = compare_and_record(store, SETTINGS, tag="wrong_tool", split_date=split)
     assert recorded is None and actions.state_of(store, "tag:wrong_tool").state == actions.FIXED
+
+
+def test_a_validated_fix_leaves_the_export_checklist_for_the_validated_section(
+    store: Store,
+) -> None:
+    from tracereader.export import render
+
+    _fill(store)
+    for i in range(5):  # a second actionable pattern that stays open
+        review(store, f"b{10 + i:02}", verdict="fail", tags=["tone"])
+    actions.mark_fixed(store, "wrong_tool", "v2", settings=SETTINGS)
+    (wrong_tool,) = [p for p in find_patterns(store, SETTINGS) if p.key == "tag:wrong_tool"]
+    check_fix(store, SETTINGS, wrong_tool)
+    md = render(store, SETTINGS, "md")
+    checklist = md.split("## Checklist")[1].split("\n## ")[0]
+    assert "tone" in checklist and "wrong_tool" not in checklist
+    validated = md.split("## Validated")[1]
+    assert "- [x] 2. wrong\\_tool: fixed in v2, validated: evidence of a change" in validated
+    items = json.loads(render(store, SETTINGS, "json"))["items"]
+    assert [(i["key"], i["state"]["state"]) for i in items] == [
+        ("tag:tone", "open"),
+        ("tag:wrong_tool", "validated"),
+    ]

@@ -199,10 +199,12 @@ def build_report(store: Store, settings: Settings, *, include_candidates: bool =
 
 
 def _rank_key(item: ExportItem) -> tuple[Any, ...]:
-    """Actionable before candidates; costed by priority, then uncosted by ci_low; then by key."""
+    """Work still to do first (validated fixes last); actionable before candidates; costed by
+    priority, then uncosted by ci_low; then by key."""
     p = item.pattern
     costed = item.priority is not None
-    return (not p.actionable, not costed, -(item.priority or 0.0), -p.ci_low, p.label, p.key)
+    done = item.state.state == actions.VALIDATED
+    return (done, not p.actionable, not costed, -(item.priority or 0.0), -p.ci_low, p.label, p.key)
 
 
 # -- rendering ------------------------------------------------------------------------------

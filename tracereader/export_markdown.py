@@ -126,8 +126,11 @@ def render_markdown(report: Report) -> str:
     if not report.items:
         lines += ["No actionable pattern yet: keep reviewing (a pattern needs enough traces).", ""]
         return "\n".join(lines)
+    ranked = list(enumerate(report.items, 1))
+    open_items = [(rank, item) for rank, item in ranked if item.state.state != VALIDATED]
+    validated = [(rank, item) for rank, item in ranked if item.state.state == VALIDATED]
     lines += ["## Checklist", ""]
-    for rank, item in enumerate(report.items, 1):
+    for rank, item in open_items:
         p = item.pattern
         if not p.actionable:  # --all: listed for context, never as something to act on
             lines.append(
@@ -135,10 +138,23 @@ def render_markdown(report: Report) -> str:
                 f"({p.count} of {p.threshold} needed)"
             )
             continue
-        done = "x" if item.state.state == VALIDATED else " "
         priority = f"priority {item.priority:.3f}/h" if item.priority is not None else "no priority"
-        lines.append(f"- [{done}] {rank}. {md_escape(p.label)}: {priority}, {_state(item)}")
+        lines.append(f"- [ ] {rank}. {md_escape(p.label)}: {priority}, {_state(item)}")
+    if not open_items:
+        lines.append("Nothing left open: every action item's fix is validated.")
     lines.append("")
-    for rank, item in enumerate(report.items, 1):
+    for rank, item in open_items:
         lines += _section(rank, item, traffic.per_day)
+    if validated:
+        lines += [
+            "## Validated",
+            "",
+            "Fixes a proportions test confirmed; kept for the record.",
+            "",
+        ]
+        for rank, item in validated:
+            lines.append(f"- [x] {rank}. {md_escape(item.pattern.label)}: {_state(item)}")
+        lines.append("")
+        for rank, item in validated:
+            lines += _section(rank, item, traffic.per_day)
     return "\n".join(lines)
