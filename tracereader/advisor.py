@@ -40,6 +40,11 @@ ROW_TEXT = {
 }
 
 
+def per_day_text(mean: float) -> str:
+    """The one way a conversations/day figure is written: the app, patterns, status, exports."""
+    return f"{mean:.1f} conversations/day"
+
+
 def volume_row(mean: float, several_topics: bool = True) -> str:
     """`manual` under 100/day, `platform` from 100, `pipeline` from 500 with several topics."""
     if mean >= PIPELINE_AT and several_topics:
@@ -68,9 +73,9 @@ class Capacity:
             pace = f"{self.median_seconds_per_trace:.0f} s a trace"
             return f"at your pace ({pace}) {budget} covers about {self.traces_per_budget} traces"
         if self.coverage >= 1:
-            return f"at your pace {budget} covers all of your {daily:.0f} daily conversations"
+            return f"at your pace {budget} covers all of your {daily:.1f} daily conversations"
         return (
-            f"at your pace {budget} covers about {self.traces_per_budget} of your {daily:.0f}"
+            f"at your pace {budget} covers about {self.traces_per_budget} of your {daily:.1f}"
             f" daily conversations: sample {self.sample_percent}%"
         )
 
@@ -100,9 +105,10 @@ class Advice:
     today: str
     as_of: str | None
     """The day the figures are read to: yesterday, or the last day with traffic before it."""
-    conversations_per_day: int | None
-    """Conversations on `as_of` (so it and the 7-day mean describe the same days)."""
+    conversations_on_as_of: int | None
+    """Conversations on `as_of`, the last day of the 7-day mean (not the figure: see below)."""
     trailing_mean_7d: float | None
+    """Conversations per day: the one figure every screen, status and export shows."""
     volume_row: str
     recommendation: str
     crossed_on: str | None
@@ -124,10 +130,17 @@ class Advice:
         """One short line for the app header."""
         if self.trailing_mean_7d is None:
             return "no traffic yet"
-        parts = [f"{self.trailing_mean_7d:.0f} conversations/day (7-day mean)", self.recommendation]
+        parts = [self.per_day_text, self.recommendation]
         if self.distance_to_next is not None and self.next_threshold is not None:
             parts.append(f"{per_day_short(self.distance_to_next)}/day below {self.next_threshold}")
         return " · ".join(parts)
+
+    @property
+    def per_day_text(self) -> str:
+        """`21.6 conversations/day (7-day mean to 2026-11-11)`, or that there is no traffic."""
+        if self.trailing_mean_7d is None:
+            return "no conversations recorded yet"
+        return f"{per_day_text(self.trailing_mean_7d)} (7-day mean to {self.as_of})"
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form; `capacity` has median_seconds_per_trace, traces_per_budget, coverage."""
@@ -213,7 +226,7 @@ def advise(store: Store, settings: Settings, today: date | None = None) -> Advic
     if not volume.had_traffic:
         base_row = "manual"
         return Advice(
-            today=today.isoformat(), as_of=None, conversations_per_day=None,
+            today=today.isoformat(), as_of=None, conversations_on_as_of=None,
             trailing_mean_7d=None, volume_row=base_row,
             recommendation="human_review" if settings.high_stakes else base_row,
             crossed_on=None, next_threshold=PLATFORM_AT, distance_to_next=None, trend=None,
@@ -243,7 +256,7 @@ def advise(store: Store, settings: Settings, today: date | None = None) -> Advic
     if volume.inferred:
         notes.append(f"{volume.inferred} traces had no timestamp and are not counted per day")
     recommendation = "human_review" if settings.high_stakes else row
-    message = f"{mean:.0f} conversations/day (7-day mean to {as_of.isoformat()}): {ROW_TEXT[row]}"
+    message = f"{per_day_text(round(mean, 2))} (7-day mean to {as_of.isoformat()}): {ROW_TEXT[row]}"
     if settings.high_stakes:
         message += f"; {ROW_TEXT['human_review']}"
     if crossed:
@@ -253,7 +266,7 @@ def advise(store: Store, settings: Settings, today: date | None = None) -> Advic
     return Advice(
         today=today.isoformat(),
         as_of=as_of.isoformat(),
-        conversations_per_day=volume.counts[index],
+        conversations_on_as_of=volume.counts[index],
         trailing_mean_7d=round(mean, 2),
         volume_row=row,
         recommendation=recommendation,

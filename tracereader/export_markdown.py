@@ -6,6 +6,7 @@ import re
 import shlex
 
 from tracereader.actions import FIXED, NOT_VALIDATED, OPEN, VALIDATED
+from tracereader.advisor import per_day_text
 from tracereader.compare import describe_rate
 from tracereader.export import PRIORITY_FORMULA, ExportItem, Report, md_escape
 from tracereader.stats import Proportion
@@ -46,7 +47,7 @@ def _state(item: ExportItem) -> str:
 def _priority(item: ExportItem, per_day: float) -> str:
     expected = item.expected_failing_per_day
     base = (
-        f"{item.pattern.ci_low:.1%} (lower bound) × {per_day:.1f} conversations/day = "
+        f"{item.pattern.ci_low:.1%} (lower bound) × {per_day_text(per_day)} = "
         f"{expected:.2f} expected failing conversations/day"
     )
     if item.priority is None or item.cost_hours is None:
@@ -115,7 +116,7 @@ def render_markdown(report: Report) -> str:
             if report.include_candidates
             else ""
         )
-        + f"; {traffic.per_day:.1f} conversations/day ({traffic.source}, "
+        + f"; {per_day_text(traffic.per_day)} ({traffic.source}, "
         f"up to {traffic.through or 'no data'}).",
         "",
         "State: " + " · ".join(f"{n} {STATE_WORDS[s]}" for s, n in counts.items()) + ".",
