@@ -41,8 +41,15 @@ class ReviewSession:
         now: Callable[[], datetime] = utcnow,
         monotonic: Callable[[], float] = time.monotonic,
         lazy: bool = False,
+        min_read_seconds: float = 3.0,
     ) -> None:
         self.store = store
+        self.min_read_seconds = min_read_seconds
+        """Moving on counts a trace as reviewed only after this long on screen (see `next`)."""
+        self.passed: set[str] = set()
+        """Traces moved past too quickly to count as read (still unreviewed, still queued)."""
+        self.last_passed: str | None = None
+        """The trace the latest move passed unread, for the screen to say so; None if it counted."""
         self.reviewer = reviewer
         self.options = options
         self.now = now
@@ -93,14 +100,50 @@ class ReviewSession:
         """Traces this reviewer reviewed today."""
         return reviewed_on(self.store, self.reviewer, self.today, self.options.timezone)
 
+    def seconds_on(self, trace_id: str) -> float:
+        """Time the trace has been on screen: earlier visits plus this one if it is current."""
+        stored = self.log.state(trace_id).seconds
+        if trace_id == self.current:
+            stored += min(self.monotonic() - self._shown_at, MAX_VISIT_SECONDS)
+        return stored
+
+    def unread_passes(self) -> list[str]:
+        """The passed traces nobody has judged or read since (what the header counts)."""
+        if not self.passed:
+            return []
+        ids = sorted(self.passed)
+        marks = ",".join("?" * len(ids))
+        done = {
+            row[0]
+            for row in self.store.execute(
+                f"select trace_id from reviews where reviewed_at is not null"
+                f" and trace_id in ({marks})",
+                ids,
+            )
+        }
+        self.passed -= done
+        return [t for t in ids if t not in done]
+
     # -- moving -----------------------------------------------------------------------------
     def next(self) -> bool:
-        """Save the review of the current trace and move on; False at the end of the queue."""
+        """Move on; False at the end of the queue.
+
+        The trace counts as reviewed (seen, no verdict) only when it was read: on screen for
+        `min_read_seconds` in all. A quicker move passes it: nothing is judged, it stays
+        unreviewed and in the queue, and `last_passed` names it so the screen can say so.
+        A verdict, tag or note has already made it reviewed either way.
+        """
         current = self.current
         if current is None:
             return False
         with self.log.transaction():
-            self.log.mark_seen(current)
+            self.last_passed = None
+            if self.seconds_on(current) >= self.min_read_seconds:
+                self.log.mark_seen(current)
+                self.passed.discard(current)
+            elif not self.log.state(current).reviewed:
+                self.last_passed = current
+                self.passed.add(current)
             return self._go(self.index + 1)
 
     def previous(self) -> bool:
@@ -179,6 +222,7 @@ class ReviewSession:
             return False
         with self.log.transaction():
             self.log.set_verdict(current, "pass")
+            self.passed.discard(current)
             return self.next()
 
     def flush_time(self) -> None:

@@ -43,6 +43,7 @@ class TraceReaderApp(App[None]):
             now=options.now,
             monotonic=options.monotonic,
             lazy=options.lazy_queue and store.path is not None,
+            min_read_seconds=settings.min_read_seconds,
         )
         self.banner: str | None = None
         self._review_screen: ReviewScreen | None = None
