@@ -21,6 +21,7 @@ from tracereader.queue import (
 from tracereader.review import ReviewLog, Undone
 from tracereader.store import Store, StoredTrace
 from tracereader.timeutil import utcnow
+from tracereader.walk import Walk
 
 MAX_VISIT_SECONDS = 600.0
 """A single visit longer than this counts as this much (the reviewer left the screen on)."""
@@ -50,6 +51,8 @@ class ReviewSession:
         """Traces moved past too quickly to count as read (still unreviewed, still queued)."""
         self.last_passed: str | None = None
         """The trace the latest move passed unread, for the screen to say so; None if it counted."""
+        self.walk: Walk | None = None
+        """Traces stepped through outside the queue (see `start_walk`), None on the queue."""
         self.reviewer = reviewer
         self.options = options
         self.now = now
@@ -77,7 +80,9 @@ class ReviewSession:
 
     @property
     def current(self) -> str | None:
-        """The id of the trace on screen, None when the queue is empty."""
+        """The id of the trace on screen (a walk's, while one lasts), None when there is none."""
+        if self.walk is not None:
+            return self.walk.current
         return self.ids[self.index] if 0 <= self.index < len(self.ids) else None
 
     def trace(self, trace_id: str) -> StoredTrace | None:
@@ -93,6 +98,8 @@ class ReviewSession:
 
     def neighbour(self, step: int = 1) -> str | None:
         """The id `step` places away from the current one, if any (for prefetching)."""
+        if self.walk is not None:
+            return self.walk.neighbour(step)
         index = self.index + step
         return self.ids[index] if 0 <= index < len(self.ids) else None
 
@@ -136,6 +143,8 @@ class ReviewSession:
         current = self.current
         if current is None:
             return False
+        if self.walk is not None:
+            return self._step_walk(1)
         with self.log.transaction():
             self.last_passed = None
             if self.seconds_on(current) >= self.min_read_seconds:
@@ -148,12 +157,43 @@ class ReviewSession:
 
     def previous(self) -> bool:
         """Go back one trace; False at the start."""
+        if self.walk is not None:
+            return self._step_walk(-1)
         return self.index > 0 and self._go(self.index - 1)
+
+    # -- walks: traces outside the queue ----------------------------------------------------
+    def start_walk(self, walk: Walk) -> None:
+        """Show the walk's traces instead of the queue's until `end_walk` (the queue is kept)."""
+        with self.log.transaction():
+            self._leave()
+            self.walk = walk
+            self._arrive()
+
+    def end_walk(self) -> Walk | None:
+        """Back to the queue where the reviewer left it; returns the walk that ended."""
+        walk = self.walk
+        if walk is None:
+            return None
+        with self.log.transaction():
+            self._leave()
+            self.walk = None
+            self._arrive()
+        return walk
+
+    def _step_walk(self, step: int) -> bool:
+        walk = self.walk
+        if walk is None or not walk.can_step(step):
+            return False
+        with self.log.transaction():
+            self._leave()
+            walk.index += step
+            self._arrive()
+        return True
 
     def skip(self) -> bool:
         """Send the current trace to the back of the queue and show the next one."""
         current = self.current
-        if current is None or len(self.ids) < 2:
+        if current is None or len(self.ids) < 2 or self.walk is not None:
             return False
         with self.log.transaction():
             self.log.skip(current)
@@ -166,6 +206,10 @@ class ReviewSession:
 
     def goto(self, trace_id: str) -> None:
         """Show this trace, adding it to the queue after the current one if it is not there."""
+        if self.walk is not None and trace_id in self.walk.trace_ids:
+            self._step_walk(self.walk.trace_ids.index(trace_id) - self.walk.index)
+            return
+        self.end_walk()
         if trace_id not in self.ids:
             self.ids.insert(min(self.index + 1, len(self.ids)), trace_id)
         self._go(self.ids.index(trace_id))
@@ -186,6 +230,7 @@ class ReviewSession:
     # -- the queue itself -------------------------------------------------------------------
     def set_filter(self, new_filter: QueueFilter) -> None:
         """Rebuild the queue with another filter, staying on the current trace when it matches."""
+        self.end_walk()
         current = self.current
         self._leave()
         self.options = self.options.with_filter(new_filter)
@@ -205,10 +250,18 @@ class ReviewSession:
         self.complete = True
 
     def merge(self, fresh: list[str]) -> int:
-        """Append traces that arrived since the queue was built; return how many joined."""
+        """Append traces that arrived since the queue was built; return how many joined.
+
+        Traces not reached yet that left the queue meanwhile (reviewed by another process, as
+        the demo's pre-reviewed samples are) are dropped; the ones already visited stay.
+        """
         before = len(self.ids)
         was_empty = self.current is None
-        self.ids = merge_new(self.ids, fresh)
+        still = set(fresh)
+        visited = self.ids[: self.index + 1]
+        ahead = [tid for tid in self.ids[self.index + 1 :] if tid in still]
+        before -= len(self.ids) - len(visited) - len(ahead)
+        self.ids = merge_new(visited + ahead, fresh)
         if was_empty and self.ids:
             self.index = min(self.index, len(self.ids) - 1)
             self._arrive()
@@ -249,5 +302,5 @@ class ReviewSession:
     def _arrive(self) -> None:
         self._shown_at = self.monotonic()
         current = self.current
-        if current is not None:
+        if current is not None and self.walk is None:  # a walk never moves the queue's place
             save_position(self.store, self.reviewer, current)

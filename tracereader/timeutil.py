@@ -95,3 +95,10 @@ def day_bounds(day: date, tz_name: str) -> tuple[str, str]:
     """The stored-timestamp range [start, end) covering local `day` in the time zone `tz_name`."""
     start = datetime.combine(day, time.min, tzinfo=zone(tz_name))
     return to_iso(start), to_iso(start + timedelta(days=1))
+
+
+def local_text(stamp: str | None, tz_name: str) -> str:
+    """A stored timestamp as local wall time, `2026-11-30 14:03`, or `—` without one."""
+    if not stamp:
+        return "—"
+    return parse_iso(stamp).astimezone(zone(tz_name)).strftime("%Y-%m-%d %H:%M")
