@@ -134,9 +134,16 @@ class _Ingest:
     """One run's state: the store, the lazily created anonymizer, the summary."""
 
     def __init__(
-        self, store: Store, settings: Settings, forced: str, no_ner: bool, progress: Any
+        self,
+        store: Store,
+        settings: Settings,
+        forced: str,
+        no_ner: bool,
+        progress: Any,
+        adjust: Callable[[Trace], None] | None = None,
     ) -> None:
         self.store = store
+        self.adjust = adjust
         self.settings = settings
         self.forced = forced
         self.no_ner = no_ner or settings.no_ner
@@ -344,6 +351,8 @@ class _Ingest:
             trace.release = identifier(trace.release) if trace.release else trace.release
             trace.model = identifier(trace.model) if trace.model else trace.model
             self._clamp_times(trace)
+            if self.adjust is not None:  # e.g. the demo moving its dates up to today
+                self.adjust(trace)
             if trace.timestamp is None:
                 trace.timestamp = now
                 inferred.add(index)
@@ -444,13 +453,18 @@ def ingest_paths(
     format: str = "auto",
     no_ner: bool = False,
     progress: bool = False,
+    adjust: Callable[[Trace], None] | None = None,
 ) -> IngestSummary:
-    """Ingest files and folders into `store`; raise IngestError for a usage problem."""
+    """Ingest files and folders into `store`; raise IngestError for a usage problem.
+
+    `adjust` is called on every trace read, before ids are checked and text anonymized (the
+    demo moves the sample's dates with it; it must not touch content).
+    """
     if format != "auto" and format not in FORMATS:
         raise IngestError(f"unknown format {format!r}; known formats: auto, {', '.join(FORMATS)}")
     started = time.perf_counter()
     files = expand_paths(paths)
-    run = _Ingest(store, settings, format, no_ner, None)
+    run = _Ingest(store, settings, format, no_ner, None, adjust)
     run.start_run(paths)
     bar = _progress_bar(files) if progress else None
     try:
