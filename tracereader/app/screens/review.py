@@ -12,19 +12,25 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from tracereader.app.bindings import REVIEW_BINDINGS, add_tag_bindings
-from tracereader.app.render import render_conversation, render_info, tag_legend
+from tracereader.app.render import Rendered, render_conversation
+from tracereader.app.render_panel import render_info, tag_legend
 from tracereader.app.widgets.conversation import ConversationView
 from tracereader.app.widgets.review_header import HeaderFacts, ReviewHeader
-from tracereader.app.widgets.text_pane import Prepared
-from tracereader.app.widgets.trace_panel import TracePanel, panel_content
+from tracereader.app.widgets.text_pane import Prepared, TextPane
+from tracereader.app.widgets.trace_panel import TracePanel
 from tracereader.config import Settings
-from tracereader.queue import QueueFilter
 from tracereader.review import ReviewState
+from tracereader.sanitize import one_line
 
 if TYPE_CHECKING:
     from tracereader.app.app import TraceReaderApp
 
 RENDER_CACHE = 8
+EMPTY_QUEUE = (
+    "Nothing to review: the queue is empty.\n\n"
+    "New traces join on r (refresh) or by themselves every half minute; "
+    "/ changes the filter; p shows the patterns; q quits."
+)
 
 
 class ReviewScreen(Screen[None]):
@@ -34,15 +40,21 @@ class ReviewScreen(Screen[None]):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(id="review")
-        add_tag_bindings(self._bindings, settings, "toggle_tag")
+        add_tag_bindings(self._bindings, settings, "toggle_tag", after="b", show=True)
         self._expanded = False
-        self._rendered: OrderedDict[tuple[str, bool], Content] = OrderedDict()
-        self._conv_prepared: OrderedDict[tuple[str, bool, int], Prepared | None] = OrderedDict()
+        self._rendered: OrderedDict[tuple[str, bool, str | None], Rendered] = OrderedDict()
+        self._conv_prepared: OrderedDict[tuple[str, bool, str | None, int], Prepared | None]
+        self._conv_prepared = OrderedDict()
         self._panel_cache: OrderedDict[
             tuple[str, ReviewState, int], tuple[Content, Prepared | None]
         ]
         self._panel_cache = OrderedDict()
         self._reviewed_today = 0
+        self._passed = 0
+        self.panel_scrolls = False
+        """Whether the scroll keys act on the side panel instead of the conversation (tab)."""
+        self.background: str | None = None
+        """Work going on meanwhile (the demo's ingest), shown in the header."""
 
     @property
     def tr_app(self) -> TraceReaderApp:
@@ -55,10 +67,10 @@ class ReviewScreen(Screen[None]):
             yield ConversationView(id="conversation")
             with Vertical(id="trace-panel-box"):  # the border lives here, not on the pane
                 yield TracePanel(id="trace-panel")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self._reviewed_today = self.tr_app.session.reviewed_today()
+        self._after_review_change()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._clear_caches())
         self.show_current()
 
@@ -68,23 +80,37 @@ class ReviewScreen(Screen[None]):
             self._after_review_change()
             self.refresh_panel()
             self.refresh_header()
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc (back from a walk) exists only while walking, the queue's own keys only without."""
+        walking = self.tr_app.session.walk is not None
+        if action == "end_walk":
+            return walking
+        if action in ("filter", "skip", "refresh_queue"):  # the queue's keys: not while walking
+            return not walking
+        return True
 
     # -- drawing ----------------------------------------------------------------------------
-    def _conversation(self, trace_id: str) -> Content:
-        key = (trace_id, self._expanded)
+    @property
+    def _highlight(self) -> str | None:
+        return self.tr_app.session.options.filter.text
+
+    def _conversation(self, trace_id: str) -> Rendered:
+        key = (trace_id, self._expanded, self._highlight)
         cached = self._rendered.get(key)
         if cached is not None:
             return cached
         stored = self.tr_app.session.trace(trace_id)
-        content = (
-            render_conversation(stored.trace, expanded=self._expanded)
+        rendered = (
+            render_conversation(stored.trace, expanded=self._expanded, highlight=self._highlight)
             if stored
-            else Content("(this trace is no longer in the database)")
+            else Rendered(Content("(this trace is no longer in the database)"))
         )
-        self._rendered[key] = content
+        self._rendered[key] = rendered
         while len(self._rendered) > RENDER_CACHE:
             self._rendered.popitem(last=False)
-        return content
+        return rendered
 
     def show_current(self) -> None:
         """Draw the current trace, its panel and the header; then prefetch the next one."""
@@ -93,17 +119,14 @@ class ReviewScreen(Screen[None]):
         conversation = self.query_one(ConversationView)
         panel = self.query_one(TracePanel)
         if trace_id is None:
-            conversation.show(
-                Content(
-                    "Nothing to review: the queue is empty.\n\n"
-                    "New traces join on r (refresh) or by themselves every half minute; "
-                    "/ changes the filter; q quits."
-                )
-            )
-            panel.show(panel_content(Content(""), tag_legend(self.tr_app.settings, ())))
+            waiting = f"{self.background}\n\n{EMPTY_QUEUE}" if self.background else EMPTY_QUEUE
+            conversation.show(Content(waiting))
+            panel.show(tag_legend(self.tr_app.settings, ()))
         else:
-            key = (trace_id, self._expanded, conversation.scrollable_content_region.width)
-            conversation.show(self._conversation(trace_id), prepared=self._conv_prepared.get(key))
+            width = conversation.scrollable_content_region.width
+            key = (trace_id, self._expanded, self._highlight, width)
+            rendered = self._conversation(trace_id)
+            conversation.show(rendered.content, prepared=self._conv_prepared.get(key))
             self.refresh_panel()
             self.call_after_refresh(self._after_frame)
         self.refresh_header()
@@ -129,8 +152,7 @@ class ReviewScreen(Screen[None]):
             return cached
         stored = self.tr_app.session.trace(trace_id)
         settings = self.tr_app.settings
-        info = render_info(stored, state, settings) if stored else Content("")
-        content = panel_content(info, tag_legend(settings, state.tags))
+        content = render_info(stored, state, settings) if stored else tag_legend(settings, ())
         result = (content, panel.prepare(content))
         self._panel_cache[key] = result
         while len(self._panel_cache) > RENDER_CACHE:
@@ -142,6 +164,7 @@ class ReviewScreen(Screen[None]):
         app = self.tr_app
         session = app.session
         stored = session.trace(session.current) if session.current else None
+        walk = session.walk
         facts = HeaderFacts(
             position=session.index + 1 if session.current else 0,
             total=len(session.ids),
@@ -152,6 +175,10 @@ class ReviewScreen(Screen[None]):
             filter_text=session.options.filter.describe(),
             banner=app.banner,
             loading=not session.complete,
+            walk=f"{walk.title} {walk.position}" if walk is not None else None,
+            passed=self._passed,
+            panel_scrolls=self.panel_scrolls,
+            background=self.background,
         )
         self.query_one(ReviewHeader).show(facts)
 
@@ -167,9 +194,11 @@ class ReviewScreen(Screen[None]):
         if upcoming is None:
             return
         conversation = self.query_one(ConversationView)
-        key = (upcoming, self._expanded, conversation.scrollable_content_region.width)
+        width = conversation.scrollable_content_region.width
+        key = (upcoming, self._expanded, self._highlight, width)
         if key not in self._conv_prepared:
-            self._conv_prepared[key] = conversation.prepare(self._conversation(upcoming))
+            content = self._conversation(upcoming).content
+            self._conv_prepared[key] = conversation.prepare(content)
             while len(self._conv_prepared) > RENDER_CACHE:
                 self._conv_prepared.popitem(last=False)
         self._panel(upcoming, session.log.state(upcoming), self.query_one(TracePanel))
@@ -180,7 +209,12 @@ class ReviewScreen(Screen[None]):
         self._panel_cache.clear()
 
     def _after_review_change(self) -> None:
-        self._reviewed_today = self.tr_app.session.reviewed_today()
+        session = self.tr_app.session
+        self._reviewed_today = session.reviewed_today()
+        self._passed = len(session.unread_passes())
+
+    def _say(self, message: str, timeout: float = 2.5) -> None:
+        self.notify(message, timeout=timeout, markup=False)
 
     # -- actions ----------------------------------------------------------------------------
     def action_toggle_tag(self, index: int) -> None:
@@ -194,28 +228,48 @@ class ReviewScreen(Screen[None]):
         self.refresh_panel()  # the panel's ☑/☐ legend and tag list say what changed
         self.refresh_header()
 
+    def action_read_on(self) -> None:
+        """Pager-style space: page down while the trace goes on, then the next trace."""
+        view = self.query_one(ConversationView)
+        if not view.at_bottom:
+            view.scroll_relative(y=max(1, view.size.height - 2), animate=False)
+            return
+        self.action_next()
+
     def action_next(self) -> None:
-        """Save the review (seen) and show the next trace."""
+        """Move on; the trace counts as reviewed only if it was read (see the session)."""
         session = self.tr_app.session
         moved = session.next()
         self._show_after_move(moved)
+        passed = session.last_passed
+        if passed is not None:
+            self._say(
+                f"Passed {one_line(passed, 30)} without reviewing it (on screen under "
+                f"{session.min_read_seconds:g} s): it stays in the queue; k goes back.",
+                timeout=3,
+            )
 
     def _show_after_move(self, moved: bool) -> None:
         """Show the trace moved to, or say the queue has ended (the review is saved either way)."""
         self._after_review_change()
         if moved:
+            self.panel_scrolls = False
             self.show_current()
+            return
+        self.refresh_panel()
+        self.refresh_header()
+        if self.tr_app.session.walk is not None:
+            self._say("Last trace of this pattern: Esc goes back to it.")
         else:
-            self.refresh_panel()
-            self.refresh_header()
-            self.notify("End of the queue: r looks for new traces.", timeout=3, markup=False)
+            self._say("End of the queue: r looks for new traces.")
 
     def action_previous(self) -> None:
         """Show the previous trace."""
         if self.tr_app.session.previous():
+            self.panel_scrolls = False
             self.show_current()
         else:
-            self.notify("This is the first trace of the queue.", timeout=2, markup=False)
+            self._say("This is the first trace.", timeout=2)
 
     def action_mark_good(self) -> None:
         """Verdict pass, then move on: the most common verdict costs one key."""
@@ -251,41 +305,53 @@ class ReviewScreen(Screen[None]):
             self._after_review_change()
             self.refresh_panel()
             self.refresh_header()
-            self.notify("Note saved." if note.strip() else "Note cleared.", timeout=1.5)
+            what = "saved" if note.strip() else "cleared"
+            self._say(f"Note on {one_line(trace_id, 30)} {what}.", timeout=1.5)
 
         self.app.push_screen(NoteModal(session.log.state(trace_id).note or ""), save)
 
     def action_skip(self) -> None:
         """Send the trace to the back of the queue."""
-        if self.tr_app.session.skip():
+        session = self.tr_app.session
+        skipped = session.current
+        if session.skip():
             self.show_current()
+            self._say(f"Skipped {one_line(skipped or '', 30)}: it waits at the back (u undoes).")
         else:
-            self.notify("Nothing to skip to.", timeout=2, markup=False)
+            self._say("Nothing to skip to.", timeout=2)
 
     def action_undo(self) -> None:
-        """Undo the latest action (repeatable)."""
+        """Undo the latest action (repeatable) and say what it undid."""
         undone = self.tr_app.session.undo()
         if undone is None:
-            self.notify("Nothing left to undo.", timeout=2, markup=False)
+            self._say("Nothing left to undo.", timeout=2)
             return
         self._clear_caches()
         self._after_review_change()
         self.show_current()
-        self.notify(f"Undid {undone.kind.replace('_', ' ')}.", timeout=1.5, markup=False)
+        self._say(f"Undid {undone.description or undone.kind}.")
 
     def action_filter(self) -> None:
         """Open the queue filter."""
         from tracereader.app.screens.filter import FilterModal
+        from tracereader.lookup import check_filter
+        from tracereader.queue import QueueFilter
+
+        app = self.tr_app
 
         def apply(new_filter: QueueFilter | None) -> None:
             if new_filter is None:
                 return
-            self.tr_app.session.set_filter(new_filter)
+            app.session.set_filter(new_filter)
+            self._clear_caches()
             self.show_current()
-            count = len(self.tr_app.session.ids)
-            self.notify(f"{count} traces match.", timeout=2, markup=False)
+            count = len(app.session.ids)
+            self._say(f"{count} traces match: {new_filter.describe() or 'no filter'}.")
 
-        self.app.push_screen(FilterModal(self.tr_app.session.options.filter), apply)
+        def check(flt: QueueFilter) -> list[str]:
+            return check_filter(app.store, app.settings, flt)
+
+        self.app.push_screen(FilterModal(app.session.options.filter, check), apply)
 
     def action_queue_list(self) -> None:
         """Open the queue as a list."""
@@ -300,9 +366,19 @@ class ReviewScreen(Screen[None]):
 
         self.app.push_screen(QueueListScreen(self.tr_app.settings), opened)
 
+    def action_notes_list(self) -> None:
+        """The notes this reviewer wrote; Enter reads them one by one (outside the queue)."""
+        from tracereader.app.screens.notes_list import NotesScreen
+
+        self.app.push_screen(NotesScreen())
+
     def action_patterns(self) -> None:
         """Open the patterns screen (grouped tags and notes with rates)."""
         self.tr_app.open_patterns()
+
+    def action_end_walk(self) -> None:
+        """Back from a pattern's traces to that pattern (or from a trace by id to the queue)."""
+        self.tr_app.end_walk()
 
     def action_refresh_queue(self) -> None:
         """Look for traces ingested since the queue was built."""
@@ -313,24 +389,75 @@ class ReviewScreen(Screen[None]):
         self._expanded = not self._expanded
         session = self.tr_app.session
         if session.current is not None:
-            self.query_one(ConversationView).show(self._conversation(session.current))
+            self.query_one(ConversationView).show(self._conversation(session.current).content)
 
     def action_help(self) -> None:
         """Show every key and every tag."""
-        from tracereader.app.screens.help import HelpScreen
+        from tracereader.app.screens.help import review_help
 
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(review_help(self.app))
 
     def action_quit_app(self) -> None:
         """Save the time spent and quit."""
         self.tr_app.action_quit_app()
 
+    # -- getting around a trace -------------------------------------------------------------
+    def _scroll_target(self) -> TextPane:
+        return (
+            self.query_one(TracePanel) if self.panel_scrolls else self.query_one(ConversationView)
+        )
+
     def action_scroll_conversation(self, lines: int) -> None:
-        """Scroll the conversation by lines."""
-        view = self.query_one(ConversationView)
-        view.scroll_relative(y=lines, animate=False)
+        """Scroll the pane the scroll keys act on by lines."""
+        self._scroll_target().scroll_relative(y=lines, animate=False)
 
     def action_page_conversation(self, pages: int) -> None:
-        """Scroll the conversation by pages."""
-        view = self.query_one(ConversationView)
+        """Scroll the pane the scroll keys act on by pages."""
+        view = self._scroll_target()
         view.scroll_relative(y=pages * max(1, view.size.height - 2), animate=False)
+
+    def action_scroll_home(self) -> None:
+        """Top of the pane."""
+        self._scroll_target().scroll_to(0, 0, animate=False)
+
+    def action_scroll_end(self) -> None:
+        """Bottom of the pane."""
+        view = self._scroll_target()
+        view.scroll_to(0, view.max_scroll_y, animate=False)
+
+    def action_switch_pane(self) -> None:
+        """Let the scroll keys act on the other pane (the side panel scrolls at 80×24 too)."""
+        self.panel_scrolls = not self.panel_scrolls
+        self.refresh_header()
+
+    def action_last_answer(self) -> None:
+        """Scroll the conversation to the last assistant answer."""
+        session = self.tr_app.session
+        if session.current is None:
+            return
+        rendered = self._conversation(session.current)
+        view = self.query_one(ConversationView)
+        if rendered.last_answer is None:
+            self._say("This trace has no assistant answer with text.")
+            return
+        self.panel_scrolls = False
+        view.scroll_to_source_line(rendered.message_lines[rendered.last_answer])
+        self.refresh_header()
+
+    def action_copy_id(self) -> None:
+        """Copy the trace id to the clipboard (the terminal must allow OSC 52)."""
+        trace_id = self.tr_app.session.current
+        if trace_id is None:
+            return
+        self.app.copy_to_clipboard(trace_id)
+        self._say(f"Copied the trace id {one_line(trace_id, 40)} to the clipboard.")
+
+    def action_goto_id(self) -> None:
+        """Go to a trace by its id (or the start of it), outside the queue."""
+        from tracereader.app.screens.goto import GotoModal
+
+        def go(text: str | None) -> None:
+            if text:
+                self.tr_app.open_trace_by_id(text)
+
+        self.app.push_screen(GotoModal(), go)
