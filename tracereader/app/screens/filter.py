@@ -43,7 +43,7 @@ PLACEHOLDERS = {
 SWITCHES = (
     ("text_in_system", "Text search includes the system prompt"),
     ("text_in_tools", "Text search includes tool calls and results"),
-    ("include_reviewed", "Include reviewed traces"),
+    ("include_reviewed", "Include traces already reviewed"),
 )
 
 
@@ -63,7 +63,7 @@ class Switch(Checkbox, inherit_bindings=False):
         super().__init__(self._words(value), value, id=id, compact=True)
 
     def _words(self, value: bool) -> str:
-        return f"{self._text}: {'yes' if value else 'no'} (space toggles)"
+        return f"{self._text}: {'YES' if value else 'no'}"
 
     def watch_value(self) -> None:
         super().watch_value()

@@ -41,12 +41,13 @@ def help_content(
 ) -> Content:
     """The keys of one screen (as rebound), optionally the taxonomy, then notes; plain text."""
     out = Builder()
-    out.add(f"{title.upper()} — KEYS", "bold underline").line("        binding id", "dim")
-    for row in rows:
-        if row.binding_id.startswith("tag-"):
-            continue
-        out.add(f"{row.keys:<12}", "bold").add(f"{row.binding_id:<18}", "dim")
-        out.line(f" {row.description}")
+    shown = [row for row in rows if not row.binding_id.startswith("tag-")]
+    keys_width = max([6, *(len(row.keys) + 2 for row in shown)])
+    id_width = max([10, *(len(row.binding_id) + 1 for row in shown)])
+    out.add(f"{title.upper()} — KEYS", "bold underline").line("  (binding ids for keymap:)", "dim")
+    for row in shown:
+        out.add(f"{row.keys:<{keys_width}}", "bold").add(f"{row.binding_id:<{id_width}}", "dim")
+        out.line(row.description)
     if settings is not None:
         out.add("\n").line("TAGS (their keys toggle them on the trace)", "bold underline")
         keys = {row.binding_id: row.keys for row in key_help(settings, keymap)}

@@ -12,6 +12,7 @@ by appending to `PATTERNS_BINDINGS` (each binding has an id, so users can rebind
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from typing import ClassVar
 
@@ -150,20 +151,25 @@ class PatternsScreen(Screen[None]):
         self.query_one("#patterns-table", DataTable).loading = True
         self._fit_height()
         if self.store.path is None:
-            self._show_view(load_view(self.store, self.settings))
+            self._show_view(load_view(self.store, self.settings, self._now()))
         else:
-            self._load_worker()
+            self._load_worker(self._now())
+
+    def _now(self) -> datetime:
+        """The app's clock (frozen in tests and snapshots), else the wall clock."""
+        clock = getattr(getattr(self.app, "options", None), "now", None)
+        return clock() if callable(clock) else utcnow()
 
     @work(thread=True, exclusive=True, group="patterns", exit_on_error=False)
-    def _load_worker(self) -> None:
+    def _load_worker(self, now: datetime) -> None:
         assert self.store.path is not None
-        view = load_view_at(self.store.path, self.settings)
+        view = load_view_at(self.store.path, self.settings, now)
         self.app.call_from_thread(self._show_view, view)
 
     # -- data -------------------------------------------------------------------------------
     def reload(self, keep: str | None = None) -> None:
         """Regroup from the store and redraw, keeping the cursor on `keep` when it still exists."""
-        self._show_view(load_view(self.store, self.settings), keep)
+        self._show_view(load_view(self.store, self.settings, self._now()), keep)
 
     def _show_view(self, view: PatternsView, keep: str | None = None) -> None:
         self.view = view
@@ -191,7 +197,7 @@ class PatternsScreen(Screen[None]):
     def _draw_chart(self) -> None:
         if self.view is None:
             return
-        today = local_day(utcnow(), self.settings.timezone)
+        today = local_day(self._now(), self.settings.timezone)
         width = max(20, self.size.width - 2)
         lines = day_chart(self.view.advice.daily, today, days=SPARKLINE_DAYS, width=width)
         self.query_one("#patterns-chart", Static).update(Text("\n".join(lines)))

@@ -51,6 +51,7 @@ class ReviewScreen(Screen[None]):
         self._panel_cache = OrderedDict()
         self._reviewed_today = 0
         self._passed = 0
+        self._pass_explained = False
         self.panel_scrolls = False
         """Whether the scroll keys act on the side panel instead of the conversation (tab)."""
         self.background: str | None = None
@@ -242,11 +243,12 @@ class ReviewScreen(Screen[None]):
         moved = session.next()
         self._show_after_move(moved)
         passed = session.last_passed
-        if passed is not None:
+        if passed is not None and not self._pass_explained:
+            self._pass_explained = True  # once: the header keeps the count from then on
             self._say(
                 f"Passed {one_line(passed, 30)} without reviewing it (on screen under "
                 f"{session.min_read_seconds:g} s): it stays in the queue; k goes back.",
-                timeout=3,
+                timeout=4,
             )
 
     def _show_after_move(self, moved: bool) -> None:
