@@ -77,3 +77,29 @@ def test_a_passed_trace_judged_later_leaves_the_count(session: ReviewSession) ->
     session.next()
     ReviewLog(session.store, "ana", now=lambda: NOW).set_verdict("t-0003", "fail")
     assert session.unread_passes() == []
+
+
+def test_a_walk_steps_outside_the_queue_and_leaves_it_as_it_was(session: ReviewSession) -> None:
+    from tracereader.queue import load_position
+    from tracereader.walk import Walk
+
+    session.next()
+    queue, place = list(session.ids), load_position(session.store, "ana")
+    session.start_walk(Walk("wrong_tool", ["t-0000", "t-0001"], 0, origin="tag:wrong_tool"))
+    assert session.current == "t-0000" and session.neighbour(1) == "t-0001"
+    assert session.next() and session.current == "t-0001"
+    assert not session.next()  # the walk's end: no queue trace slips in
+    assert session.previous() and session.current == "t-0000"
+    assert not session.skip()  # skipping is for the queue
+    assert session.ids == queue and load_position(session.store, "ana") == place
+    assert reviewed(session.store) == []  # stepping through a walk judges nothing
+    walk = session.end_walk()
+    assert walk is not None and walk.current == "t-0000" and walk.origin == "tag:wrong_tool"
+    assert session.current == "t-0002" and session.walk is None
+
+
+def test_merge_drops_traces_another_process_reviewed(session: ReviewSession) -> None:
+    ReviewLog(session.store, "bo", now=lambda: NOW).set_verdict("t-0001", "pass")
+    fresh = build_queue(session.store, QueueOptions(), "ana", NOW.date())
+    assert session.merge(fresh) == 0
+    assert session.ids == ["t-0003", "t-0002", "t-0000"]

@@ -208,7 +208,8 @@ class TraceReaderApp(App[None]):
 
     def _merged(self, joined: int, announce: bool) -> None:
         screen = self.review_screen
-        if joined or announce:
+        feeding = self.options.background is not None and not self._background_over
+        if announce or (joined and not feeding):  # while a feed runs, its header line says it
             message = f"{joined} new trace(s) joined the queue." if joined else "No new traces."
             self.notify(message, timeout=3, markup=False)
         if joined and len(self.session.ids) == joined:

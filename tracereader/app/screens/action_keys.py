@@ -38,8 +38,8 @@ class ReleaseModal(LineModal):
     """Ask for the release that ships a pattern's fix; dismisses with it, or None."""
 
     DEFAULT_CSS = """
-    ReleaseModal, ExportModal { align: center middle; }
-    ReleaseModal > Vertical, ExportModal > Vertical {
+    ReleaseModal { align: center middle; }
+    ReleaseModal > Vertical {
         width: 76; max-width: 95%; height: auto; border: round $accent; padding: 0 1;
         background: $surface;
     }
@@ -65,6 +65,13 @@ class ReleaseModal(LineModal):
 class ExportModal(LineModal):
     """Ask for the file the action items go to; an existing file needs a second Enter."""
 
+    DEFAULT_CSS = """
+    ExportModal { align: center middle; }
+    ExportModal > Vertical {
+        width: 90; max-width: 95%; height: auto; border: round $accent; padding: 0 1;
+        background: $surface;
+    }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export-cancel")
     ]
@@ -144,8 +151,13 @@ def ask_export(screen: PatternsScreen) -> None:
 
 
 def ask_fixed_release(screen: PatternsScreen, pattern: Pattern) -> None:
-    """Ask for a release, then mark the pattern fixed in it and redraw."""
-    releases = known_releases(screen.store)
+    """Ask for a release, then mark the pattern fixed in it and redraw.
+
+    The suggestion is the newest release with reviewed traces (so `c` can test it at once),
+    else the newest release seen.
+    """
+    reviewed = [r.release for r in pattern.by_release if r.release is not None]
+    releases = reviewed or known_releases(screen.store)
     suggestion = releases[-1] if releases else ""
 
     def done(release: str | None) -> None:

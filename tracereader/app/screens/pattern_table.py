@@ -130,5 +130,5 @@ def pattern_cells(
 
 def divider_cells(count: int, columns: int) -> list[Text]:
     """The row that opens the validated section."""
-    title = Text(f"── validated fixes ({count}): proven by a test, kept for the record", "bold")
+    title = Text(f"── validated fixes: {count}", "bold")  # proven by c; kept for the record
     return [Text(""), title, *(Text("") for _ in range(columns - 2))]
