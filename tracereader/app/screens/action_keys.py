@@ -27,9 +27,9 @@ if TYPE_CHECKING:
 
 FIX_STYLES = {
     actions.OPEN: "dim",
-    actions.FIXED: "bold",
-    actions.VALIDATED: "bold",
-    actions.NOT_VALIDATED: "bold",
+    actions.FIXED: "yellow",
+    actions.VALIDATED: "green",
+    actions.NOT_VALIDATED: "red",
 }
 FORMATS = {".md": "md", ".json": "json", ".csv": "csv"}
 

@@ -24,9 +24,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from tracereader import pattern_edits
-from tracereader.app.screens import action_keys
-from tracereader.app.screens.pattern_rename import RenameModal
+from tracereader.app.screens import action_keys, pattern_edit_keys, pattern_traces
 from tracereader.app.screens.pattern_table import (
     DIVIDER_KEY,
     Layout,
@@ -34,18 +32,16 @@ from tracereader.app.screens.pattern_table import (
     fit,
     pattern_cells,
 )
-from tracereader.calibration import proportion_sentence
 from tracereader.charts import day_chart
 from tracereader.config import Settings
-from tracereader.fix_loop import check_fix, fix_line
+from tracereader.fix_loop import check_fix
 from tracereader.pattern_report import PatternReport
-from tracereader.patterns import Pattern, pattern_by_key
+from tracereader.patterns import Pattern
 from tracereader.patterns_view import PatternsView, load_view, load_view_at
-from tracereader.queue import QueueRow, queue_rows
-from tracereader.release_rates import rates_text, trend_bars
+from tracereader.queue import QueueRow
 from tracereader.sanitize import one_line
 from tracereader.store import Store
-from tracereader.timeutil import local_day, local_text, utcnow
+from tracereader.timeutil import local_day, utcnow
 from tracereader.walk import Walk
 
 SPARKLINE_DAYS = 28
@@ -175,22 +171,18 @@ class PatternsScreen(Screen[None]):
         self.view = view
         self.query_one("#patterns-table", DataTable).loading = False
         self._show_banner()
-        self._fill_patterns(keep or self._reopen)
+        self.redraw(keep or self._reopen)
         self._fill_summary()
         if self._reopen is not None:
             key, self._reopen = self._reopen, None
-            if self._pattern(key) is not None:
+            if self.pattern(key) is not None:
                 self._drill(key, self._at_trace)
         elif self.opened is not None:
             self._fill_traces(self.opened)
 
     def _show_banner(self) -> None:
         assert self.view is not None
-        advice = self.view.advice
-        lines = [f"⚠ {a.message}" for a in self.view.alerts[:1]]
-        lines.append(f"Volume: {advice.message}")
-        if advice.capacity_text and self.size.height >= CAPACITY_FROM_HEIGHT:
-            lines.append(f"Reading capacity: {advice.capacity_text}")
+        lines = self.view.banner_lines(capacity=self.size.height >= CAPACITY_FROM_HEIGHT)
         self.query_one("#patterns-banner", Static).update(Text("\n".join(lines)))
         self._draw_chart()
 
@@ -205,7 +197,8 @@ class PatternsScreen(Screen[None]):
     def _extra(self) -> list[tuple[str, Callable[[Pattern], Text]]]:
         return [(header, partial(cell, self)) for header, cell in EXTRA_COLUMNS]
 
-    def _fill_patterns(self, keep: str | None) -> None:
+    def redraw(self, keep: str | None) -> None:
+        """Refill the table (columns fitted to the width), the cursor kept on `keep`."""
         view = self.view
         if view is None:
             return
@@ -233,20 +226,7 @@ class PatternsScreen(Screen[None]):
         view = self.view
         if view is None:
             return
-        r = view.report
-        validated = sum(view.is_validated(p) for p in r.patterns)
-        actionable = sum(p.actionable and not view.is_validated(p) for p in r.patterns)
-        candidates = len(r.patterns) - actionable - validated
-        lines = [
-            f"{r.reviewed} reviewed · {actionable} actionable ({r.threshold}+ traces), "
-            f"{validated} validated, {candidates} candidates",
-            proportion_sentence("Thumbs up", r.satisfaction.rate)
-            + f" · {proportion_sentence('pass rate', r.pass_rate)}"
-            + ("" if self._show_signals() else " · i: signals"),
-        ]
-        if self._show_signals() and r.signals:
-            lines.append("Signals, judged bad by the reviewer (evidence to read, not verdicts):")
-            lines += [f"  {one_line(s.sentence)}" for s in r.signals]
+        lines = view.summary_lines(signals=self._show_signals())
         self.query_one("#patterns-summary", Static).update(Text("\n".join(lines)))
 
     def _show_signals(self) -> bool:
@@ -266,57 +246,25 @@ class PatternsScreen(Screen[None]):
         if pattern is None or self.view is None:
             detail.update(Text("Enter lists a pattern's traces · ? shows every key"))
             return
-        by_release = rates_text(pattern.by_release) or "no release recorded"
-        trend = trend_bars(pattern.by_release)
-        text = (
-            f"{one_line(pattern.label, 50)} by release: {by_release}"
-            + (f"  trend {trend}" if len(pattern.by_release) > 1 else "")
-            + f"\n{fix_line(pattern, self.view.item_for(pattern))}"
-        )
-        detail.update(Text(text))
+        detail.update(Text(self.view.detail_text(pattern)))
 
     def _fill_traces(self, key: str) -> None:
-        pattern = self._pattern(key)
+        pattern = self.pattern(key)
         table = self.query_one("#patterns-traces", DataTable)
-        table.clear()
+        heading = self.query_one("#patterns-heading", Static)
         if pattern is None:
+            table.clear()
             return
-        notes = dict(zip(pattern.note_ids, pattern.notes, strict=True))
-        rows = self._newest_first(pattern)
-        zone = self.settings.timezone
-        release = max([7, *(len(one_line(r.release or "—", 12)) for r in rows)])
-        # time, release, then the first user line and the note share what is left
-        room = max(20, (self.size.width or 80) - 2 - 16 - release - 4 * 2)
-        said = room if not notes else max(12, room * 3 // 5)
-        noted = room - said
-        table.clear(columns=True)
-        table.add_column(f"time ({zone})", width=16)
-        table.add_column("release", width=release)
-        table.add_column("first user line", width=said)
-        if notes:
-            table.add_column("note", width=noted)
-        for row in rows:
-            cells = [
-                Text(local_text(row.timestamp, zone)),
-                Text(one_line(row.release or "—", 12)),
-                Text(one_line(row.first_user_line, said)),
-            ]
-            if notes:
-                cells.append(Text(one_line(notes.get(row.trace_id, ""), noted)))
-            table.add_row(*cells, key=row.trace_id)
-        heading = (
-            f"{one_line(pattern.label, 60)} · {pattern.count} of {pattern.reviewed} reviewed "
-            f"traces ({100 * pattern.rate:.1f}%, 95% CI {100 * pattern.ci_low:.1f}–"
-            f"{100 * pattern.ci_high:.1f}%) · newest first · Enter opens a trace, then j/k step "
-            "through them one by one · Esc back"
+        width = self.size.width or 80
+        pattern_traces.fill(
+            table, heading, pattern, self._newest_first(pattern), width, self.settings.timezone
         )
-        self.query_one("#patterns-heading", Static).update(Text(heading))
 
     def _newest_first(self, pattern: Pattern) -> list[QueueRow]:
-        rows = queue_rows(self.store, pattern.trace_ids)
-        return sorted(rows, key=lambda r: (r.timestamp or "", r.trace_id), reverse=True)
+        return pattern_traces.newest_first(self.store, pattern)
 
-    def _pattern(self, key: str | None) -> Pattern | None:
+    def pattern(self, key: str | None) -> Pattern | None:
+        """The pattern with this key in the report on display."""
         if self.view is None or key is None:
             return None
         return next((p for p in self.view.report.patterns if p.key == key), None)
@@ -333,9 +281,10 @@ class PatternsScreen(Screen[None]):
 
     def current_pattern(self) -> Pattern | None:
         """The pattern under the cursor (or the one whose traces are listed)."""
-        return self._pattern(self.current_key())
+        return self.pattern(self.current_key())
 
-    def _current_trace(self) -> str | None:
+    def current_trace(self) -> str | None:
+        """The trace under the cursor in a pattern's list of traces."""
         table = self.query_one("#patterns-traces", DataTable)
         if self.opened is None or not table.row_count:
             return None
@@ -345,11 +294,11 @@ class PatternsScreen(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self._fit_height()
         if self.view is not None:
-            self._fill_patterns(self.current_key())
+            self.redraw(self.current_key())
             self._fill_summary()
             self._draw_chart()
             if self.opened is not None:
-                at = self._current_trace()
+                at = self.current_trace()
                 self._fill_traces(self.opened)
                 traces = self.query_one("#patterns-traces", DataTable)
                 if at is not None and at in traces.rows:
@@ -390,7 +339,7 @@ class PatternsScreen(Screen[None]):
     def open_trace(self, trace_id: str) -> None:
         """Read the pattern's traces in the review screen, from this one, without the queue."""
         opener = getattr(self.app, "open_walk", None)
-        pattern = self._pattern(self.opened)
+        pattern = self.pattern(self.opened)
         if opener is not None and pattern is not None:
             ids = [row.trace_id for row in self._newest_first(pattern)]
             walk = Walk(one_line(pattern.label, 40), ids, ids.index(trace_id), pattern.key)
@@ -410,7 +359,7 @@ class PatternsScreen(Screen[None]):
             keep, self.opened = self.opened, None
             self.remove_class("drilled")
             self.query_one("#patterns-table", DataTable).focus()
-            self._fill_patterns(keep)
+            self.redraw(keep)
             return
         self.dismiss()
 
@@ -462,112 +411,29 @@ class PatternsScreen(Screen[None]):
         self.notify(message, severity=severity, timeout=10, markup=False)  # type: ignore[arg-type]
         self.reload(key)
 
-    # -- edits (each committed at once) -----------------------------------------------------
+    # -- edits (each committed at once; see pattern_edit_keys) -------------------------------
     def action_mark(self) -> None:
         """Mark the pattern under the cursor to merge it into another one (M)."""
-        key = self.current_key()
-        if key is None:
-            return
-        self.marked = None if self.marked == key else key
-        if self.opened is None:
-            self._fill_patterns(key)
-        pattern = self._pattern(key)
-        shown = one_line(pattern.label if pattern is not None else key, 60)
-        message = (
-            f"Marked {shown}: move to another pattern and press M" if self.marked else "Unmarked"
-        )
-        self.notify(message, timeout=3, markup=False)
+        pattern_edit_keys.mark(self)
 
     def action_merge(self) -> None:
         """Merge the marked pattern into the one under the cursor, and say what that made."""
-        target = self.current_key()
-        if self.marked is None or target is None:
-            self.notify("Mark a pattern with m first.", timeout=3, markup=False)
-            return
-        if target == self.marked:
-            self.notify("Move to the pattern to merge into.", timeout=3, markup=False)
-            return
-        source, self.marked = self.marked, None
-        before_source, before_target = self._pattern(source), self._pattern(target)
-        if not self._edit(
-            lambda: pattern_edits.merge(self.store, source, target, reviewer=self._who), target
-        ):
-            return
-        merged = pattern_by_key(self.view.report.patterns, target) if self.view else None
-        if before_source is None or before_target is None or merged is None:
-            self.notify("Merged.", timeout=3, markup=False)
-            return
-        self.notify(
-            f"Merged “{one_line(before_source.label, 40)}” ({before_source.count} traces) into "
-            f"“{one_line(before_target.label, 40)}” ({before_target.count}): now "
-            f"{merged.count} traces, {100 * merged.rate:.1f}% (95% CI "
-            f"{100 * merged.ci_low:.1f}–{100 * merged.ci_high:.1f}%). u undoes it.",
-            timeout=6,
-            markup=False,
-        )
+        pattern_edit_keys.merge(self)
 
     def action_rename(self) -> None:
         """Give the pattern under the cursor a new label."""
-        key = self.current_key()
-        pattern = self._pattern(key)
-        if key is None or pattern is None:
-            return
-
-        def done(label: str | None) -> None:
-            if label is None:
-                return
-            if self._edit(
-                lambda: pattern_edits.rename(self.store, key, label, reviewer=self._who), key
-            ):
-                shown = one_line(label, 40) if label.strip() else "its default label"
-                self.notify(
-                    f"Renamed “{one_line(pattern.label, 40)}” to {shown}.",
-                    timeout=3,
-                    markup=False,
-                )
-
-        self.app.push_screen(RenameModal(pattern.label), done)
+        pattern_edit_keys.rename(self)
 
     def action_split(self) -> None:
         """Move the note of the trace under the cursor out of this pattern."""
-        trace_id = self._current_trace()
-        pattern = self._pattern(self.opened)
-        if trace_id is None or pattern is None:
-            self.notify("Open a pattern (Enter) and pick a note to split out.", markup=False)
-            return
-        if trace_id not in pattern.note_ids:
-            self.notify("This trace is here by its tag, not a note.", timeout=3, markup=False)
-            return
-        if self._edit(lambda: pattern_edits.split(self.store, trace_id, reviewer=self._who), None):
-            self.notify(
-                f"Moved the note of {trace_id} out of “{one_line(pattern.label, 40)}” into a "
-                f"pattern of its own ({pattern.count - 1} traces left).",
-                timeout=4,
-                markup=False,
-            )
+        pattern_edit_keys.split(self)
 
     def action_undo_edit(self) -> None:
         """Undo the most recent pattern edit."""
-        undone = pattern_edits.undo_last(self.store)
-        what = f"Undid the {undone.kind} of {undone.key}." if undone else "No edit to undo."
-        self.notify(what, markup=False)
-        self.reload(self.current_key())
+        pattern_edit_keys.undo(self)
 
     def action_extra(self, name: str) -> None:
         """Run a key another area registered in `EXTRA_ACTIONS`."""
         action = EXTRA_ACTIONS.get(name)
         if action is not None:
             action(self)
-
-    @property
-    def _who(self) -> str:
-        return self.settings.reviewer_name
-
-    def _edit(self, write: Callable[[], object], keep: str | None) -> bool:
-        try:
-            write()
-        except pattern_edits.PatternEditError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return False
-        self.reload(keep)
-        return True

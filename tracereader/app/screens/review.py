@@ -8,22 +8,22 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer
 
 from tracereader.app.bindings import REVIEW_BINDINGS, add_tag_bindings
 from tracereader.app.render import Rendered, render_conversation
 from tracereader.app.render_panel import render_info, tag_legend
+from tracereader.app.screens.review_navigation import TraceNavigation
 from tracereader.app.widgets.conversation import ConversationView
 from tracereader.app.widgets.review_header import HeaderFacts, ReviewHeader
-from tracereader.app.widgets.text_pane import Prepared, TextPane
+from tracereader.app.widgets.text_pane import Prepared
 from tracereader.app.widgets.trace_panel import TracePanel
 from tracereader.config import Settings
 from tracereader.review import ReviewState
 from tracereader.sanitize import one_line
 
 if TYPE_CHECKING:
-    from tracereader.app.app import TraceReaderApp
+    pass
 
 RENDER_CACHE = 8
 EMPTY_QUEUE = (
@@ -33,7 +33,7 @@ EMPTY_QUEUE = (
 )
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(TraceNavigation):
     """Shows the current trace of the session and turns keys into review actions."""
 
     BINDINGS = REVIEW_BINDINGS  # type: ignore[assignment]
@@ -52,15 +52,8 @@ class ReviewScreen(Screen[None]):
         self._reviewed_today = 0
         self._passed = 0
         self._pass_explained = False
-        self.panel_scrolls = False
-        """Whether the scroll keys act on the side panel instead of the conversation (tab)."""
         self.background: str | None = None
         """Work going on meanwhile (the demo's ingest), shown in the header."""
-
-    @property
-    def tr_app(self) -> TraceReaderApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield ReviewHeader()
@@ -213,9 +206,6 @@ class ReviewScreen(Screen[None]):
         session = self.tr_app.session
         self._reviewed_today = session.reviewed_today()
         self._passed = len(session.unread_passes())
-
-    def _say(self, message: str, timeout: float = 2.5) -> None:
-        self.notify(message, timeout=timeout, markup=False)
 
     # -- actions ----------------------------------------------------------------------------
     def action_toggle_tag(self, index: int) -> None:
@@ -402,64 +392,3 @@ class ReviewScreen(Screen[None]):
     def action_quit_app(self) -> None:
         """Save the time spent and quit."""
         self.tr_app.action_quit_app()
-
-    # -- getting around a trace -------------------------------------------------------------
-    def _scroll_target(self) -> TextPane:
-        return (
-            self.query_one(TracePanel) if self.panel_scrolls else self.query_one(ConversationView)
-        )
-
-    def action_scroll_conversation(self, lines: int) -> None:
-        """Scroll the pane the scroll keys act on by lines."""
-        self._scroll_target().scroll_relative(y=lines, animate=False)
-
-    def action_page_conversation(self, pages: int) -> None:
-        """Scroll the pane the scroll keys act on by pages."""
-        view = self._scroll_target()
-        view.scroll_relative(y=pages * max(1, view.size.height - 2), animate=False)
-
-    def action_scroll_home(self) -> None:
-        """Top of the pane."""
-        self._scroll_target().scroll_to(0, 0, animate=False)
-
-    def action_scroll_end(self) -> None:
-        """Bottom of the pane."""
-        view = self._scroll_target()
-        view.scroll_to(0, view.max_scroll_y, animate=False)
-
-    def action_switch_pane(self) -> None:
-        """Let the scroll keys act on the other pane (the side panel scrolls at 80×24 too)."""
-        self.panel_scrolls = not self.panel_scrolls
-        self.refresh_header()
-
-    def action_last_answer(self) -> None:
-        """Scroll the conversation to the last assistant answer."""
-        session = self.tr_app.session
-        if session.current is None:
-            return
-        rendered = self._conversation(session.current)
-        view = self.query_one(ConversationView)
-        if rendered.last_answer is None:
-            self._say("This trace has no assistant answer with text.")
-            return
-        self.panel_scrolls = False
-        view.scroll_to_source_line(rendered.message_lines[rendered.last_answer])
-        self.refresh_header()
-
-    def action_copy_id(self) -> None:
-        """Copy the trace id to the clipboard (the terminal must allow OSC 52)."""
-        trace_id = self.tr_app.session.current
-        if trace_id is None:
-            return
-        self.app.copy_to_clipboard(trace_id)
-        self._say(f"Copied the trace id {one_line(trace_id, 40)} to the clipboard.")
-
-    def action_goto_id(self) -> None:
-        """Go to a trace by its id (or the start of it), outside the queue."""
-        from tracereader.app.screens.goto import GotoModal
-
-        def go(text: str | None) -> None:
-            if text:
-                self.tr_app.open_trace_by_id(text)
-
-        self.app.push_screen(GotoModal(), go)
