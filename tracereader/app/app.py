@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sqlite3
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -128,7 +129,11 @@ class TraceReaderApp(App[None]):
         state = watch(self.store)
         if state is None:
             return
-        self.review_screen.background = state.text
+        screen = self.review_screen
+        if screen.background != state.text:
+            screen.background = state.text
+            if self.session.current is None:  # the empty queue's page says what is coming
+                screen.show_current()
         if state.landed != self._background_landed:
             self._background_landed = state.landed
             self.refresh_queue()
@@ -319,6 +324,6 @@ class TraceReaderApp(App[None]):
                 seconds=session.clock.seconds_today(session.now()),
                 passed=len(session.unread_passes()),
             )
-        except Exception as exc:  # a summary must never stand between the user and quitting
-            self.summary = [f"(no summary of today: {exc})"]
+        except (sqlite3.Error, ValueError) as exc:  # it must never stand between you and quitting
+            self.summary = [f"(no summary of today: {type(exc).__name__})"]
         self.exit()

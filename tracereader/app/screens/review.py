@@ -321,6 +321,7 @@ class ReviewScreen(TraceNavigation):
         self._clear_caches()
         self._after_review_change()
         self.show_current()
+        self.refresh_bindings()  # undo may have left a walk for the queue
         self._say(f"Undid {undone.description or undone.kind}.")
 
     def action_filter(self) -> None:
