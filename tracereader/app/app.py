@@ -118,13 +118,13 @@ class TraceReaderApp(App[None]):
             )
         self._watch_background()
         for screen in self.screen_stack:
-            if isinstance(screen, ReviewScreen):
+            if isinstance(screen, ReviewScreen) and screen.is_mounted:
                 screen.refresh_header()
 
     def _watch_background(self) -> None:
         """Follow another process's work (the demo's feed): show it, pick up what it stored."""
         watch = self.options.background
-        if watch is None or self._background_over:
+        if watch is None or self._background_over or not self.review_screen.is_mounted:
             return
         state = watch(self.store)
         if state is None:
