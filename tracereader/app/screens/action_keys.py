@@ -37,13 +37,6 @@ FORMATS = {".md": "md", ".json": "json", ".csv": "csv"}
 class ReleaseModal(LineModal):
     """Ask for the release that ships a pattern's fix; dismisses with it, or None."""
 
-    DEFAULT_CSS = """
-    ReleaseModal { align: center middle; }
-    ReleaseModal > Vertical {
-        width: 76; max-width: 95%; height: auto; border: round $accent; padding: 0 1;
-        background: $surface;
-    }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="release-cancel")
     ]
@@ -66,11 +59,7 @@ class ExportModal(LineModal):
     """Ask for the file the action items go to; an existing file needs a second Enter."""
 
     DEFAULT_CSS = """
-    ExportModal { align: center middle; }
-    ExportModal > Vertical {
-        width: 90; max-width: 95%; height: auto; border: round $accent; padding: 0 1;
-        background: $surface;
-    }
+    ExportModal > Vertical { width: 90; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export-cancel")

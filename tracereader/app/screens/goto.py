@@ -12,11 +12,6 @@ from tracereader.app.screens.line_modal import LineModal
 class GotoModal(LineModal):
     """Ask for a trace id or its start; dismisses with the text, or None."""
 
-    DEFAULT_CSS = """
-    GotoModal { align: center middle; }
-    GotoModal > Vertical { width: 70; max-width: 95%; height: auto; border: round $accent;
-                           padding: 0 1; background: $surface; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="goto-cancel")
     ]

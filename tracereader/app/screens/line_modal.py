@@ -24,6 +24,14 @@ def follow_cursor_blink(screen: Screen[Any]) -> None:
 class LineModal(ModalScreen[str | None]):
     """Dismisses with the line typed (see `answer`), or None when cancelled."""
 
+    DEFAULT_CSS = """
+    LineModal { align: center middle; }
+    LineModal > Vertical {
+        width: 76; max-width: 95%; height: auto; border: round $accent; padding: 0 1;
+        background: $surface;
+    }
+    """
+
     def __init__(
         self,
         *,
