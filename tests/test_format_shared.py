@@ -12,6 +12,7 @@ from format_helpers import FIXTURES, read_records, records_of
 
 from tracereader.formats import FORMATS
 from tracereader.formats.langsmith import FORMAT as LANGSMITH
+from tracereader.formats.ledger import Unplaced
 from tracereader.formats.normalize import content_text, messages_from, scrub_media
 from tracereader.formats.spantree import GroupWindow, LateRecord, convert_grouped
 from tracereader.model import Rejection, Trace
@@ -81,6 +82,7 @@ def test_late_run_becomes_a_rejection_with_advice() -> None:
             records_of(rows),
             lambda r: r.value["trace_id"],
             lambda rs: next(t for t in LANGSMITH.convert(rs) if isinstance(t, Trace)),
+            LANGSMITH.ledger,
             window=2,
         )
     )
@@ -147,10 +149,12 @@ def test_missing_or_mistyped_fields_degrade_to_a_trace_or_a_rejection(fixture: s
                     changed[key] = broken
                 values = [*rows[:index], changed, *rows[index + 1 :]]
                 out = list(fmt.convert(records_of(values)))
-                assert all(isinstance(o, Trace | Rejection) for o in out)
+                assert all(isinstance(o, Trace | Rejection | Unplaced) for o in out)
                 for o in out:
                     if isinstance(o, Rejection):
                         assert "Jane" not in o.reason and "@" not in o.reason
+                    if isinstance(o, Unplaced):
+                        assert not any("Jane" in f or "@" in f for f in o.fields)
 
 
 def _nested(fixture: str) -> list[tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]]:
@@ -182,4 +186,4 @@ def test_mistyped_nested_fields_degrade_too(fixture: str) -> None:
                 first = copy.deepcopy(rows[0])
                 getter(first)[key] = broken
                 out = list(fmt.convert(records_of([first, *rows[1:]])))
-                assert all(isinstance(o, Trace | Rejection) for o in out)
+                assert all(isinstance(o, Trace | Rejection | Unplaced) for o in out)

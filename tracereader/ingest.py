@@ -22,6 +22,7 @@ from tracereader.config import Settings
 from tracereader.formats import FORMATS
 from tracereader.formats.base import RawRecord, TraceFormat
 from tracereader.formats.detect import DetectionError, choose, get_format, peek
+from tracereader.formats.ledger import Unplaced, describe
 from tracereader.ingest_batch import anonymize_batch, text_size
 from tracereader.model import Rejection, Trace
 from tracereader.readers import RecordReader, file_kind, sha256_file
@@ -68,6 +69,9 @@ class IngestSummary:
     """NaN and infinities, stored as the strings "NaN", "Infinity", "-Infinity"."""
     pending: list[str] = field(default_factory=list)
     """Half-written last lines left for the next ingest (informational, not rejections)."""
+    unplaced: list[str] = field(default_factory=list)
+    """Once per file: `PATH: N records had text in fields this reader does not read: …`."""
+    unplaced_records: int = 0
 
     def reject(self, path: str, line: int, reason: str, where: str | None = None) -> None:
         """Record one rejection as `file:line: reason` (`file:line: element 7: reason`)."""
@@ -104,6 +108,8 @@ class IngestSummary:
             parts.append(f"{self.nul_characters} NUL characters stored as U+FFFD")
         if self.non_finite_numbers:
             parts.append(f"{self.non_finite_numbers} NaN/infinite numbers stored as text")
+        if self.unplaced_records:
+            parts.append(f"{self.unplaced_records} records with text not read (see above)")
         parts.append(f"{self.seconds:.1f} s")
         line = "; ".join(parts)
         if not self.ner_enabled:
@@ -301,6 +307,7 @@ class _Ingest:
 
         batch: list[tuple[Trace, int, str | None]] = []
         chars = 0
+        unplaced: dict[str, tuple[int, set[str]]] = {}
         converter = fmt.convert(records())
         read_at_start = 0
         while True:
@@ -321,6 +328,10 @@ class _Ingest:
             if isinstance(result, Rejection):
                 self.summary.rejection(shown, result)
                 continue
+            if isinstance(result, Unplaced):  # text the reader could not place: told once
+                count, fields = unplaced.get(result.what, (0, set()))
+                unplaced[result.what] = (count + 1, fields | set(result.fields))
+                continue
             batch.append((result, *source))
             chars += text_size(result)
             if len(batch) >= BATCH_SIZE or chars >= BATCH_CHARS:
@@ -330,6 +341,9 @@ class _Ingest:
         if batch:
             self._flush(batch, fmt.name, shown)
         self._advance(reader)
+        for what, (count, fields) in unplaced.items():
+            self.summary.unplaced.append(f"{shown}: {describe(count, what, fields)}")
+            self.summary.unplaced_records += count
 
     def _advance(self, reader: RecordReader) -> None:
         if self.progress is not None:

@@ -71,6 +71,8 @@ def ingest(
         click.echo(f"{shown}: read as {name}{how}", err=True)
     for message in summary.rejected:
         click.echo(message, err=True)
+    for notice in summary.unplaced:  # text a reader could not place: loud, not a rejection
+        click.echo(notice, err=True)
     for notice in summary.pending:  # informational: the exit code ignores it
         click.echo(notice, err=True)
     hidden = summary.rejected_total - len(summary.rejected)

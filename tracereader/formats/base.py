@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from tracereader.formats.ledger import Ledger, Unplaced, landed
 from tracereader.model import Rejection, Trace
+
+Converted = Trace | Rejection | Unplaced
+"""What a reader yields: a trace, a rejected record, or a report of text that landed nowhere."""
+NO_MESSAGE = "yields no message: none of its fields holds a conversation this reader reads"
 
 
 @dataclass(frozen=True)
@@ -40,19 +45,35 @@ UNREADABLE = (
 )
 
 
+def settle(trace: Trace, records: Sequence[RawRecord], ledger: Ledger) -> Iterator[Converted]:
+    """A built trace, preceded by reports of its records' unread text; no message: a rejection."""
+    if not trace.messages:
+        what = "record" if len(records) == 1 else "trace"
+        yield Rejection(records[0].line, f"{what} {NO_MESSAGE}", records[0].where)
+        return
+    stored = landed(trace)
+    for record in records:
+        report = ledger.check(record.line, [record.value], stored)
+        if report is not None:
+            yield report
+    yield trace
+
+
 def convert_each(
-    records: Iterable[RawRecord], convert_one: Callable[[Any], Trace]
-) -> Iterator[Trace | Rejection]:
+    records: Iterable[RawRecord], convert_one: Callable[[Any], Trace], ledger: Ledger
+) -> Iterator[Converted]:
     """Convert record by record: a bad record becomes a `Rejection`, the rest still come."""
     for record in records:
         try:
-            yield convert_one(record.value)
+            trace = convert_one(record.value)
         except RecordError as exc:
             yield Rejection(record.line, str(exc), record.where)
         except RecursionError:
             yield Rejection(record.line, "nested too deeply", record.where)
         except UNREADABLE as exc:
             yield Rejection(record.line, f"unreadable record ({type(exc).__name__})", record.where)
+        else:
+            yield from settle(trace, [record], ledger)
 
 
 class TraceFormat(Protocol):
@@ -62,11 +83,13 @@ class TraceFormat(Protocol):
     """Short name used by `--format` and in summaries."""
     description: str
     """One line for `--help` and for the unknown-shape error."""
+    ledger: Ledger
+    """The fields this format deliberately does not keep, and the lossless-or-loud check."""
 
     def sniff(self, value: Any) -> bool:
         """Whether one parsed record has this format's shape."""
         ...
 
-    def convert(self, records: Iterable[RawRecord]) -> Iterator[Trace | Rejection]:
+    def convert(self, records: Iterable[RawRecord]) -> Iterator[Converted]:
         """Turn records into traces (several records may form one trace), rejecting bad ones."""
         ...

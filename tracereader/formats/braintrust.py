@@ -15,7 +15,8 @@ from collections.abc import Hashable, Iterable, Iterator
 from typing import Any
 
 from tracereader import formats
-from tracereader.formats.base import RawRecord, RecordError
+from tracereader.formats.base import Converted, RawRecord, RecordError
+from tracereader.formats.ledger import LABELS, Ledger
 from tracereader.formats.normalize import (
     as_dict,
     feedback_score,
@@ -35,7 +36,7 @@ from tracereader.formats.spantree import (
     ordered,
     parse_time,
 )
-from tracereader.model import Feedback, Message, Rejection, Trace
+from tracereader.model import Feedback, Message, Trace
 
 TOOL_TYPES = frozenset({"tool", "function"})
 THREAD_KEYS = ("session_id", "thread_id", "conversation_id", "sessionId", "threadId")
@@ -156,6 +157,10 @@ def _trace(records: list[RawRecord]) -> Trace:
     if root.get("tags"):
         metadata["tags"] = root["tags"]
     metadata.update(score_meta)
+    consumed = {*USER_KEYS, *THREAD_KEYS, *RELEASE_KEYS, "tools", "tool_call_id", "comment"}
+    for key, value in meta.items():
+        if key not in consumed:
+            metadata.setdefault(f"metadata.{key}", value)
     ends = [s.end for s in steps if s.end is not None]
     return Trace(
         messages=assemble([s for s in steps if s.kind != "score"]),
@@ -196,11 +201,34 @@ def _looks_like_row(value: dict[str, Any]) -> bool:
     return has_span and bool({"input", "output", "scores", "metadata"} & value.keys())
 
 
+LEDGER = Ledger(
+    *LABELS,
+    "id",
+    "span_id",
+    "root_span_id",
+    "span_parents",
+    "_xact_id",
+    "_pagination_key",
+    "_object_delete",
+    "_is_merge",
+    "_parent_id",
+    "created",
+    "log_id",
+    "org_id",
+    "span_attributes",  # span names and types; the root's name lands as `root_span`
+    "metadata.tools",  # the JSON schemas of the tools offered to the model
+    "error",  # the first line is the error; a stack trace below it is not kept
+    "context",  # the caller's file and line in the app's source
+)
+"""What the Braintrust reader does not keep: row and span bookkeeping, tool schemas, stacks."""
+
+
 class BraintrustFormat:
     """Braintrust log or experiment rows (one span per row), as the SDK/API/UI export them."""
 
     name = "braintrust"
     description = "Braintrust logs/experiment rows (JSONL or JSON array)"
+    ledger = LEDGER
 
     def sniff(self, value: Any) -> bool:
         """A row with Braintrust span fields (`root_span_id`, `span_attributes`) or a fetch page."""
@@ -210,9 +238,9 @@ class BraintrustFormat:
             return _is_page(value)
         return _looks_like_row(value)
 
-    def convert(self, records: Iterable[RawRecord]) -> Iterator[Trace | Rejection]:
+    def convert(self, records: Iterable[RawRecord]) -> Iterator[Converted]:
         """Group rows by root span and rebuild each trace's conversation."""
-        return convert_grouped(_unwrap(records), _row_key, _trace)
+        return convert_grouped(_unwrap(records), _row_key, _trace, self.ledger)
 
 
 FORMAT = formats.register(BraintrustFormat())

@@ -15,7 +15,8 @@ from collections.abc import Hashable, Iterable, Iterator
 from typing import Any
 
 from tracereader import formats
-from tracereader.formats.base import RawRecord, RecordError
+from tracereader.formats.base import Converted, RawRecord, RecordError
+from tracereader.formats.ledger import LABELS, Ledger
 from tracereader.formats.normalize import (
     as_dict,
     feedback_score,
@@ -34,7 +35,7 @@ from tracereader.formats.spantree import (
     last_model,
     parse_time,
 )
-from tracereader.model import Feedback, Message, Rejection, Trace
+from tracereader.model import Feedback, Message, Trace
 
 OBSERVATION_TYPES = frozenset(
     {
@@ -221,11 +222,56 @@ def _unwrap(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
             yield record
 
 
+_OBSERVATION_BOOKKEEPING = (
+    "id",
+    "traceId",
+    "parentObservationId",
+    "projectId",
+    "environment",
+    "name",  # an observation's name; a tool's lands as its call's name, the trace's as metadata
+    "level",
+    "statusMessage",  # the first line of an ERROR observation's is the trace error
+    "version",
+    "model",  # the last generation's model is the trace's model
+    "internalModelId",
+    "modelParameters",
+    "promptId",
+    "promptName",
+    "usagePricingTierId",
+    "usagePricingTierName",
+    "traceName",
+    "metadata.resourceAttributes",
+    "metadata.scope",
+)
+LEDGER = Ledger(
+    *LABELS,
+    *_OBSERVATION_BOOKKEEPING,
+    *(f"observations[].{field}" for field in _OBSERVATION_BOOKKEEPING),
+    "htmlPath",
+    "projectId",
+    "externalId",
+    "scores[].id",
+    "scores[].traceId",
+    "scores[].observationId",
+    "scores[].sessionId",
+    "scores[].projectId",
+    "scores[].environment",
+    "scores[].source",
+    "scores[].dataType",
+    "scores[].configId",
+    "scores[].queueId",
+    "scores[].authorUserId",
+    "scores[].stringValue",  # a boolean's label (`True`); a category's lands as the score
+)
+"""What the Langfuse reader does not keep: ids, levels, prompt and pricing references."""
+
+
 class LangfuseFormat:
     """Langfuse traces with observations and scores, or v2 observations, one per record."""
 
     name = "langfuse"
     description = "Langfuse traces/observations (public API JSON, UI export, JSONL)"
+    ledger = LEDGER
 
     def sniff(self, value: Any) -> bool:
         """A Langfuse trace (camelCase `sessionId`, `userId` …), observation or list page."""
@@ -236,9 +282,9 @@ class LangfuseFormat:
             return bool(items) and all(_is_trace(v) or _is_observation(v) for v in items)
         return "messages" not in value and (_is_observation(value) or _is_trace(value))
 
-    def convert(self, records: Iterable[RawRecord]) -> Iterator[Trace | Rejection]:
+    def convert(self, records: Iterable[RawRecord]) -> Iterator[Converted]:
         """Group trace and observation records by trace id and rebuild each conversation."""
-        return convert_grouped(_unwrap(records), _trace_key, _trace)
+        return convert_grouped(_unwrap(records), _trace_key, _trace, self.ledger)
 
 
 FORMAT = formats.register(LangfuseFormat())

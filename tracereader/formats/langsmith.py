@@ -16,7 +16,8 @@ from collections.abc import Hashable, Iterable, Iterator
 from typing import Any
 
 from tracereader import formats
-from tracereader.formats.base import RawRecord, RecordError
+from tracereader.formats.base import Converted, RawRecord, RecordError
+from tracereader.formats.ledger import LABELS, Ledger
 from tracereader.formats.normalize import (
     as_dict,
     feedback_score,
@@ -36,7 +37,7 @@ from tracereader.formats.spantree import (
     ordered,
     parse_time,
 )
-from tracereader.model import Feedback, Message, Rejection, Trace
+from tracereader.model import Feedback, Message, Trace
 
 RUN_TYPES = frozenset({"llm", "chain", "tool", "retriever", "prompt", "parser", "embedding"})
 THREAD_KEYS = ("session_id", "thread_id", "conversation_id")
@@ -181,12 +182,17 @@ def _trace(records: list[RawRecord]) -> Trace:
         "root_run": root.get("name"),
         "runs": len(runs),
     }
-    if root.get("tags"):
-        metadata["tags"] = root["tags"]
+    tags = [t for run in [root, *runs] for t in run.get("tags") or [] if isinstance(t, str)]
+    if tags:
+        metadata["tags"] = list(dict.fromkeys(tags))
     for key in ("total_tokens", "total_cost"):
         if root.get(key) is not None:
             metadata[key] = root[key]
     metadata.update(feedback_meta)
+    consumed = {*THREAD_KEYS, *USER_KEYS, *RELEASE_KEYS}
+    for key, value in meta.items():
+        if not key.startswith("ls_") and key not in consumed:
+            metadata.setdefault(f"metadata.{key}", value)
     return Trace(
         messages=assemble(steps),
         id=str(root.get("trace_id") or root["id"]),
@@ -202,11 +208,47 @@ def _trace(records: list[RawRecord]) -> Trace:
     )
 
 
+LEDGER = Ledger(
+    *LABELS,
+    "**.id",  # run ids, LangChain class paths (`["langchain", "schema", …]`), message ids
+    "**.lc",
+    "**.status",
+    "name",
+    "run_type",
+    "trace_id",
+    "parent_run_id",
+    "parent_run_ids",
+    "child_run_ids",
+    "dotted_order",
+    "session_id",  # the LangSmith project, not the conversation
+    "session_name",
+    "reference_example_id",
+    "app_path",
+    "manifest_id",
+    "error",  # the first line is the error; the traceback below it is not kept
+    "events",
+    "serialized",
+    "extra.color",
+    "extra.runtime",
+    "extra.invocation_params",
+    "extra.batch_size",
+    "extra.metadata.ls_*",
+    "inputs_s3_urls",
+    "outputs_s3_urls",
+    "attachments",
+    "*_token_details",
+    "inputs.tools",
+    "outputs.llm_output",
+)
+"""What the LangSmith reader does not keep: run bookkeeping, serialized runnables, tracebacks."""
+
+
 class LangSmithFormat:
     """LangSmith runs as `Client.list_runs()` returns them, one run per record."""
 
     name = "langsmith"
     description = "LangSmith runs (Client.list_runs() dumped to JSONL or a JSON array)"
+    ledger = LEDGER
 
     def sniff(self, value: Any) -> bool:
         """A dict with a LangSmith `run_type` and run fields (`inputs`, `trace_id`, …)."""
@@ -218,9 +260,9 @@ class LangSmithFormat:
             and any(k in value for k in ("trace_id", "parent_run_id", "dotted_order", "inputs"))
         )
 
-    def convert(self, records: Iterable[RawRecord]) -> Iterator[Trace | Rejection]:
+    def convert(self, records: Iterable[RawRecord]) -> Iterator[Converted]:
         """Group runs by trace id and rebuild each trace's conversation."""
-        return convert_grouped(records, _trace_key, _trace)
+        return convert_grouped(records, _trace_key, _trace, self.ledger)
 
 
 FORMAT = formats.register(LangSmithFormat())

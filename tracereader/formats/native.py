@@ -15,8 +15,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from tracereader.formats import register
-from tracereader.formats.base import RawRecord, RecordError, convert_each
-from tracereader.model import ROLES, Event, Feedback, Message, Rejection, ToolCall, Trace
+from tracereader.formats.base import Converted, RawRecord, RecordError, convert_each
+from tracereader.formats.ledger import LABELS, Ledger
+from tracereader.model import ROLES, Event, Feedback, Message, ToolCall, Trace
 from tracereader.timeutil import parse_epoch, parse_iso
 
 NATIVE_ONLY_KEYS = frozenset(
@@ -304,14 +305,15 @@ class NativeFormat:
 
     name = "tracereader"
     description = "tracereader native traces: one object per trace with `messages`"
+    ledger = Ledger(*LABELS)
 
     def sniff(self, value: Any) -> bool:
         if not isinstance(value, dict) or not isinstance(value.get("messages"), list):
             return False
         return bool(NATIVE_ONLY_KEYS & value.keys()) or not has_openai_markers(value)
 
-    def convert(self, records: Iterable[RawRecord]) -> Iterator[Trace | Rejection]:
-        return convert_each(records, trace_from_native)
+    def convert(self, records: Iterable[RawRecord]) -> Iterator[Converted]:
+        return convert_each(records, trace_from_native, self.ledger)
 
 
 NATIVE = register(NativeFormat())

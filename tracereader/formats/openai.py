@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from tracereader.formats import register
-from tracereader.formats.base import RawRecord, RecordError, convert_each
+from tracereader.formats.base import Converted, RawRecord, RecordError, convert_each
+from tracereader.formats.ledger import LABELS, Ledger
 from tracereader.formats.native import (
     NATIVE_ONLY_KEYS,
     has_openai_markers,
@@ -24,8 +25,21 @@ from tracereader.formats.native import (
     parse_number,
     parse_time,
 )
-from tracereader.model import Message, Rejection, Trace
+from tracereader.model import Message, Trace
 
+_REQUEST_SETTINGS = (
+    "tools",
+    "functions",
+    "tool_choice",
+    "function_call",
+    "response_format",
+    "stop",
+    "stream_options",
+    "logit_bias",
+    "modalities",
+    "reasoning_effort",
+    "prediction",
+)
 _KEPT_SETTINGS = ("temperature", "top_p", "max_tokens", "max_completion_tokens", "seed", "n")
 
 
@@ -103,11 +117,24 @@ def trace_from_openai(value: dict[str, Any]) -> Trace:
     )
 
 
+LEDGER = Ledger(
+    *LABELS,
+    # what the request offered and how: the tools' names are kept, their JSON schemas are not
+    *(f"{where}{field}" for where in ("", "request.") for field in _REQUEST_SETTINGS),
+    "response.system_fingerprint",
+    "response.service_tier",
+    "system_fingerprint",
+    "service_tier",
+)
+"""What the OpenAI reader does not keep: tool schemas, request settings, backend fingerprints."""
+
+
 class OpenAIFormat:
     """OpenAI Chat Completions logs (messages lines, or request/response pairs)."""
 
     name = "openai"
     description = 'OpenAI chat logs: `messages` lines or {"request": …, "response": …} pairs'
+    ledger = LEDGER
 
     def sniff(self, value: Any) -> bool:
         if not isinstance(value, dict):
@@ -120,8 +147,8 @@ class OpenAIFormat:
             return False
         return has_openai_markers(value) and not (NATIVE_ONLY_KEYS & value.keys())
 
-    def convert(self, records: Iterable[RawRecord]) -> Iterator[Trace | Rejection]:
-        return convert_each(records, trace_from_openai)
+    def convert(self, records: Iterable[RawRecord]) -> Iterator[Converted]:
+        return convert_each(records, trace_from_openai, self.ledger)
 
 
 OPENAI = register(OpenAIFormat())

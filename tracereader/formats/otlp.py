@@ -19,7 +19,8 @@ from collections.abc import Hashable, Iterable, Iterator
 from typing import Any
 
 from tracereader import formats
-from tracereader.formats.base import UNREADABLE, RawRecord, RecordError
+from tracereader.formats.base import UNREADABLE, Converted, RawRecord, RecordError
+from tracereader.formats.ledger import LABELS, Ledger
 from tracereader.formats.normalize import (
     as_dict,
     content_text,
@@ -373,19 +374,77 @@ def _trace(records: list[RawRecord]) -> Trace:
     )
 
 
+def ledger_view(span: dict[str, Any]) -> dict[str, Any]:
+    """A span as the ledger walks it: attributes by key (decoded), not OTLP's key/value lists."""
+    view = {k: v for k, v in span.items() if k not in ("attributes", "events", "_attrs")}
+    view["attributes"] = span["_attrs"]
+    view["_resource"] = span["_resource"]
+    view["events"] = [
+        {"name": e.get("name"), "attributes": attributes(e.get("attributes"))}
+        for e in span.get("events") or []
+        if isinstance(e, dict)
+    ]
+    return view
+
+
+LEDGER = Ledger(
+    *LABELS,
+    # the envelope: span names and ids, the SDK's and the process's description of itself
+    "name",
+    "spanId",
+    "parentSpanId",
+    "traceId",
+    "traceState",
+    "kind",
+    "links",
+    "_resource",
+    "events[].name",
+    "events[].attributes.exception.stacktrace",
+    "attributes.exception.stacktrace",
+    # labels of the GenAI conventions and of OpenInference
+    "attributes.gen_ai.operation.name",
+    "attributes.gen_ai.provider.name",
+    "attributes.gen_ai.system",
+    "attributes.gen_ai.response.id",
+    "attributes.gen_ai.output.type",
+    "attributes.gen_ai.tool.type",
+    "attributes.gen_ai.tool.description",
+    "attributes.gen_ai.tool.definitions",
+    "attributes.gen_ai.request.**",
+    "attributes.openinference.span.kind",
+    "attributes.llm.system",
+    "attributes.llm.provider",
+    "attributes.llm.invocation_parameters",
+    "attributes.llm.tools.**",
+    "attributes.input.mime_type",
+    "attributes.output.mime_type",
+    "attributes.input.value.tools",
+    "attributes.input.value.model",
+    "attributes.output.value.id",
+    "attributes.output.value.model",
+    "attributes.output.value.system_fingerprint",
+    "attributes.output.value.service_tier",
+    "attributes.tool.description",
+    "attributes.tool.parameters",
+    view=ledger_view,
+)
+"""What the OTLP reader does not keep: envelopes, labels, tool schemas and request settings."""
+
+
 class OtlpFormat:
     """OTLP JSON trace documents (`resourceSpans`), one per line or one per file."""
 
     name = "otlp"
     description = "OpenTelemetry OTLP JSON spans (GenAI or OpenInference attributes)"
+    ledger = LEDGER
 
     def sniff(self, value: Any) -> bool:
         """A dict whose `resourceSpans` is a list: the OTLP trace export envelope."""
         return isinstance(value, dict) and isinstance(value.get("resourceSpans"), list)
 
-    def convert(self, records: Iterable[RawRecord]) -> Iterator[Trace | Rejection]:
+    def convert(self, records: Iterable[RawRecord]) -> Iterator[Converted]:
         """Explode documents into spans, group them by trace id and rebuild each conversation."""
-        return convert_grouped(_spans(records), _trace_key, _trace)
+        return convert_grouped(_spans(records), _trace_key, _trace, self.ledger)
 
 
 FORMAT = formats.register(OtlpFormat())

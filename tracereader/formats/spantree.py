@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from tracereader.formats.base import UNREADABLE, RawRecord, RecordError
+from tracereader.formats.base import UNREADABLE, Converted, RawRecord, RecordError, settle
+from tracereader.formats.ledger import Ledger, Unplaced
 from tracereader.model import Message, Rejection, ToolCall, Trace
 from tracereader.timeutil import parse_epoch, parse_iso
 
@@ -110,28 +111,32 @@ def late_reason(window: int = GROUP_WINDOW) -> str:
 
 
 def convert_grouped(
-    records: Iterable[RawRecord | Rejection],
+    records: Iterable[RawRecord | Rejection | Unplaced],
     key_of: Callable[[RawRecord], Hashable],
     build: Callable[[list[RawRecord]], Trace],
+    ledger: Ledger,
     window: int = GROUP_WINDOW,
-) -> Iterator[Trace | Rejection]:
+) -> Iterator[Converted]:
     """Group records by trace key and build one trace per group; bad records become rejections.
 
     `key_of` raises `RecordError` for a record that cannot belong to any trace (that record alone is
     rejected); `build` raises `RecordError` (or a lookup/type error) for a group it cannot read.
+    Each built trace is settled against its records by the format's `ledger`.
     """
     grouper: GroupWindow[RawRecord] = GroupWindow(window)
 
-    def built(group: Group[RawRecord]) -> Trace | Rejection:
+    def built(group: Group[RawRecord]) -> Iterator[Converted]:
         try:
-            return build(group.items)
+            trace = build(group.items)
         except RecordError as exc:
-            return Rejection(group.line, str(exc))
+            yield Rejection(group.line, str(exc))
         except UNREADABLE as exc:
-            return Rejection(group.line, f"unreadable trace ({type(exc).__name__})")
+            yield Rejection(group.line, f"unreadable trace ({type(exc).__name__})")
+        else:
+            yield from settle(trace, group.items, ledger)
 
     for record in records:
-        if isinstance(record, Rejection):
+        if isinstance(record, Rejection | Unplaced):
             yield record
             continue
         try:
@@ -144,11 +149,11 @@ def convert_grouped(
             continue
         try:
             for group in grouper.add(key, record.line, record):
-                yield built(group)
+                yield from built(group)
         except LateRecord as late:
             yield Rejection(late.line, late_reason(window))
     for group in grouper.flush():
-        yield built(group)
+        yield from built(group)
 
 
 def parse_time(value: Any) -> datetime | None:
