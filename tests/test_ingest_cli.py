@@ -78,7 +78,7 @@ def test_every_kind_of_bad_record_is_reported_and_the_rest_lands(tmp_path: Path)
     assert result.stderr.splitlines()[:7] == [
         f"{src}: read as tracereader",
         f"{shown}:2: malformed JSON: Expecting ',' delimiter at column 65",
-        f"{shown}:3: messages[0].role must be one of system, user, assistant, tool",
+        f"{shown}:3: messages[0].role must be one of system, user, assistant, tool, reasoning",
         f"{shown}:4: messages is empty",
         f"{shown}:5: invalid UTF-8 at byte 63 of the line",
         f"{shown}:6: record is larger than the 10 MB limit; skipped",

@@ -75,7 +75,7 @@ def test_native_minimal_has_no_id_or_timestamp() -> None:
         ({"messages": ["hi"]}, "messages[0] must be an object"),
         (
             {"messages": [{"role": "user", "content": "a"}, {"role": "x"}, {"role": "bot"}]},
-            "messages[1].role must be one of system, user, assistant, tool",
+            "messages[1].role must be one of system, user, assistant, tool, reasoning",
         ),
         (
             {"messages": [{"role": "user", "content": 5}]},

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-ROLES = ("system", "user", "assistant", "tool")
+ROLES = ("system", "user", "assistant", "tool", "reasoning")
+"""`reasoning`: a model's thinking or reasoning summary, shown folded like a system prompt."""
 IMPLICIT_EVENTS = ("regenerate", "copy", "abandon", "edit")
 THUMBS_DOWN = "thumbs_down"
 

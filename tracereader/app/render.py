@@ -22,7 +22,10 @@ ROLE_STYLE = {
     "user": "bold reverse $primary",
     "assistant": "bold reverse $success",
     "tool": "bold reverse $warning",
+    "reasoning": "bold reverse $text-muted",
 }
+FOLDED_ROLES = {"system": "SYSTEM", "reasoning": "REASONING"}
+"""Roles shown as one collapsed line until expanded: the system prompt and the model's thinking."""
 REDACTION_STYLE = "bold reverse $secondary"
 MATCH_STYLE = "bold reverse underline $accent"
 SIGNAL_STYLE = "bold reverse $error"
@@ -181,9 +184,10 @@ def render_conversation(
         if message.role == "tool" and message.tool_call_id in shown_results:
             continue
         lines[index] = out.lines
-        if message.role == "system" and not expanded:
+        if message.role in FOLDED_ROLES and not expanded:
             first = one_line(text.strip().split("\n")[0] if text.strip() else "", 70)
-            out.add(" SYSTEM ", ROLE_STYLE["system"]).add(f" #{index} collapsed, ", MUTED)
+            label = f" {FOLDED_ROLES[message.role]} "
+            out.add(label, ROLE_STYLE[message.role]).add(f" #{index} collapsed, ", MUTED)
             out.add(f"{len(text):,} chars (e expands): ", MUTED).untrusted(first, MUTED)
             _signal_mark(out, signals.get(index, []))
             out.add("\n\n")

@@ -17,6 +17,7 @@ from typing import Any
 from tracereader.formats import register
 from tracereader.formats.base import Converted, RawRecord, RecordError, convert_each
 from tracereader.formats.ledger import LABELS, Ledger
+from tracereader.formats.markers import is_litellm_payload
 from tracereader.model import ROLES, Event, Feedback, Message, ToolCall, Trace
 from tracereader.timeutil import parse_epoch, parse_iso
 
@@ -309,6 +310,8 @@ class NativeFormat:
 
     def sniff(self, value: Any) -> bool:
         if not isinstance(value, dict) or not isinstance(value.get("messages"), list):
+            return False
+        if is_litellm_payload(value):
             return False
         return bool(NATIVE_ONLY_KEYS & value.keys()) or not has_openai_markers(value)
 

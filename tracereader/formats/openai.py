@@ -13,6 +13,7 @@ from typing import Any
 from tracereader.formats import register
 from tracereader.formats.base import Converted, RawRecord, RecordError, convert_each
 from tracereader.formats.ledger import LABELS, Ledger
+from tracereader.formats.markers import is_other_log
 from tracereader.formats.native import (
     NATIVE_ONLY_KEYS,
     has_openai_markers,
@@ -137,7 +138,7 @@ class OpenAIFormat:
     ledger = LEDGER
 
     def sniff(self, value: Any) -> bool:
-        if not isinstance(value, dict):
+        if not isinstance(value, dict) or is_other_log(value):
             return False
         if isinstance(value.get("request"), dict) and (
             isinstance(value["request"].get("messages"), list) or "response" in value
