@@ -19,4 +19,4 @@ __all__ = ["FORMATS", "RawRecord", "RecordError", "TraceFormat", "register"]
 # Format modules register themselves when imported; detection tries them in this order.
 from tracereader.formats import native, openai  # noqa: E402, F401, I001
 from tracereader.formats import langsmith, langfuse, otlp, braintrust  # noqa: E402, F401
-from tracereader.formats import anthropic, openai_responses, litellm  # noqa: E402, F401
+from tracereader.formats import anthropic, openai_responses, litellm, openai_agents  # noqa: E402, F401

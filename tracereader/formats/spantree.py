@@ -187,11 +187,20 @@ def _key(message: Message) -> tuple[Any, ...]:
 
 
 def _merge(transcript: list[Message], incoming: list[Message]) -> None:
-    """Append the messages of `incoming` that the transcript does not already hold, in order."""
+    """Append the messages of `incoming` that the transcript does not already hold, in order.
+
+    A system prompt never moves the match point: a new one (an agent handing off to another,
+    a prompt with today's date) is appended once, and the history after it still matches.
+    """
     position = 0
     keys = [_key(m) for m in transcript]
     for message in incoming:
         key = _key(message)
+        if message.role == "system":
+            if key not in keys:
+                transcript.append(message)
+                keys.append(key)
+            continue
         try:
             found = keys.index(key, position)
         except ValueError:
