@@ -11,16 +11,17 @@ level gives the trace's error, and scores (numeric, boolean, categorical) give f
 
 from __future__ import annotations
 
+import json
 from collections.abc import Hashable, Iterable, Iterator
 from typing import Any
 
 from tracereader import formats
 from tracereader.formats.base import Converted, RawRecord, RecordError
+from tracereader.formats.langfuse_scores import feedback as scores_feedback
+from tracereader.formats.langfuse_scores import is_score, score_columns
 from tracereader.formats.ledger import LABELS, Ledger
 from tracereader.formats.normalize import (
     as_dict,
-    feedback_score,
-    is_user_score,
     maybe_json,
     messages_from,
     plain_text,
@@ -35,7 +36,7 @@ from tracereader.formats.spantree import (
     last_model,
     parse_time,
 )
-from tracereader.model import Feedback, Message, Trace
+from tracereader.model import Message, Trace
 
 OBSERVATION_TYPES = frozenset(
     {
@@ -70,7 +71,7 @@ def _trace_key(record: RawRecord) -> Hashable:
     value = record.value
     if not isinstance(value, dict):
         raise RecordError("not a Langfuse trace or observation")
-    if _is_observation(value):
+    if _is_observation(value) or is_score(value):
         return str(value["traceId"])
     if _is_trace(value):
         return str(value["id"])
@@ -102,7 +103,7 @@ def _step(obs: dict[str, Any], trace_id: str) -> Step:
     elif step.kind == "tool":
         step.tool_arguments = maybe_json(inputs)
         step.output_text = value_text(maybe_json(output))
-        metadata = as_dict(obs.get("metadata"))
+        metadata = as_dict(maybe_json(obs.get("metadata")))
         call_id = metadata.get("tool_call_id")
         step.tool_call_id = str(call_id) if call_id else None
     else:
@@ -110,9 +111,19 @@ def _step(obs: dict[str, Any], trace_id: str) -> Step:
     return step
 
 
+def _json_text(value: Any) -> Any:
+    """A value the UI and the table export JSON-stringified (`"\"hi\""`, `"{…}"`), decoded."""
+    if isinstance(value, str) and value[:1] == '"' and value[-1:] == '"':
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return maybe_json(value)
+
+
 def _trace_step(trace: dict[str, Any], start: Any) -> Step:
     """The trace itself as the root step, so its input/output frame a trace without generations."""
-    inputs, output = trace.get("input"), trace.get("output")
+    inputs, output = _json_text(trace.get("input")), _json_text(trace.get("output"))
     return Step(
         id=str(trace["id"]),
         kind="other",
@@ -125,40 +136,33 @@ def _trace_step(trace: dict[str, Any], start: Any) -> Step:
     )
 
 
-def _feedback(scores: list[dict[str, Any]]) -> tuple[Feedback | None, dict[str, Any]]:
-    """Feedback from the scores (a user's verdict preferred), and every score as metadata."""
-    chosen: tuple[float, str | None] | None = None
-    metadata: dict[str, Any] = {}
-    ranked = sorted(scores, key=lambda s: not is_user_score(s.get("name")))
-    for score in ranked:
-        name = str(score.get("name") or "score")
-        data_type = str(score.get("dataType", score.get("data_type", ""))).upper()
-        raw = score.get("stringValue") if data_type == "CATEGORICAL" else score.get("value")
-        if data_type == "BOOLEAN" and isinstance(raw, int | float):
-            raw = bool(raw)
-        metadata[f"score.{name}"] = raw if raw is not None else score.get("stringValue")
-        mapped = feedback_score(raw)
-        if chosen is None and mapped is not None:
-            comment = score.get("comment")
-            chosen = (mapped, str(comment) if comment else None)
-    return (Feedback(score=chosen[0], comment=chosen[1]) if chosen else None), metadata
-
-
-def _records(records: list[RawRecord]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The trace record (or one made from the observations) and all observations of the group."""
+def _records(
+    records: list[RawRecord],
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The trace record (or one made from the observations), its observations and its scores."""
     trace: dict[str, Any] | None = None
-    observations: list[dict[str, Any]] = []
+    found: dict[str, dict[str, Any]] = {}  # by id: a download lists each observation twice
+    scores: list[dict[str, Any]] = []
     for record in records:
         value = record.value
         if _is_observation(value):
-            observations.append(value)
+            found.setdefault(str(value.get("id")), value)
+        elif is_score(value):
+            scores.append(value)
         else:
             trace = {**(trace or {}), **value}
             nested = value.get("observations")
             if isinstance(nested, list):
-                observations.extend(o for o in nested if isinstance(o, dict))
+                for item in nested:
+                    if isinstance(item, dict):
+                        found.setdefault(str(item.get("id")), item)
+            if isinstance(value.get("scores"), list):
+                scores += [s for s in value["scores"] if isinstance(s, dict)]
+            scores += score_columns(value)
+    observations = list(found.values())
     if trace is None:  # observations only (v2 observations carry the trace's fields)
-        first = observations[0]
+        first = next((o for o in observations if not o.get("parentObservationId")), None)
+        first = first or observations[0]
         trace = {
             "id": first["traceId"],
             "timestamp": min((str(o.get("startTime") or "") for o in observations), default=None),
@@ -168,24 +172,24 @@ def _records(records: list[RawRecord]) -> tuple[dict[str, Any], list[dict[str, A
             "release": first.get("release"),
             "version": first.get("version"),
             "tags": first.get("tags"),
+            "metadata": first.get("metadata") if not first.get("parentObservationId") else None,
         }
-    return trace, observations
+    return trace, observations, scores
 
 
 def _trace(records: list[RawRecord]) -> Trace:
-    trace, observations = _records(records)
+    trace, observations, scores = _records(records)
     trace_id = str(trace["id"])
     timestamp = parse_time(trace.get("timestamp"))
     root = _trace_step(trace, timestamp)
     steps = [root] + [_step(o, trace_id) for o in observations if o.get("id") is not None]
-    raw_scores = trace.get("scores")
-    scores = [s for s in raw_scores if isinstance(s, dict)] if isinstance(raw_scores, list) else []
-    feedback, score_meta = _feedback(scores)
+    feedback, score_meta = scores_feedback(scores, trace.get("comments"))
     ends = [s.end for s in steps if s.end is not None]
     latency = trace.get("latency")
     metadata: dict[str, Any] = {"source": "langfuse", "name": trace.get("name")}
-    if isinstance(trace.get("metadata"), dict):
-        metadata.update({f"metadata.{k}": v for k, v in trace["metadata"].items()})
+    trace_meta = maybe_json(trace.get("metadata"))  # UI downloads hold it as JSON text
+    if isinstance(trace_meta, dict):
+        metadata.update({f"metadata.{k}": v for k, v in trace_meta.items()})
     if trace.get("tags"):
         metadata["tags"] = trace["tags"]
     for key in ("version", "environment", "totalCost"):
@@ -211,15 +215,27 @@ def _trace(records: list[RawRecord]) -> Trace:
     )
 
 
+def _is_download(value: dict[str, Any]) -> bool:
+    """A UI "Download JSON": `{trace, observations}` (classic) or `{observations, scores}` (v4)."""
+    if not isinstance(value.get("observations"), list) or "id" in value:
+        return False
+    return isinstance(value.get("trace"), dict) or isinstance(value.get("scores"), list)
+
+
 def _unwrap(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
-    """Flatten list responses (`{"data": [...], "meta": {...}}`) into one record per item."""
+    """One record per trace, observation or score of list pages and UI downloads."""
     for record in records:
         value = record.value
         if isinstance(value, dict) and isinstance(value.get("data"), list) and "meta" in value:
-            for item in value["data"]:
-                yield RawRecord(record.line, item, record.end_offset)
+            items = value["data"]
+        elif isinstance(value, dict) and _is_download(value):
+            trace = [value["trace"]] if isinstance(value.get("trace"), dict) else []
+            items = [*trace, *value["observations"], *(value.get("scores") or [])]
         else:
             yield record
+            continue
+        for item in items:
+            yield RawRecord(record.line, item, record.end_offset)
 
 
 _OBSERVATION_BOOKKEEPING = (
@@ -243,6 +259,22 @@ _OBSERVATION_BOOKKEEPING = (
     "metadata.resourceAttributes",
     "metadata.scope",
 )
+_SCORE_BOOKKEEPING = (
+    "id",
+    "traceId",
+    "observationId",
+    "sessionId",
+    "datasetRunId",
+    "executionTraceId",
+    "projectId",
+    "environment",
+    "source",
+    "dataType",
+    "configId",
+    "queueId",
+    "authorUserId",
+    "stringValue",  # a boolean's label (`True`); a category's lands as the score
+)
 LEDGER = Ledger(
     *LABELS,
     *_OBSERVATION_BOOKKEEPING,
@@ -250,18 +282,14 @@ LEDGER = Ledger(
     "htmlPath",
     "projectId",
     "externalId",
-    "scores[].id",
-    "scores[].traceId",
-    "scores[].observationId",
-    "scores[].sessionId",
-    "scores[].projectId",
-    "scores[].environment",
-    "scores[].source",
-    "scores[].dataType",
-    "scores[].configId",
-    "scores[].queueId",
-    "scores[].authorUserId",
-    "scores[].stringValue",  # a boolean's label (`True`); a category's lands as the score
+    *_SCORE_BOOKKEEPING,
+    *(f"scores[].{field}" for field in _SCORE_BOOKKEEPING),
+    "corrections",
+    "comments[].id",
+    "comments[].author_email",  # the reviewer who wrote the comment, not the trace's user
+    "toolDefinitions",  # the tools' JSON schemas (their calls are read from the output)
+    "toolCalls",  # the same calls, extracted by Langfuse from the output
+    "toolCallNames",
 )
 """What the Langfuse reader does not keep: ids, levels, prompt and pricing references."""
 
@@ -280,6 +308,8 @@ class LangfuseFormat:
         if isinstance(value.get("data"), list) and "meta" in value:
             items = [v for v in value["data"][:5] if isinstance(v, dict)]
             return bool(items) and all(_is_trace(v) or _is_observation(v) for v in items)
+        if _is_download(value):
+            return True
         return "messages" not in value and (_is_observation(value) or _is_trace(value))
 
     def convert(self, records: Iterable[RawRecord]) -> Iterator[Converted]:

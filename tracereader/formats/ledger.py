@@ -60,15 +60,15 @@ def child_path(path: str, key: Any) -> str:
 
 
 def _decode_json(text: str) -> Any:
-    """The object or array a string holds as JSON, else None."""
+    """The object, array or string a string holds as JSON (exports double-encode), else None."""
     stripped = text.strip()
-    if len(stripped) < 2 or stripped[0] not in "[{" or stripped[-1] not in "]}":
+    if len(stripped) < 2 or (stripped[0], stripped[-1]) not in (("[", "]"), ("{", "}"), ('"', '"')):
         return None
     try:
         value = json.loads(stripped)
     except ValueError:
         return None
-    return value if isinstance(value, dict | list) else None
+    return value if isinstance(value, dict | list | str) else None
 
 
 def is_value_not_text(text: str) -> bool:
