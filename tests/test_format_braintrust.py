@@ -5,6 +5,8 @@ from __future__ import annotations
 from format_helpers import FIXTURES, convert, detected, jsonl_lines, records_of, roles
 
 from tracereader.formats.braintrust import FORMAT
+from tracereader.formats.braintrust_annotations import ORPHANS
+from tracereader.formats.ledger import Unplaced
 from tracereader.model import Rejection, Trace
 
 LOGS = FIXTURES / "braintrust" / "logs.jsonl"
@@ -58,3 +60,41 @@ def test_fetch_api_page_is_unwrapped() -> None:
     assert FORMAT.sniff(page)
     (trace,) = [t for t in FORMAT.convert(records_of([page])) if isinstance(t, Trace)]
     assert roles(trace) == ["system", "user", "assistant", "tool", "assistant"]
+
+
+FEEDBACK = FIXTURES / "braintrust" / "feedback.jsonl"
+
+
+def test_comment_rows_become_the_feedback_of_their_origin_row() -> None:
+    assert detected(FEEDBACK) == "braintrust"
+    out = list(FORMAT.convert(records_of(jsonl_lines(FEEDBACK))))
+    (trace,) = [t for t in out if isinstance(t, Trace)]
+    assert trace.feedback is not None and trace.feedback.score == -1.0  # user_rating: 0
+    assert trace.feedback.comment == (
+        "Right order, but Jane Doe asked about the carrier and got no answer."
+    )
+    assert trace.metadata["feedback.user_id"] == "u-jane-42"  # hashed at ingestion
+    assert [r for r in out if isinstance(r, Rejection)] == []
+    (orphan,) = [o for o in out if isinstance(o, Unplaced)]  # its row was not exported
+    assert (orphan.line, orphan.what) == (3, ORPHANS)
+
+
+def test_comments_and_merges_before_their_row_and_comment_lists_on_span_rows() -> None:
+    span, comment, _orphan = jsonl_lines(FEEDBACK)
+    merge = {"id": span["id"], "scores": {"user_rating": 1}, "_is_merge": True}
+    listed = {**span, "scores": {}, "comments": [{"id": "c9", "comment": {"text": "Late again."}}]}
+    out = list(FORMAT.convert(records_of([comment, merge, listed])))
+    (trace,) = [t for t in out if isinstance(t, Trace)]
+    assert trace.feedback is not None and trace.feedback.score == 1.0  # the merge's score
+    assert trace.feedback.comment is not None
+    assert trace.feedback.comment.splitlines() == [
+        "Right order, but Jane Doe asked about the carrier and got no answer.",
+        "Late again.",
+    ]
+    assert [o for o in out if not isinstance(o, Trace)] == []
+
+
+def test_a_file_of_orphan_comments_is_reported_not_stored() -> None:
+    _span, comment, orphan = jsonl_lines(FEEDBACK)
+    out = list(FORMAT.convert(records_of([comment, orphan])))
+    assert [(type(o), o.line) for o in out] == [(Unplaced, 1), (Unplaced, 2)]

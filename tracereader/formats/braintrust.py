@@ -16,6 +16,12 @@ from typing import Any
 
 from tracereader import formats
 from tracereader.formats.base import Converted, RawRecord, RecordError
+from tracereader.formats.braintrust_annotations import (
+    Annotations,
+    comment_text,
+    is_comment,
+    is_merge,
+)
 from tracereader.formats.ledger import LABELS, Ledger
 from tracereader.formats.normalize import (
     as_dict,
@@ -120,25 +126,52 @@ def _first(meta: dict[str, Any], keys: tuple[str, ...]) -> str | None:
     return None
 
 
+def _comments(rows: list[dict[str, Any]]) -> list[str]:
+    """Every comment on the trace: comment rows, and `comments` lists on span rows."""
+    texts = [comment_text(row) for row in rows if is_comment(row)]
+    for row in rows:
+        for entry in row.get("comments") or [] if isinstance(row.get("comments"), list) else []:
+            texts.append(comment_text(entry) if isinstance(entry, dict) else str(entry))
+    return [t for t in texts if t]
+
+
 def _feedback(rows: list[dict[str, Any]]) -> tuple[Feedback | None, dict[str, Any]]:
-    """Feedback from the rows' scores (a user's verdict preferred); every score kept as metadata."""
+    """Feedback from the rows' scores (a user's verdict preferred) and comments; scores kept."""
     scores: dict[str, Any] = {}
-    comment: str | None = None
+    notes: list[str] = []
     for row in rows:
         if isinstance(row.get("scores"), dict):
             scores.update({str(k): v for k, v in row["scores"].items() if v is not None})
-        note = _meta(row).get("comment") or row.get("comment")
-        comment = comment or (str(note) if note else None)
-    metadata = {f"score.{name}": value for name, value in scores.items()}
+        note = _meta(row).get("comment")
+        if isinstance(note, str) and note and note not in notes:
+            notes.append(note)
+    notes += [c for c in _comments(rows) if c not in notes]
+    metadata: dict[str, Any] = {f"score.{name}": value for name, value in scores.items()}
+    authors = [
+        str(_meta_of(row, "_audit_metadata").get("user_id"))
+        for row in rows
+        if _meta_of(row, "_audit_metadata").get("user_id")
+    ]
+    if authors:
+        metadata["feedback.user_id"] = authors[0] if len(set(authors)) == 1 else authors
+    comment = "\n".join(notes) or None
     for name in sorted(scores, key=lambda n: not is_user_score(n)):
         mapped = feedback_score(scores[name])
         if mapped is not None:
             return Feedback(score=mapped, comment=comment), metadata
-    return None, metadata
+    return (Feedback(comment=comment) if comment else None), metadata
+
+
+def _meta_of(row: dict[str, Any], key: str) -> dict[str, Any]:
+    value = row.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _trace(records: list[RawRecord]) -> Trace:
-    rows = [r.value for r in records]
+    everything = [r.value for r in records]
+    rows = [row for row in everything if not (is_comment(row) or is_merge(row))]
+    if not rows:
+        raise RecordError("comment or feedback rows without the row they name")
     steps = [_step(row) for row in rows]
     by_id = {step.id: row for step, row in zip(steps, rows, strict=True)}
     timeline = ordered(steps)
@@ -147,7 +180,7 @@ def _trace(records: list[RawRecord]) -> Trace:
     meta: dict[str, Any] = {}
     for row in rows:
         meta.update(_meta(row))
-    feedback, score_meta = _feedback(rows)
+    feedback, score_meta = _feedback(everything)
     metadata: dict[str, Any] = {"source": "braintrust", "root_span": root_step.name}
     for key in ("project_id", "experiment_id", "log_id", "dataset_id"):
         if root.get(key):
@@ -219,6 +252,11 @@ LEDGER = Ledger(
     "metadata.tools",  # the JSON schemas of the tools offered to the model
     "error",  # the first line is the error; a stack trace below it is not kept
     "context",  # the caller's file and line in the app's source
+    "origin",  # the row a comment is about
+    "_audit_source",
+    "comments[].id",
+    "comments[].created",
+    "comments[]._audit_source",
 )
 """What the Braintrust reader does not keep: row and span bookkeeping, tool schemas, stacks."""
 
@@ -236,11 +274,17 @@ class BraintrustFormat:
             return False
         if isinstance(value.get("events"), list) and value["events"]:
             return _is_page(value)
-        return _looks_like_row(value)
+        return _looks_like_row(value) or is_comment(value)
 
     def convert(self, records: Iterable[RawRecord]) -> Iterator[Converted]:
-        """Group rows by root span and rebuild each trace's conversation."""
-        return convert_grouped(_unwrap(records), _row_key, _trace, self.ledger)
+        """Group rows by root span (comments joining their row's) and rebuild each trace."""
+        annotations = Annotations()
+
+        def key(record: RawRecord) -> Hashable:
+            return annotations.key(record) or _row_key(record)
+
+        rows = annotations.attach(_unwrap(records), _row_key)
+        return convert_grouped(rows, key, _trace, self.ledger)
 
 
 FORMAT = formats.register(BraintrustFormat())
