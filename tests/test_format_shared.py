@@ -17,7 +17,11 @@ from tracereader.formats.normalize import content_text, messages_from, scrub_med
 from tracereader.formats.spantree import GroupWindow, LateRecord, convert_grouped
 from tracereader.model import Rejection, Trace
 
-FIXTURE_FILES = sorted(p for p in FIXTURES.rglob("*") if p.suffix in (".json", ".jsonl"))
+FIXTURE_FILES = sorted(
+    p
+    for p in FIXTURES.rglob("*")
+    if p.suffix in (".json", ".jsonl") and p.relative_to(FIXTURES).parts[0] != "makers"
+)
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_traces"
 
 

@@ -23,13 +23,12 @@ from tracereader.formats.base import UNREADABLE, Converted, RawRecord, RecordErr
 from tracereader.formats.ledger import LABELS, Ledger
 from tracereader.formats.normalize import (
     as_dict,
-    content_text,
     maybe_json,
-    message_from,
     messages_from,
     plain_text,
     value_text,
 )
+from tracereader.formats.otlp_messages import genai_messages, oi_messages
 from tracereader.formats.spantree import (
     Step,
     assemble,
@@ -40,17 +39,16 @@ from tracereader.formats.spantree import (
     ordered,
     parse_time,
 )
-from tracereader.model import Message, Rejection, Trace
+from tracereader.formats.vercel_ai import OPERATION as VERCEL_OPERATION
+from tracereader.formats.vercel_ai import SESSION_KEYS as VERCEL_SESSION_KEYS
+from tracereader.formats.vercel_ai import USER_KEYS as VERCEL_USER_KEYS
+from tracereader.formats.vercel_ai import context as vercel_context
+from tracereader.formats.vercel_ai import is_vercel_span, vercel_step
+from tracereader.model import Rejection, Trace
 
 LLM_OPERATIONS = frozenset({"chat", "text_completion", "generate_content", "completion"})
 HEX_ID = re.compile(r"^[0-9a-fA-F]{16,32}$")
 STATUS_ERROR = (2, "2", "STATUS_CODE_ERROR")
-GENAI_EVENT_ROLES = {
-    "gen_ai.system.message": "system",
-    "gen_ai.user.message": "user",
-    "gen_ai.assistant.message": "assistant",
-    "gen_ai.tool.message": "tool",
-}
 
 
 def any_value(value: Any) -> Any:
@@ -103,144 +101,6 @@ def span_id(value: Any) -> str | None:
         return value
 
 
-def unflatten(attrs: dict[str, Any], prefix: str) -> Any:
-    """Rebuild the nested value that OpenInference flattened into `prefix.0.message.role` keys."""
-    root: dict[str, Any] = {}
-    start = prefix + "."
-    for key, value in attrs.items():
-        if not key.startswith(start):
-            continue
-        node = root
-        parts = _split(key[len(start) :])
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-            if not isinstance(node, dict):
-                break
-        else:
-            node[parts[-1]] = value
-    return _listify(root)
-
-
-def _split(path: str) -> list[str]:
-    """Split on dots, keeping OpenInference's dotted leaf names (`message.role`) together."""
-    pieces, out = path.split("."), []
-    i = 0
-    while i < len(pieces):
-        if pieces[i].isdigit() or i == len(pieces) - 1:
-            out.append(pieces[i])
-            i += 1
-        else:  # `message.role`, `tool_call.function.name` …: join up to the next index
-            j = i
-            while j + 1 < len(pieces) and not pieces[j + 1].isdigit():
-                j += 1
-            out.append(".".join(pieces[i : j + 1]))
-            i = j + 1
-    return out
-
-
-def _listify(node: Any) -> Any:
-    if isinstance(node, dict):
-        if node and all(k.isdigit() for k in node):
-            return [_listify(node[k]) for k in sorted(node, key=int)]
-        return {k: _listify(v) for k, v in node.items()}
-    return node
-
-
-def _oi_message(entry: Any) -> Message | None:
-    """One OpenInference message (`message.role`, `message.content`, `message.contents`, …)."""
-    if not isinstance(entry, dict):
-        return None
-    parts = []
-    for item in entry.get("message.contents") or []:
-        part = item.get("message_content.type") if isinstance(item, dict) else None
-        if part == "text":
-            parts.append({"type": "text", "text": item.get("message_content.text")})
-        elif part is not None:
-            parts.append({"type": str(part) if part in ("image", "audio", "video") else "file"})
-    calls = [
-        {
-            "id": c.get("tool_call.id"),
-            "function": {
-                "name": c.get("tool_call.function.name"),
-                "arguments": c.get("tool_call.function.arguments"),
-            },
-        }
-        for c in entry.get("message.tool_calls") or []
-        if isinstance(c, dict)
-    ]
-    if entry.get("message.function_call_name"):
-        calls.append(
-            {
-                "function": {
-                    "name": entry["message.function_call_name"],
-                    "arguments": entry.get("message.function_call_arguments_json"),
-                }
-            }
-        )
-    return message_from(
-        {
-            "role": entry.get("message.role"),
-            "content": parts or entry.get("message.content"),
-            "tool_calls": calls,
-            "tool_call_id": entry.get("message.tool_call_id"),
-            "name": entry.get("message.name"),
-        }
-    )
-
-
-def _oi_messages(attrs: dict[str, Any], prefix: str) -> list[Message]:
-    entries = unflatten(attrs, prefix)
-    if not isinstance(entries, list):
-        return []
-    return [
-        m
-        for m in (
-            _oi_message(e.get("message") if "message" in e else e)
-            for e in entries
-            if isinstance(e, dict)
-        )
-        if m
-    ]
-
-
-def _genai_messages(
-    attrs: dict[str, Any], events: list[dict[str, Any]]
-) -> tuple[list[Message], list[Message]]:
-    """Input and output messages in any GenAI convention generation (attributes or events)."""
-    inputs: list[Message] = []
-    instructions = maybe_json(attrs.get("gen_ai.system_instructions"))
-    if instructions:
-        inputs.append(Message(role="system", content=content_text(instructions)))
-    for source in [attrs] + [e["attributes"] for e in events]:
-        inputs += messages_from(maybe_json(source.get("gen_ai.input.messages")) or [])
-    outputs = [
-        m
-        for source in [attrs] + [e["attributes"] for e in events]
-        for m in messages_from(maybe_json(source.get("gen_ai.output.messages")) or [])
-    ]
-    for prefix, target in (("gen_ai.prompt", inputs), ("gen_ai.completion", outputs)):
-        entries = unflatten(attrs, prefix)
-        if isinstance(entries, list):  # OpenLLMetry: gen_ai.prompt.0.role / .content
-            target += [m for m in (message_from(e) for e in entries) if m]
-    for event in events:
-        name, event_attrs = event["name"], event["attributes"]
-        if name in GENAI_EVENT_ROLES:
-            body = maybe_json(event_attrs.get("content", event_attrs.get("gen_ai.event.content")))
-            body = body if isinstance(body, dict) else {"content": body}
-            message = message_from({**body, "role": GENAI_EVENT_ROLES[name]})
-            inputs += [message] if message else []
-        elif name == "gen_ai.choice":
-            body = maybe_json(event_attrs.get("message", event_attrs.get("gen_ai.event.content")))
-            body = body.get("message", body) if isinstance(body, dict) else {"content": body}
-            message = message_from({"role": "assistant", **body})
-            outputs += [message] if message else []
-        elif name == "gen_ai.content.prompt":
-            inputs += messages_from(maybe_json(event_attrs.get("gen_ai.prompt")))
-        elif name == "gen_ai.content.completion":
-            outputs += messages_from(maybe_json(event_attrs.get("gen_ai.completion")))
-    return inputs, [m for m in outputs if m.role == "assistant"]
-
-
 def _step(span: dict[str, Any]) -> Step:
     attrs: dict[str, Any] = span["_attrs"]
     events: list[dict[str, Any]] = [
@@ -273,11 +133,13 @@ def _step(span: dict[str, Any]) -> Step:
         )
         reason = status.get("message") or exception.get("exception.type") or "error"
         step.error = str(reason).splitlines()[0][:300]
-    if step.kind == "llm":
-        step.inputs = _oi_messages(attrs, "llm.input_messages")
-        step.outputs = _oi_messages(attrs, "llm.output_messages")
+    if is_vercel_span(attrs):
+        vercel_step(step, attrs)
+    elif step.kind == "llm":
+        step.inputs = oi_messages(attrs, "llm.input_messages")
+        step.outputs = oi_messages(attrs, "llm.output_messages")
         if not step.inputs and not step.outputs:
-            step.inputs, step.outputs = _genai_messages(attrs, events)
+            step.inputs, step.outputs = genai_messages(attrs, events)
         if not step.inputs and not step.outputs:
             step.inputs = messages_from(attrs.get("input.value"))
             step.outputs = [
@@ -360,12 +222,26 @@ def _trace(records: list[RawRecord]) -> Trace:
     for key in ("service.name", "deployment.environment", "telemetry.sdk.language"):
         if resource.get(key) not in (None, ""):
             metadata[key] = resource[key]
+    app: dict[str, Any] = {}
+    for span in spans:
+        app.update(vercel_context(span["_attrs"]))
+    user = next((str(app[k]) for k in VERCEL_USER_KEYS if app.get(k)), None)
+    session = next((str(app[k]) for k in VERCEL_SESSION_KEYS if app.get(k)), None)
+    for key, value in app.items():
+        if key not in VERCEL_USER_KEYS + VERCEL_SESSION_KEYS:
+            metadata[f"metadata.{key}"] = value
+    if any(is_vercel_span(span["_attrs"]) for span in spans):
+        metadata["source"] = "vercel-ai"
+    agent = _first_attr(spans, "gen_ai.agent.name")
+    if agent:
+        metadata["agent"] = agent
     return Trace(
         messages=assemble(steps),
         id=span_id(spans[0].get("traceId")),
         timestamp=root.start,
-        user_id=_first_attr(spans, "user.id", "enduser.id", "gen_ai.user.id"),
-        session_id=_first_attr(spans, "session.id", "gen_ai.conversation.id", "conversation.id"),
+        user_id=_first_attr(spans, "user.id", "enduser.id", "gen_ai.user.id") or user,
+        session_id=_first_attr(spans, "session.id", "gen_ai.conversation.id", "conversation.id")
+        or session,
         model=last_model(steps),
         release=_first_attr(spans, "service.version", "app.version", "release"),
         metadata=metadata,
@@ -429,6 +305,30 @@ LEDGER = Ledger(
     view=ledger_view,
 )
 """What the OTLP reader does not keep: envelopes, labels, tool schemas and request settings."""
+VERCEL_LEDGER = Ledger(
+    *LEDGER.ignored,
+    "attributes.operation.name",  # `ai.generateText support-turn`: the operation and function id
+    "attributes.resource.name",
+    "attributes.ai.operationId",
+    "attributes.ai.model.provider",
+    "attributes.ai.settings.maxRetries",
+    "attributes.ai.settings.output",
+    "attributes.ai.settings.mode",
+    "attributes.ai.settings.stopSequences",
+    "attributes.ai.request.headers.*",
+    "attributes.ai.prompt.tools",  # the tools' JSON schemas (the calls are kept)
+    "attributes.ai.prompt.toolChoice",
+    "attributes.ai.response.id",
+    "attributes.ai.response.timestamp",
+    "attributes.ai.response.finishReason",
+    "attributes.ai.response.providerMetadata",
+    "attributes.ai.schema",
+    "attributes.ai.schema.*",
+    "attributes.ai.embedding",
+    "attributes.ai.embeddings",
+    view=ledger_view,
+)
+"""What the Vercel AI SDK reader does not keep: settings, headers, tool schemas, repeats."""
 
 
 class OtlpFormat:
@@ -439,12 +339,40 @@ class OtlpFormat:
     ledger = LEDGER
 
     def sniff(self, value: Any) -> bool:
-        """A dict whose `resourceSpans` is a list: the OTLP trace export envelope."""
-        return isinstance(value, dict) and isinstance(value.get("resourceSpans"), list)
+        """An OTLP trace export envelope (`resourceSpans`) holding no span the AI SDK wrote."""
+        return _is_document(value) and not _has_vercel_span(value)
 
     def convert(self, records: Iterable[RawRecord]) -> Iterator[Converted]:
         """Explode documents into spans, group them by trace id and rebuild each conversation."""
         return convert_grouped(_spans(records), _trace_key, _trace, self.ledger)
 
 
+class VercelAIFormat(OtlpFormat):
+    """OTLP JSON documents whose spans the Vercel AI SDK wrote (`ai.*` attributes)."""
+
+    name = "vercel-ai"
+    description = "Vercel AI SDK telemetry as OTLP JSON (ai.prompt.messages, ai.toolCall.* …)"
+    ledger = VERCEL_LEDGER
+
+    def sniff(self, value: Any) -> bool:
+        """An OTLP document with at least one span naming an `ai.*` operation."""
+        return _is_document(value) and _has_vercel_span(value)
+
+
+def _is_document(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("resourceSpans"), list)
+
+
+def _has_vercel_span(doc: dict[str, Any]) -> bool:
+    """Whether any span of a document carries the AI SDK's `ai.operationId` attribute."""
+    for entry in doc["resourceSpans"][:50]:
+        for scope in as_dict(entry).get("scopeSpans") or []:
+            for span in as_dict(scope).get("spans") or []:
+                for item in as_dict(span).get("attributes") or []:
+                    if as_dict(item).get("key") == VERCEL_OPERATION:
+                        return True
+    return False
+
+
 FORMAT = formats.register(OtlpFormat())
+VERCEL_FORMAT = formats.register(VercelAIFormat())
