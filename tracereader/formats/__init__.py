@@ -20,3 +20,4 @@ __all__ = ["FORMATS", "RawRecord", "RecordError", "TraceFormat", "register"]
 from tracereader.formats import native, openai  # noqa: E402, F401, I001
 from tracereader.formats import langsmith, langfuse, otlp, braintrust  # noqa: E402, F401
 from tracereader.formats import anthropic, openai_responses, litellm, openai_agents  # noqa: E402, F401
+from tracereader.formats import claude_code  # noqa: E402, F401

@@ -64,7 +64,13 @@ def _is_observation(value: dict[str, Any]) -> bool:
 
 
 def _is_trace(value: dict[str, Any]) -> bool:
-    return "id" in value and "timestamp" in value and bool(TRACE_KEYS & value.keys())
+    """A trace: `id`, `timestamp`, Langfuse's camelCase fields, and no `type` (others' lines)."""
+    return (
+        "id" in value
+        and "timestamp" in value
+        and bool(TRACE_KEYS & value.keys())
+        and "type" not in value
+    )
 
 
 def _trace_key(record: RawRecord) -> Hashable:
