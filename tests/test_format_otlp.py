@@ -6,8 +6,9 @@ import base64
 import json
 
 import pytest
-from format_helpers import FIXTURES, convert, detected, jsonl_lines, records_of, roles
+from format_helpers import FIXTURES, convert, detected, jsonl_lines, read_records, records_of, roles
 
+from tracereader.formats import FORMATS
 from tracereader.formats.otlp import FORMAT, any_value, span_id
 from tracereader.model import Rejection, Trace
 
@@ -162,3 +163,16 @@ def test_malformed_document_and_span_are_rejected_by_line() -> None:
         (3, "span has no `traceId`"),
     ]
     assert len([t for t in out if isinstance(t, Trace)]) == 2
+
+
+def test_pydantic_ai_genai_spans_read_whole_and_every_string_is_accounted_for() -> None:
+    path = FIXTURES / "otlp" / "pydantic_ai.jsonl"
+    assert detected(path) == "otlp"
+    out = list(FORMATS["otlp"].convert(read_records(path)))
+    assert [o for o in out if not isinstance(o, Trace)] == []  # no rejection, nothing unread
+    (trace,) = out
+    assert isinstance(trace, Trace)
+    assert [m.role for m in trace.messages] == ["system", "user", "assistant", "tool", "assistant"]
+    assert trace.messages[2].tool_calls[0].name == "lookup_order"
+    assert trace.messages[-1].content == "Your order shipped yesterday, Jane."
+    assert trace.metadata["agent"] == "support"

@@ -302,6 +302,11 @@ LEDGER = Ledger(
     "attributes.output.value.service_tier",
     "attributes.tool.description",
     "attributes.tool.parameters",
+    "attributes.server.*",  # the model API's host and port
+    "attributes.gen_ai.agent.call.id",
+    "attributes.gen_ai.agent.id",
+    "attributes.model_request_parameters",  # Pydantic AI: tool schemas, output mode
+    "attributes.logfire.**",  # Logfire's message templates and JSON schemas of attributes
     view=ledger_view,
 )
 """What the OTLP reader does not keep: envelopes, labels, tool schemas and request settings."""
