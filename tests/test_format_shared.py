@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from format_helpers import FIXTURES, read_records, records_of
 
 from tracereader.formats import FORMATS
 from tracereader.formats.langsmith import FORMAT as LANGSMITH
-from tracereader.formats.ledger import Unplaced
+from tracereader.formats.ledger import UNREAD, Landed, Unplaced, trace_strings
 from tracereader.formats.normalize import content_text, messages_from, scrub_media
 from tracereader.formats.spantree import GroupWindow, LateRecord, convert_grouped
 from tracereader.model import Rejection, Trace
@@ -191,3 +192,24 @@ def test_mistyped_nested_fields_degrade_too(fixture: str) -> None:
                 getter(first)[key] = broken
                 out = list(fmt.convert(records_of([first, *rows[1:]])))
                 assert all(isinstance(o, Trace | Rejection | Unplaced) for o in out)
+
+
+PLANTED = (
+    "Where is my order? I'm Jane Doe, jane.doe@example.com, phone +1 415 555 0132.",
+    "Your order shipped yesterday, Jane.",
+)
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_string_of_every_fixture_lands_or_is_declared_ignored(path: Path) -> None:
+    fmt = FORMATS[path.parent.name]
+    out = list(fmt.convert(read_records(path)))
+    unread = [o for o in out if isinstance(o, Unplaced) and o.what == UNREAD]
+    assert unread == [], f"{path.name}: {unread}"
+    traces = [o for o in out if isinstance(o, Trace)]
+    assert traces and all(t.messages for t in traces)
+    stored = Landed(s for t in traces for s in trace_strings(t))
+    text = path.read_text()
+    for planted in PLANTED:  # the conversation itself is stored, never excused by a pattern
+        if json.dumps(planted)[1:-1] in text or planted in text:
+            assert stored.holds(planted), f"{path.name}: {planted!r} did not land"

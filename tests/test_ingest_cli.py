@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from format_helpers import FIXTURES
 from ingest_support import install_stub
 
 from tracereader import locations
@@ -334,3 +335,42 @@ def test_ner_problem_stops_before_any_file_is_read(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "a.jsonl" not in result.stderr
     retry = run("ingest", "--db", db, "--no-ner", bad_only)  # not remembered as read
     assert retry.exit_code == 1 and f"{bad_only}:1: malformed JSON" in retry.stderr
+
+
+def test_text_in_fields_a_reader_does_not_read_is_reported_once_per_file(
+    tmp_path: Path, stub: None
+) -> None:
+    log = tmp_path / "responses.jsonl"
+    rows = [
+        json.loads(line)
+        for line in (FIXTURES / "openai-responses" / "responses_log.jsonl").read_text().splitlines()
+    ]
+    for row in rows[:3]:  # three records hold text where no Responses field is read
+        row["response"]["output"][0]["foo"] = "the carrier said Tuesday"
+    log.write_text(jsonl(*rows))
+    result = ingest(tmp_path / "t.db", log)
+    assert result.exit_code == 0, result.stderr  # the traces landed: loud, not rejected
+    notices = [line for line in result.stderr.splitlines() if "does not read" in line]
+    assert notices == [
+        f"{log}: 3 records had text in fields this reader does not read: response.output[].foo"
+    ]
+    assert "Tuesday" not in result.stderr + result.stdout
+    assert "3 records with text not read (see above)" in result.stdout
+
+
+def test_a_record_that_yields_no_message_is_a_rejection(tmp_path: Path, stub: None) -> None:
+    src = tmp_path / "agents.jsonl"
+    trace = {"object": "trace", "id": "trace_1", "workflow_name": "w"}
+    guard = {
+        "object": "trace.span",
+        "id": "span_1",
+        "trace_id": "trace_2",
+        "parent_id": None,
+        "span_data": {"type": "guardrail", "name": "g", "triggered": False},
+    }
+    src.write_text(jsonl(trace, guard))
+    result = ingest(tmp_path / "t.db", src, "--format", "openai-agents")
+    assert result.exit_code == 1
+    assert f"{src}:1: record yields no message" in result.stderr
+    assert f"{src}:2: record yields no message" in result.stderr
+    assert not stored_ids(tmp_path / "t.db")
