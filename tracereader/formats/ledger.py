@@ -11,6 +11,7 @@ none of them count. A string holding JSON is accounted value by value.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -26,6 +27,8 @@ MIN_SUBSTRING = 4
 MAX_FIELDS = 8
 """How many field paths one report names; the rest are counted."""
 _PATH_CACHE = 20_000
+_WALKED = (str, dict, list)
+_JSON_STARTS = frozenset('[{" \n\t\r')
 LABELS = ("**.type", "**.object", "**.finish_reason", "**.finish_reasons", "**.stop_reason")
 """Enumerations every dialect carries (part and object kinds, finish reasons): labels, not text."""
 UNREAD = "records had text in fields this reader does not read"
@@ -47,20 +50,23 @@ class Unplaced:
     """What the count counts, as the report words it (`records had text in fields …`)."""
 
 
-def key_segment(key: Any) -> str:
+@functools.lru_cache(maxsize=8192)
+def key_segment(key: str) -> str:
     """A dict key as a path segment; keys that look like data rather than schema become `*`."""
-    text = str(key)
-    return text if _SAFE_KEY.match(text) and not _NUMBER.match(text) else "*"
+    return key if _SAFE_KEY.match(key) and not _NUMBER.match(key) else "*"
 
 
 def child_path(path: str, key: Any) -> str:
     """The path of `key` inside the object at `path`."""
-    segment = key_segment(key)
+    segment = key_segment(str(key))
     return f"{path}.{segment}" if path else segment
 
 
 def _decode_json(text: str) -> Any:
     """The object, array or string a string holds as JSON (exports double-encode), else None."""
+    first = text[:1]
+    if first not in ("[", "{", '"') and not first.isspace():
+        return None  # most strings: one look at the first character
     stripped = text.strip()
     if len(stripped) < 2 or (stripped[0], stripped[-1]) not in (("[", "]"), ("{", "}"), ('"', '"')):
         return None
@@ -73,13 +79,15 @@ def _decode_json(text: str) -> Any:
 
 def is_value_not_text(text: str) -> bool:
     """Whether a string is a time, a number, or inline media: values, not text to account for."""
-    stripped = text.strip()
-    return (
-        not stripped
-        or stripped[:5].lower() == "data:"
-        or bool(_NUMBER.match(stripped))
-        or (stripped[:1].isdigit() and bool(_TIME.match(stripped)))
-    )
+    stripped = text.strip() if text[:1].isspace() or text[-1:].isspace() else text
+    if not stripped:
+        return True
+    first = stripped[0]
+    if first in "dD":
+        return stripped[:5].lower() == "data:"
+    if not (first.isdigit() or first in "+-."):
+        return False
+    return bool(_NUMBER.match(stripped)) or bool(_TIME.match(stripped))
 
 
 class Landed:
@@ -87,30 +95,36 @@ class Landed:
 
     def __init__(self, strings: Iterable[str]) -> None:
         self.exact: set[str] = set()
-        pieces: list[str] = []
-        for text in strings:
-            self._add(text, pieces, 0)
-        self.blob = "\x00".join(pieces)
-
-    def _add(self, text: str, pieces: list[str], depth: int) -> None:
-        if text in self.exact:
-            return
-        self.exact.add(text)
-        pieces.append(text)
-        if "\n" in text:
-            self.exact.update(line.strip() for line in text.split("\n"))
-        elif "." in text and " " not in text:  # a key such as `score.tone` holds `tone`
-            self.exact.update(text.split("."))
-        decoded = _decode_json(text) if depth < 4 else None
-        if decoded is not None:
-            for inner in _strings(decoded, 0):
-                self._add(inner, pieces, depth + 1)
+        self._pieces: list[str] = []
+        self._blob: str | None = None
+        exact, pieces = self.exact, self._pieces
+        pending = [(text, 0) for text in strings]
+        while pending:
+            text, depth = pending.pop()
+            if text in exact:
+                continue
+            exact.add(text)
+            pieces.append(text)
+            if "\n" in text:
+                exact.update(line.strip() for line in text.split("\n"))
+            elif "." in text and " " not in text:  # a key such as `score.tone` holds `tone`
+                exact.update(text.split("."))
+            if depth < 4 and text[:1] in _JSON_STARTS:  # only JSON text can decode to more
+                decoded = _decode_json(text)
+                if decoded is not None:
+                    pending.extend((inner, depth + 1) for inner in _strings(decoded, 0))
 
     def holds(self, text: str) -> bool:
         """Whether `text` was stored: whole, as one of a stored text's lines, or inside one."""
-        if text in self.exact or text.strip() in self.exact:
+        if text in self.exact:
             return True
-        return len(text) >= MIN_SUBSTRING and text in self.blob
+        if (text[:1].isspace() or text[-1:].isspace()) and text.strip() in self.exact:
+            return True
+        if len(text) < MIN_SUBSTRING:
+            return False
+        if self._blob is None:  # joined only when some string is not found whole
+            self._blob = "\x00".join(self._pieces)
+        return text in self._blob
 
 
 def _strings(value: Any, depth: int) -> Iterator[str]:
@@ -211,25 +225,45 @@ class Ledger:
         return sorted(found)
 
     def _walk(self, value: Any, path: str, stored: Landed, found: set[str], depth: int) -> None:
-        if depth > MAX_DEPTH or (path and self.is_ignored(path)):
+        """Collect the paths of unplaced strings (an explicit stack: records can be wide)."""
+        decided, exact = self._decided, stored.exact
+        if path and self.is_ignored(path):
             return
-        if isinstance(value, str):
-            if is_value_not_text(value) or stored.holds(value):
-                return
-            decoded = _decode_json(value)
-            if decoded is not None:
-                self._walk(decoded, path, stored, found, depth + 1)
-            else:
-                found.add(path or "(record)")
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                if isinstance(item, str | dict | list):
-                    self._walk(item, child_path(path, key), stored, found, depth + 1)
-        elif isinstance(value, list):
-            inner = f"{path}[]"
-            for item in value:
-                if isinstance(item, str | dict | list):
-                    self._walk(item, inner, stored, found, depth + 1)
+        stack = [(value, path, depth)]
+        while stack:
+            value, path, depth = stack.pop()
+            kind = type(value)
+            if kind is str:
+                if value in exact or is_value_not_text(value) or stored.holds(value):
+                    continue
+                decoded = _decode_json(value)
+                if decoded is not None and depth < MAX_DEPTH:
+                    stack.append((decoded, path, depth + 1))
+                else:
+                    found.add(path or "(record)")
+                continue
+            if depth >= MAX_DEPTH:
+                continue
+            if kind is dict:
+                prefix = f"{path}." if path else ""
+                for key, item in value.items():
+                    if not item or type(item) not in _WALKED:
+                        continue
+                    child = prefix + key_segment(key if type(key) is str else str(key))
+                    ignored = decided.get(child)
+                    if ignored is None:
+                        ignored = self.is_ignored(child)
+                    if not ignored:
+                        stack.append((item, child, depth + 1))
+            elif kind is list:
+                inner = f"{path}[]"
+                ignored = decided.get(inner)
+                if ignored is None:
+                    ignored = self.is_ignored(inner)
+                if not ignored:
+                    stack.extend(
+                        (item, inner, depth + 1) for item in value if item and type(item) in _WALKED
+                    )
 
     def check(self, line: int, values: Iterable[Any], stored: Landed) -> Unplaced | None:
         """The report for one record (made of `values`) whose text did not all land, if any."""
