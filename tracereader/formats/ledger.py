@@ -91,40 +91,38 @@ def is_value_not_text(text: str) -> bool:
 
 
 class Landed:
-    """Every string a trace will store, for membership tests (whole, by line, or inside)."""
+    """Every string a trace will store, for membership tests (whole, or inside a stored text)."""
 
     def __init__(self, strings: Iterable[str]) -> None:
-        self.exact: set[str] = set()
-        self._pieces: list[str] = []
+        self._pieces: list[str] = list(strings)
+        self.exact: set[str] = set(self._pieces)
         self._blob: str | None = None
-        exact, pieces = self.exact, self._pieces
-        pending = [(text, 0) for text in strings]
-        while pending:
+        pending = [(text, 0) for text in self._pieces if text[:1] in _JSON_STARTS]
+        while pending:  # strings stored as JSON text hold strings of their own
             text, depth = pending.pop()
-            if text in exact:
+            decoded = _decode_json(text)
+            if decoded is None:
                 continue
-            exact.add(text)
-            pieces.append(text)
-            if "\n" in text:
-                exact.update(line.strip() for line in text.split("\n"))
-            elif "." in text and " " not in text:  # a key such as `score.tone` holds `tone`
-                exact.update(text.split("."))
-            if depth < 4 and text[:1] in _JSON_STARTS:  # only JSON text can decode to more
-                decoded = _decode_json(text)
-                if decoded is not None:
-                    pending.extend((inner, depth + 1) for inner in _strings(decoded, 0))
+            for inner in _strings(decoded, 0):
+                if inner not in self.exact:
+                    self.exact.add(inner)
+                    self._pieces.append(inner)
+                    if depth < 3 and inner[:1] in _JSON_STARTS:
+                        pending.append((inner, depth + 1))
 
     def holds(self, text: str) -> bool:
-        """Whether `text` was stored: whole, as one of a stored text's lines, or inside one."""
+        """Whether `text` was stored: whole, or inside a stored text (a line, a joined part)."""
         if text in self.exact:
             return True
-        if (text[:1].isspace() or text[-1:].isspace()) and text.strip() in self.exact:
+        stripped = text.strip() if text[:1].isspace() or text[-1:].isspace() else text
+        if stripped in self.exact:
             return True
-        if len(text) < MIN_SUBSTRING:
-            return False
         if self._blob is None:  # joined only when some string is not found whole
             self._blob = "\x00".join(self._pieces)
-        return text in self._blob
+        if len(stripped) >= MIN_SUBSTRING:
+            return stripped in self._blob
+        # a short word (`tone` of `score.tone`) must stand alone, not inside another word
+        return re.search(rf"(?<![^\W_]){re.escape(stripped)}(?![^\W_])", self._blob) is not None
 
 
 def _strings(value: Any, depth: int) -> Iterator[str]:
