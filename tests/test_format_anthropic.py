@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from format_helpers import FIXTURES, convert, detected, jsonl_lines, records_of, roles
 
 from tracereader.formats import FORMATS
 from tracereader.formats.anthropic import FORMAT
+from tracereader.formats.detect import DetectionError, choose
 from tracereader.formats.ledger import Unplaced
 from tracereader.model import Rejection, Trace
 
@@ -138,3 +140,12 @@ def test_anthropic_and_openai_chat_logs_are_told_apart() -> None:
         for name, value in (("anthropic", anthropic), ("openai", openai), ("system", system_only))
     }
     assert matches == {"anthropic": ["anthropic"], "openai": ["openai"], "system": ["anthropic"]}
+
+
+def test_a_file_mixing_anthropic_and_openai_pairs_asks_for_format() -> None:
+    openai = {
+        "request": {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]},
+        "response": {"object": "chat.completion", "choices": [{"message": {"content": "yo"}}]},
+    }
+    with pytest.raises(DetectionError, match=r"several formats \(anthropic, openai\); choose one with --format anthropic"):
+        choose([jsonl_lines(LOG)[0], openai])

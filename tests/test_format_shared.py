@@ -13,7 +13,7 @@ from format_helpers import FIXTURES, read_records, records_of
 
 from tracereader.formats import FORMATS
 from tracereader.formats.langsmith import FORMAT as LANGSMITH
-from tracereader.formats.ledger import UNREAD, Landed, Unplaced, trace_strings
+from tracereader.formats.ledger import UNREAD, Landed, Ledger, Unplaced, trace_strings
 from tracereader.formats.normalize import content_text, messages_from, scrub_media
 from tracereader.formats.spantree import GroupWindow, LateRecord, convert_grouped
 from tracereader.model import Rejection, Trace
@@ -213,3 +213,9 @@ def test_every_string_of_every_fixture_lands_or_is_declared_ignored(path: Path) 
     for planted in PLANTED:  # the conversation itself is stored, never excused by a pattern
         if json.dumps(planted)[1:-1] in text or planted in text:
             assert stored.holds(planted), f"{path.name}: {planted!r} did not land"
+
+
+def test_field_paths_never_show_keys_that_look_like_data() -> None:
+    record = {"metadata": {"jane.doe@example.com": "a note", "Jane Doe": "x y", "tier": "gold z"}}
+    out = Ledger().unread(record, Landed([]))
+    assert out == ["metadata.*", "metadata.tier"]

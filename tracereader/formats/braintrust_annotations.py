@@ -53,6 +53,7 @@ class Annotations:
         self.window = window
         self._trace_of: OrderedDict[str, Hashable] = OrderedDict()
         self._held: dict[str, list[RawRecord]] = {}
+        self._count = 0
 
     def key(self, record: RawRecord) -> Hashable | None:
         """The trace key of an annotation whose row has been read (None for other rows)."""
@@ -75,6 +76,12 @@ class Annotations:
                     yield record
                 else:
                     self._held.setdefault(ident, []).append(record)
+                    self._count += 1
+                    while self._count > self.window:  # bounded: the oldest waits no longer
+                        oldest = next(iter(self._held))
+                        for stale in self._held.pop(oldest):
+                            self._count -= 1
+                            yield Unplaced(stale.line, (), ORPHANS)
                 continue
             yield record
             ident = str(as_dict(value).get("id") or "")
@@ -85,8 +92,11 @@ class Annotations:
                     continue
                 while len(self._trace_of) > self.window:
                     self._trace_of.popitem(last=False)
-                yield from self._held.pop(ident, [])
+                waiting = self._held.pop(ident, [])
+                self._count -= len(waiting)
+                yield from waiting
         for held in self._held.values():
             for record in held:
                 yield Unplaced(record.line, (), ORPHANS)
         self._held.clear()
+        self._count = 0
