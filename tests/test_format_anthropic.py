@@ -147,5 +147,8 @@ def test_a_file_mixing_anthropic_and_openai_pairs_asks_for_format() -> None:
         "request": {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi"}]},
         "response": {"object": "chat.completion", "choices": [{"message": {"content": "yo"}}]},
     }
-    with pytest.raises(DetectionError, match=r"several formats \(anthropic, openai\); choose one with --format anthropic"):
+    with pytest.raises(
+        DetectionError,
+        match=r"several formats \(anthropic, openai\); choose one with --format anthropic",
+    ):
         choose([jsonl_lines(LOG)[0], openai])
