@@ -46,6 +46,42 @@ from tracereader.formats.vercel_ai import context as vercel_context
 from tracereader.formats.vercel_ai import is_vercel_span, vercel_step
 from tracereader.model import Rejection, Trace
 
+VOCABULARY_PREFIXES = (
+    "gen_ai.",
+    "llm.",
+    "input.",
+    "output.",
+    "openinference.",
+    "tool.",
+    "tool_call.",
+    "ai.",
+    "exception.",
+    "logfire.",
+    "server.",
+    "http.",
+    "url.",
+    "network.",
+    "model_request_parameters",
+    "operation.name",
+    "resource.name",
+    "session.id",
+    "user.id",
+    "enduser.id",
+    "conversation.id",
+    "service.",
+    "app.version",
+    "release",
+    "embedding.",
+    "retrieval.",
+    "reranker.",
+    "document.",
+    "code.",
+    "thread.",
+    "final_result",
+    "agent_name",
+    "pydantic_ai.",
+)
+"""Attribute families a vocabulary reads or declares; any other attribute is the app's own."""
 LLM_OPERATIONS = frozenset({"chat", "text_completion", "generate_content", "completion"})
 HEX_ID = re.compile(r"^[0-9a-fA-F]{16,32}$")
 STATUS_ERROR = (2, "2", "STATUS_CODE_ERROR")
@@ -230,6 +266,10 @@ def _trace(records: list[RawRecord]) -> Trace:
     for key, value in app.items():
         if key not in VERCEL_USER_KEYS + VERCEL_SESSION_KEYS:
             metadata[f"metadata.{key}"] = value
+    for span in spans:  # the app's own attributes (`tags`, `customer.tier` …) are kept
+        for key, value in span["_attrs"].items():
+            if not key.startswith(VOCABULARY_PREFIXES) and value not in (None, "", [], {}):
+                metadata.setdefault(f"attributes.{key}", value)
     if any(is_vercel_span(span["_attrs"]) for span in spans):
         metadata["source"] = "vercel-ai"
     agent = _first_attr(spans, "gen_ai.agent.name")
