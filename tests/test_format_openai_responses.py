@@ -19,7 +19,7 @@ def test_log_is_detected_and_chained_calls_are_one_conversation() -> None:
     assert rejected == []
     chained, prefix, stateless, failed = traces
     assert roles(chained) == WHOLE  # two calls joined through previous_response_id
-    assert chained.id == "resp_01" and chained.session_id == "chat-jane-1"
+    assert chained.id == "resp_02" and chained.session_id == "chat-jane-1"
     system, _user, thinking, call, result, answer = chained.messages
     assert system.content is not None and system.content.startswith("You are the customer-support")
     assert thinking.content == "Looking up the order by the customer's email before answering."

@@ -40,7 +40,10 @@ def fixture_files() -> list[Path]:
     """Every trace file of the fixtures and the sample traces, each distinct content once."""
     seen: set[str] = set()
     found: list[Path] = []
-    candidates = sorted((REPO / "tests" / "fixtures").rglob("*.json*"))
+    fixtures = REPO / "tests" / "fixtures"
+    candidates = sorted(
+        p for p in fixtures.rglob("*.json*") if p.relative_to(fixtures).parts[0] != "makers"
+    )  # makers/ holds the fixture makers (a Node project's package files among them)
     candidates += [NATIVE_SAMPLE, REPO / "sample_traces" / "openai" / "chat_logs.jsonl"]
     candidates += sorted((REPO / "sample_traces").glob("[!n]*/*.jsonl"))
     for path in candidates:
@@ -116,6 +119,7 @@ def ingest(path: Path, db: Path) -> tuple[Result, set[str]]:
 ALLOWED = [
     r"{path}: read as .+",
     r"{path}:\d+: \S.*",
+    r"{path}: \d+ \S.*",  # a reader's once-per-file notice (text it did not place)
     r"… and \d+ more rejected records not listed",
     r"warning: names are NOT being detected.*",
 ]
@@ -172,6 +176,8 @@ def test_one_mutated_record_costs_only_itself(
             check_output(result, path, index < 5, lines_in_file)
         except AssertionError as exc:
             raise AssertionError(f"{where}: {exc}") from None
+        if result.exit_code == 2:  # the allowed detection answer: nothing was read, none lost
+            continue
         lost = without[index] - landed
         assert not lost, f"{where}: good traces lost: {sorted(lost)[:5]}"
 

@@ -4,12 +4,15 @@ What an app writes when it logs each `client.responses.create(...)` call (or a s
 `Response` on its own). `instructions` become the system prompt, `input` and `output` items the
 conversation (tool calls paired with their outputs by `call_id`, reasoning summaries as
 `reasoning` turns). Calls continued with `previous_response_id` (or sharing a `conversation`)
-form one trace, whose id is the first response's; a call whose predecessor is not in the file
-(or lies more than `spantree.GROUP_WINDOW` records before it) starts a trace of its own.
+form one trace, whose id is the last response's (so the calls a later ingest adds to a chain
+land as a trace of their own, and a chain reads the same whether or not its first call was
+exported); a call whose predecessor is not in the file (or lies more than
+`spantree.GROUP_WINDOW` records before it) starts a trace of its own.
 """
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Iterator
 from typing import Any
@@ -18,10 +21,10 @@ from tracereader.formats import register
 from tracereader.formats.base import Converted, RawRecord, RecordError
 from tracereader.formats.ledger import LABELS, Ledger
 from tracereader.formats.markers import is_responses_log, is_responses_object
-from tracereader.formats.native import jsonable, optional_text, parse_number, parse_time
+from tracereader.formats.native import jsonable
 from tracereader.formats.normalize import as_dict
 from tracereader.formats.responses_items import ItemReader, parts_text
-from tracereader.formats.spantree import GROUP_WINDOW, convert_grouped
+from tracereader.formats.spantree import GROUP_WINDOW, convert_grouped, parse_time
 from tracereader.model import Message, Trace
 
 _SETTINGS = ("temperature", "top_p", "max_output_tokens", "service_tier", "truncation")
@@ -41,6 +44,26 @@ def _parts(value: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return request, response
 
 
+_TYPES: tuple[tuple[str, str, tuple[type, ...]], ...] = (
+    ("request", "input", (str, list)),
+    ("request", "instructions", (str, list)),
+    ("request", "previous_response_id", (str,)),
+    ("response", "output", (list,)),
+    ("response", "id", (str,)),
+    ("response", "previous_response_id", (str,)),
+)
+
+
+def _check_types(request: dict[str, Any], response: dict[str, Any]) -> None:
+    """Reject one call whose chaining or conversation fields have the wrong type, alone."""
+    parts = {"request": request, "response": response}
+    for part, key, types in _TYPES:
+        value = parts[part].get(key)
+        if value is not None and not isinstance(value, types):
+            names = " or ".join("a list" if t is list else "a string" for t in types)
+            raise RecordError(f"{part}.{key} must be {names}")
+
+
 class _Chains:
     """Which conversation a call belongs to: its `conversation`, or its first response's id."""
 
@@ -58,6 +81,7 @@ class _Chains:
                 as_dict(conversation).get("id") if isinstance(conversation, dict) else conversation
             )
             return f"conversation:{ident}"
+        _check_types(request, response)
         previous = request.get("previous_response_id") or response.get("previous_response_id")
         own = response.get("id") or record.value.get("id")
         root = self._root.get(str(previous)) if previous else None
@@ -79,6 +103,23 @@ def _error(value: dict[str, Any], response: dict[str, Any]) -> str | None:
     if response.get("status") in ("failed", "incomplete", "cancelled"):
         reason = as_dict(response.get("incomplete_details")).get("reason")
         return f"{response['status']}: {reason}" if reason else str(response["status"])
+    return None
+
+
+def _text(value: Any) -> str | None:
+    """An id or name, or None: one odd field of one call must not cost its whole chain."""
+    return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else None
+
+
+def _call_id(value: dict[str, Any]) -> str | None:
+    """A call's response id (the record's own `id` when it logged no response)."""
+    _, response = _parts(value)
+    return _text(response.get("id") or value.get("id"))
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
     return None
 
 
@@ -119,13 +160,13 @@ def _trace(records: list[RawRecord]) -> Trace:
     session = metadata.pop("metadata.session_id", None) or metadata.pop("metadata.thread_id", None)
     return Trace(
         messages=messages,
-        id=optional_text(first_response.get("id") or records[0].value.get("id"), "response.id"),
-        timestamp=parse_time(when or first_response.get("created_at"), "timestamp"),
-        user_id=optional_text(user or last_request.get("safety_identifier"), "request.user"),
-        session_id=optional_text(session, "metadata.session_id"),
-        model=optional_text(last_response.get("model") or last_request.get("model"), "model"),
+        id=next((i for i in (_call_id(r.value) for r in reversed(records)) if i), None),
+        timestamp=parse_time(when) or parse_time(first_response.get("created_at")),
+        user_id=_text(user or last_request.get("safety_identifier")),
+        session_id=_text(session),
+        model=_text(last_response.get("model") or last_request.get("model")),
         error=errors[0] if errors else None,
-        latency_ms=parse_number(records[-1].value.get("latency_ms"), "latency_ms"),
+        latency_ms=_number(records[-1].value.get("latency_ms")),
         metadata=metadata,
     )
 

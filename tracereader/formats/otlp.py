@@ -411,12 +411,17 @@ def _is_document(value: Any) -> bool:
 def _has_vercel_span(doc: dict[str, Any]) -> bool:
     """Whether any span of a document carries the AI SDK's `ai.operationId` attribute."""
     for entry in doc["resourceSpans"][:50]:
-        for scope in as_dict(entry).get("scopeSpans") or []:
-            for span in as_dict(scope).get("spans") or []:
-                for item in as_dict(span).get("attributes") or []:
+        for scope in _list(as_dict(entry).get("scopeSpans")):
+            for span in _list(as_dict(scope).get("spans")):
+                for item in _list(as_dict(span).get("attributes")):
                     if as_dict(item).get("key") == VERCEL_OPERATION:
                         return True
     return False
+
+
+def _list(value: Any) -> list[Any]:
+    """`value` if it is a list, else an empty one (a damaged document must not stop a sniff)."""
+    return value if isinstance(value, list) else []
 
 
 FORMAT = formats.register(OtlpFormat())
