@@ -216,7 +216,7 @@ def _unwrap(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
         value = record.value
         if isinstance(value, dict) and isinstance(value.get("events"), list) and _is_page(value):
             for row in value["events"]:
-                yield RawRecord(record.line, row, record.end_offset)
+                yield RawRecord(record.line, row, record.end_offset, record.where)
         else:
             yield record
 

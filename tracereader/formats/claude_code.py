@@ -12,6 +12,7 @@ reader: thinking as `reasoning`, `tool_use` paired with the `tool_result` that a
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from tracereader.formats import register
@@ -58,11 +59,11 @@ def _sessions(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
         if isinstance(value, dict) and value.get("sessionId"):
             current = str(value["sessionId"])
             for held in waiting:
-                yield RawRecord(held.line, {**held.value, "sessionId": current}, held.end_offset)
+                yield replace(held, value={**held.value, "sessionId": current})
             waiting.clear()
             yield record
         elif current is not None and isinstance(value, dict) and value.get("type") in SESSIONLESS:
-            yield RawRecord(record.line, {**value, "sessionId": current}, record.end_offset)
+            yield replace(record, value={**value, "sessionId": current})
         elif isinstance(value, dict) and value.get("type") in SESSIONLESS and len(waiting) < 1000:
             waiting.append(record)
         else:

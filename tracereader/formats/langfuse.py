@@ -241,7 +241,7 @@ def _unwrap(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
             yield record
             continue
         for item in items:
-            yield RawRecord(record.line, item, record.end_offset)
+            yield RawRecord(record.line, item, record.end_offset, record.where)
 
 
 _OBSERVATION_BOOKKEEPING = (

@@ -226,7 +226,7 @@ def _resource_spans(record: RawRecord, entry: Any) -> Iterator[RawRecord | Rejec
             values.append(Rejection(record.line, "malformed span (not an object)"))
             continue
         value = {**span, "_resource": resource, "_attrs": attributes(span.get("attributes"))}
-        values.append(RawRecord(record.line, value, record.end_offset))
+        values.append(RawRecord(record.line, value, record.end_offset, record.where))
     yield from values
 
 
