@@ -1,12 +1,12 @@
-"""Importer throughput and memory: converting span exports vs. only parsing them (the baseline).
+"""Importer throughput and memory: converting trace exports vs. only parsing them (the baseline).
 
 Run: `python benchmarks/importers.py [COPIES [LABEL…]]` (default 2,000 copies of each fixture;
-labels pick some of SOURCES). Builds big
-files from the committed fixtures (fresh ids per copy), then for each format measures the reader
-alone (baseline), reader + conversion (CPU time, alternately, best of 5), and the peak Python
-memory of
-the conversion (tracemalloc),
-for contiguous files and for files whose traces are interleaved pairwise.
+labels pick some of SOURCES). Builds big files from the committed fixtures (fresh ids per copy),
+then for each format measures `json.loads` of every line (the JSON parse alone), the record
+reader alone (the parse plus its limits), the reader plus decoding the JSON held in string
+fields, and reader + conversion (all CPU time, timed alternately, best of 5), and the peak
+Python memory of the conversion (tracemalloc), for contiguous files and for files whose traces
+are interleaved pairwise. `xjson` is the conversion's cost in units of the JSON parse alone.
 """
 
 from __future__ import annotations
@@ -135,19 +135,28 @@ def _decode_inner(value: object) -> int:
     return 0
 
 
+def _json_only(path: Path) -> int:
+    """`json.loads` of every line, nothing else: the JSON parse alone."""
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if json.loads(line) is not None)
+
+
 def _parse_all(path: Path) -> int:
     return sum(_decode_inner(r.value) for r in RecordReader(path) if isinstance(r, RawRecord))
 
 
-def measure(path: Path, fmt_name: str, rounds: int = 5) -> tuple[float, float, float, int, float]:
-    """(parse s, parse incl. JSON held in strings s, read+convert s, traces, peak MiB).
+def measure(
+    path: Path, fmt_name: str, rounds: int = 5
+) -> tuple[float, float, float, float, int, float]:
+    """(json.loads s, reader s, reader + JSON held in strings s, read+convert s, traces, MiB).
 
     Both are CPU time, timed alternately `rounds` times with the fastest of each kept: on a
     shared machine wall time drifts with the other work, and alternating keeps both measured
     under the same conditions.
     """
-    reads, fulls, converts = [], [], []
+    loads, reads, fulls, converts = [], [], [], []
     for _ in range(rounds):
+        loads.append(_timed(lambda: _json_only(path)))
         reads.append(_timed(lambda: sum(1 for _ in RecordReader(path))))
         fulls.append(_timed(lambda: _parse_all(path)))
         converts.append(_timed(lambda: _convert(path, fmt_name)))
@@ -156,14 +165,15 @@ def measure(path: Path, fmt_name: str, rounds: int = 5) -> tuple[float, float, f
     _convert(path, fmt_name)
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    return min(reads), min(fulls), min(converts), traces, peak
+    return min(loads), min(reads), min(fulls), min(converts), traces, peak
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     print(
-        f"{'format':<12} {'layout':<11} {'records':>8} {'MiB':>6} {'parse s':>7} {'+inner':>7} "
-        f"{'conv s':>7} {'ratio':>6} {'ratio*':>6} {'traces/s':>9} {'peak MiB':>9}"
+        f"{'format':<12} {'layout':<11} {'records':>8} {'MiB':>6} {'json s':>7} {'read s':>7} "
+        f"{'+inner':>7} {'conv s':>7} {'xjson':>6} {'xread':>6} {'xinner':>6} {'traces/s':>9} "
+        f"{'peak MiB':>9}"
     )
     only = set(sys.argv[2:])
     with tempfile.TemporaryDirectory() as tmp:
@@ -176,11 +186,12 @@ def main() -> None:
                 path = Path(tmp) / f"{name}-{layout}.jsonl"
                 count = write(path, copies, layout == "interleaved")
                 size = path.stat().st_size / 2**20
-                read_only, full, converted, traces, peak = measure(path, fmt_name)
+                parse, read_only, full, converted, traces, peak = measure(path, fmt_name)
                 print(
-                    f"{name:<12} {layout:<11} {count:>8} {size:>6.1f} {read_only:>7.2f} "
-                    f"{full:>7.2f} {converted:>7.2f} {converted / read_only:>6.1f} "
-                    f"{converted / full:>6.1f} {traces / converted:>9.0f} {peak:>9.1f}"
+                    f"{name:<12} {layout:<11} {count:>8} {size:>6.1f} {parse:>7.2f} "
+                    f"{read_only:>7.2f} {full:>7.2f} {converted:>7.2f} {converted / parse:>6.1f} "
+                    f"{converted / read_only:>6.1f} {converted / full:>6.1f} "
+                    f"{traces / converted:>9.0f} {peak:>9.1f}"
                 )
                 path.unlink()
 
