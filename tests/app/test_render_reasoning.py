@@ -16,9 +16,9 @@ def test_reasoning_is_one_collapsed_line_until_expanded() -> None:
             Message(role="assistant", content="It shipped yesterday."),
         ]
     )
-    folded = render_conversation(trace).plain
+    folded = render_conversation(trace).content.plain
     assert " REASONING  #1 collapsed, " in folded
     assert "The customer wants the order status." in folded  # its first line, as a preview
     assert "Look it up by email first." not in folded
-    opened = render_conversation(trace, expanded=True).plain
+    opened = render_conversation(trace, expanded=True).content.plain
     assert " REASONING  #1" in opened and "Look it up by email first." in opened
