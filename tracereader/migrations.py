@@ -215,14 +215,27 @@ def m006_queue_order_and_cluster_cache(db: sqlite_utils.Database) -> None:
     )
 
 
+def m007_app_text(db: sqlite_utils.Database) -> None:
+    """Keyed hashes of values recurring in the application's own text, and for whom they recur."""
+    db.table("app_text").create(
+        {
+            "hash": str,  # HMAC of the casefolded value (never the value itself)
+            "holder": str,  # HMAC of the user, else session, else trace it was seen for
+        },
+        pk=("hash", "holder"),
+    )
+
+
 # Later issues append here, in this order (one named function each, never edited once shipped):
-# m002_review_app, m003_patterns, m004_action_items, m006_queue_order_and_cluster_cache.
+# m002_review_app, m003_patterns, m004_action_items, m006_queue_order_and_cluster_cache,
+# m007_app_text.
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_review_app,
     m003_patterns,
     m004_action_items,
     m006_queue_order_and_cluster_cache,
+    m007_app_text,
 ]
 
 

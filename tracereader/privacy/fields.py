@@ -1,0 +1,229 @@
+"""Labelled values inside text: `Label: value` lines, `key=value` pairs, quoted pairs, CSV
+and Markdown tables, vCards and shipping labels.
+
+A label is read with the same rules as a JSON key (`keys.identifying_type`), so `Reporter:`,
+`NAME ON CARD:`, `TEL;TYPE=CELL:`, `postal_code=` and a CSV column `birthDate` each say what
+their value is. The value must fit its type (a person's name has no digits, a phone number
+has some), so a sentence after `Customer:` is not taken for an id.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+
+from tracereader.privacy.keys import NAME_FIELD, PERSON_SIBLINGS, identifying_type
+from tracereader.privacy.spans import Span
+
+_LABEL = r"[A-Za-z][A-Za-z0-9 _.'’/#\-]{0,38}?"
+_LINE = re.compile(
+    r"^[ \t>*•\-]*(" + _LABEL + r")(;[^:\n]*)?[ \t]*[:：][ \t]*([^\n]*?)[ \t]*$", re.MULTILINE
+)
+_PAIR = re.compile(r"(?<![\w.\-])([A-Za-z_][\w.\-]{1,30})=(\"[^\"\n]*\"|'[^'\n]*'|[^\s,;&\"']+)")
+_QUOTED_PAIR = re.compile(r"[\"']([A-Za-z_][\w \-]{0,30})[\"']\s*:\s*[\"']([^\"'\n]{1,200})[\"']")
+_NAME_LIKE = re.compile(r"^[^\W\d_][\w'’.\-]*(?:[ \t]+[^\W\d_][\w'’.\-]*){0,4}$")
+_CELL_SPLIT = ("\t", "|", ";", ",")
+_DIGITS = re.compile(r"\d")
+
+
+def _typed(entity: str, value: str, vcard: bool) -> str | None:
+    """The entity `value` is under a label of type `entity`, or None when it does not fit."""
+    value = value.strip()
+    if not value or len(value) > 300:
+        return None
+    digits = len(_DIGITS.findall(value))
+    if entity in ("PERSON", NAME_FIELD):
+        if vcard and entity == "PERSON":
+            return "PERSON" if re.search(r"[^\W\d_]", value) else None
+        return "PERSON" if _NAME_LIKE.match(value) and len(value) <= 60 else None
+    if entity == "ID":
+        if " " not in value and len(value) >= 3:
+            return "ID"
+        return "PERSON" if _NAME_LIKE.match(value) and value[:1].isupper() else None
+    if entity == "EMAIL_ADDRESS":
+        return entity if "@" in value or re.search(r"\bat\b", value, re.I) else None
+    if entity == "PHONE_NUMBER":
+        return entity if digits >= 6 else None
+    if entity in ("ADDRESS", "SECRET"):
+        return entity
+    if entity == "POSTCODE":
+        return entity if digits and len(value) <= 10 else None
+    if entity == "DATE_OF_BIRTH":
+        return entity if digits and len(value) <= 40 else None
+    return entity if (digits >= 3 or entity == "IP_ADDRESS") and len(value) <= 60 else None
+
+
+_PHONE_RUN = re.compile(r"\+?\(?\d[\d \-.()/]{4,}\d")
+_EMAIL_RUN = re.compile(r"\S+@\S+|\S+\s+(?:at|\[at\])\s+\S+(?:\s+(?:dot|\[dot\])\s+\S+)+", re.I)
+_SCHEME = re.compile(r"^(?:bearer|basic|digest|token)\s+", re.I)
+
+
+def _narrowed(value: str, entity: str) -> str:
+    """The part of a labelled value that is the value (`+1 555 0100` of `+1 555 0100 (cell)`)."""
+    pattern = {"PHONE_NUMBER": _PHONE_RUN, "EMAIL_ADDRESS": _EMAIL_RUN}.get(entity)
+    if pattern is not None:
+        found = pattern.search(value)
+        return found.group(0).rstrip(".,;)") if found else value
+    if entity == "SECRET":
+        return _SCHEME.sub("", value)
+    return value
+
+
+def _span(text: str, start: int, value: str, entity: str, vcard: bool = False) -> Iterator[Span]:
+    stripped = _narrowed(value.strip().strip("\"'"), entity).strip()
+    if not stripped:
+        return
+    typed = _typed(entity, stripped, vcard)
+    if typed is not None:
+        begin = text.index(stripped, start)
+        yield Span(begin, begin + len(stripped), typed, 0.75)
+
+
+def label_lines(text: str) -> Iterator[Span]:
+    """`Label: value` lines (several labels on one line too) and blocks under `Ship to:`."""
+    vcard = "BEGIN:VCARD" in text.upper()
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines[:-1]:
+        offsets.append(offsets[-1] + len(line) + 1)
+    for m in _LINE.finditer(text):
+        label = m.group(1).strip()
+        entity = "PERSON" if vcard and label.upper() in ("N", "FN") else identifying_type(label)
+        value = m.group(3)
+        if entity is None:
+            yield from _inline(text, m.start(3), value)
+            continue
+        if not value.strip():
+            yield from _block(text, lines, offsets, m.end(), entity)
+            continue
+        inner = _labels_in(value)
+        end = inner[0][0] if inner else len(value)
+        first = re.split(r"[ \t]+\|[ \t]+|[ \t]{2,}|\t", value[:end])[0]
+        yield from _span(text, m.start(3), first, entity, vcard)
+        yield from _inline(text, m.start(3) + end, value[end:])
+
+
+def _labels_in(value: str) -> list[tuple[int, int, str]]:
+    """(label start, value start, entity) for each `Label: ` inside one line of text."""
+    found = []
+    for colon in re.finditer(r"[ \t]*:[ \t]+", value):
+        words = list(
+            re.finditer(r"[A-Za-z][A-Za-z_'’]*", value[max(0, colon.start() - 40) : colon.start()])
+        )
+        base = max(0, colon.start() - 40)
+        words = [w for w in words if base + w.end() <= colon.start()]
+        best = None
+        for k in (3, 2, 1):
+            if len(words) < k:
+                continue
+            first = words[-k]
+            if value[base + words[-1].end() : colon.start()].strip():
+                break  # the colon does not follow a word
+            label = value[base + first.start() : colon.start()]
+            entity = identifying_type(label, exact=k > 1 or len(words) > 1)
+            if entity is not None:
+                best = (base + first.start(), colon.end(), entity)
+                break
+        if best is not None:
+            found.append(best)
+    return found
+
+
+def _inline(text: str, start: int, value: str) -> Iterator[Span]:
+    """Further `Label: value` pairs inside one line (`Reporter: … Assignee: …`)."""
+    labels = _labels_in(value)
+    for i, (_, value_start, entity) in enumerate(labels):
+        end = labels[i + 1][0] if i + 1 < len(labels) else len(value)
+        piece = re.split(r"[ \t]+\|[ \t]+|[ \t]{2,}|\t|[,;](?=\s)", value[value_start:end])[0]
+        yield from _span(text, start + value_start, piece, entity)
+
+
+def _block(
+    text: str, lines: list[str], offsets: list[int], after: int, entity: str
+) -> Iterator[Span]:
+    """The lines under an empty `Ship to:` / `Address:` label, up to a blank line or a label."""
+    index = next((i for i, o in enumerate(offsets) if o > after), len(lines))
+    for taken, i in enumerate(range(index, min(index + 6, len(lines)))):
+        line = lines[i]
+        if not line.strip() or _LINE.match(line):
+            break
+        first = taken == 0 and entity in ("PERSON", NAME_FIELD, "ID")
+        yield from _span(text, offsets[i], line, "PERSON" if first else "ADDRESS")
+
+
+def pairs(text: str) -> Iterator[Span]:
+    """`email=x@y.z ip=…` pairs and quoted `'email': '…'` pairs (Python reprs, broken JSON)."""
+    for m in _PAIR.finditer(text):
+        entity = identifying_type(m.group(1))
+        if entity is not None and entity != NAME_FIELD:
+            yield from _span(text, m.start(2), m.group(2), entity)
+    for m in _QUOTED_PAIR.finditer(text):
+        entity = identifying_type(m.group(1))
+        if entity is not None and entity != NAME_FIELD:
+            yield from _span(text, m.start(2), m.group(2), entity)
+
+
+def tables(text: str) -> Iterator[Span]:
+    """Cells of CSV, TSV and Markdown tables whose header names an identifying column."""
+    lines = text.split("\n")
+    if len(lines) < 2:
+        return
+    offsets = [0]
+    for line in lines[:-1]:
+        offsets.append(offsets[-1] + len(line) + 1)
+    for head in range(len(lines) - 1):
+        delimiter = _delimiter(lines[head], lines[head + 1 : head + 4])
+        if delimiter is None:
+            continue
+        header = _cells(lines[head], delimiter)
+        types = [identifying_type(h.strip()) if h.strip() else None for (h, _) in header]
+        person = bool(PERSON_SIBLINGS.intersection(t for t in types if t))
+        types = [("PERSON" if person else None) if t == NAME_FIELD else t for t in types]
+        if not any(types):
+            continue
+        for row in range(head + 1, len(lines)):
+            cells = _cells(lines[row], delimiter)
+            if len(cells) != len(header):
+                if lines[row].strip():
+                    break
+                continue
+            for (value, at), entity in zip(cells, types, strict=True):
+                if entity and not re.fullmatch(r"[\s:|\-]*", value):
+                    yield from _span(text, offsets[row] + at, value, entity)
+        return
+
+
+def _delimiter(header: str, following: list[str]) -> str | None:
+    for delimiter in _CELL_SPLIT:
+        count = len(_cells(header, delimiter))
+        if count < 2 or not following:
+            continue
+        if all(len(_cells(line, delimiter)) == count for line in following if line.strip()):
+            return delimiter
+    return None
+
+
+def _cells(line: str, delimiter: str) -> list[tuple[str, int]]:
+    """Cells of one table line with their offsets (quotes as CSV reads them)."""
+    body = line.strip()
+    if delimiter == "|":
+        body = body.strip("|")
+    try:
+        values = next(csv.reader([body], delimiter=delimiter, skipinitialspace=True))
+    except (csv.Error, StopIteration):
+        return []
+    out: list[tuple[str, int]] = []
+    at = 0
+    for value in values:
+        found = line.find(value, at) if value else at
+        at = found + len(value) if found >= 0 else at
+        out.append((value, max(found, 0)))
+    return out
+
+
+def find_fields(text: str) -> list[Span]:
+    """Every labelled value in `text` whose label identifies a person or holds a secret."""
+    if ":" not in text and "=" not in text and "\n" not in text:
+        return []
+    return [*label_lines(text), *pairs(text), *tables(text)]

@@ -1,0 +1,223 @@
+"""Person names beyond what NER sees at once: cues, trimming, and a second look at odd case.
+
+spaCy's NER finds capitalized names in prose. Around it: names introduced by a cue (`my name
+is …`, `hi …`, `regards, …`, `Mr …`) whatever their script; NER spans trimmed at colons and
+line breaks instead of dropped (`Reporter: Jane Doe Assignee` is `Jane Doe`); and, for names
+written in lower case or in capitals (`hi its maria gonzalez`, `MARIA GONZALEZ`), windows
+that `analyzer` title-cases and shows NER a second time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from tracereader.privacy.spans import Span, word_list
+
+_WORD_CHARS = r"[^\W\d_]"
+_NAME = r"[A-Z][a-z'’\-]+(?:[ \-][A-Z][a-z'’\-]+){0,2}"
+_CUES = (
+    r"my name is|my name's|name is|name's|i am|i'm|im|it's|its|this is|call me|signed|"
+    r"hi|hello|hey|dear|thanks|thank you|regards|kind regards|best regards|cheers|"
+    r"sincerely|best|yours|mr\.?|mrs\.?|ms\.?|miss|dr\.?|prof\.?|signed by|ask for|speak to|"
+    r"talk to|named|called|cc|attn\.?|contact|colleague|husband|wife|partner|manager|"
+    r"friend|son|daughter|mother|father|brother|sister|boss|customer|"
+    r"me llamo|je m'appelle|ich bin|ich heiße|mi chiamo|meu nome é|mijn naam is|nazywam się|"
+    r"jag heter|hola|bonjour|hallo|ciao|olá|cześć|hej|grazie|merci|danke|gracias"
+)
+_PERSON_CONTEXT = re.compile(r"\b(?i:" + _CUES + r")[,:]?\s+(" + _NAME + r")")
+_LOWER_CONTEXT = re.compile(
+    r"(?:^|(?<=[\s,.!?;:(\"']))(?:"
+    + _CUES
+    + r"|from|with|for|to|by)[,:]?\s+((?:"
+    + _WORD_CHARS
+    + r"[\w'’\-]*)"
+    r"(?:[ \-]" + _WORD_CHARS + r"[\w'’\-]*){0,2})",
+    re.IGNORECASE,
+)
+_NON_LATIN_NAME = re.compile(
+    r"(?:" + _CUES + r")[,:]?\s+([\u0400-\u04ff\u0370-\u03ff\u0590-\u06ff\u0900-\u097f"
+    r"\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+(?:\s[\u0400-\u04ff\u0370-\u03ff\u0590-\u06ff"
+    r"\u0900-\u097f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+){0,2})",
+    re.IGNORECASE,
+)
+_CAPS_RUN = re.compile(
+    r"(?<![\w'’])[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+(?:[ \t][A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+){1,3}(?![\w'’])"
+)
+_LIST_ITEM_BEFORE = re.compile(r"(?:^|[,;|\t\n])[ \t]*([A-Z][a-z'’]+) $")
+_SPLIT = re.compile(r"[:\n\r\t|;()\[\]{}<>\"=,/]|\s{2,}")
+# Capitalized words the context patterns must not take for a name.
+NOT_NAMES = frozenset(
+    word_list(
+        "A An The I It We You They He She This That There Here Yes No Ok Okay Sure Thanks Thank "
+        "Please Sorry Hi Hello Hey Dear Team Support Customer Sir Madam All Everyone Again Just "
+        "Not Also So Well Good Great Looking Trying Having Going Still Now Today Tomorrow "
+        "Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday Order Your My Our "
+        "Regards Best Cheers Agent Assistant Bot User Admin I'm I’m Im I've I’ve I'd I’d I'll "
+        "It's It’s Its That's That’s Let's Let’s Mr Mrs Ms Dr Prof Miss Mx Sr Jr Unfortunately "
+        "Happy Glad Calling Writing Name Names Reporter Assignee Requester From To Cc Bcc Attn "
+        "Subject Date Re Fwd Ship Bill Billing Shipping Deliver Delivery Recipient Sender "
+        "Contact Phone Email Mobile Tel Address Street City Country Card Holder Signed Customer "
+        "Client Account Member Patient Ticket Status Priority Summary Description Note Notes "
+        "Comment Comments Kind Sincerely Yours Warm Hola Bonjour Hallo Ciao Hej Mister Madame "
+        "Monsieur Señor Señora Herr Frau Signor Signora On In At For Of And Or With Without Via "
+        "New Old First Last Full Given Family"
+    )
+)
+_NOT_NAMES_LOWER = frozenset(w.lower() for w in NOT_NAMES)
+# Lowercase words after a cue that start no name ("i'm sorry", "this is about …").
+_STOP = frozenset(
+    word_list(
+        "a an the and or but so to of in on at for with from by about as is are was were be "
+        "been being am it its it's this that these those there here i me my mine we us our you "
+        "your he him his she her they them their what which who whom whose when where why how "
+        "not no yes very really just still also too quite sure sorry glad happy trying looking "
+        "having going getting writing calling asking wondering hoping waiting back again now "
+        "today tomorrow yesterday all any some every each one two order account team support "
+        "customer please thanks thank hi hello hey ok okay well good great fine new old same "
+        "other another more most much many few little lot lots bit way day days time week weeks "
+        "month year years frustrated confused annoyed angry upset disappointed interested ready "
+        "done unable able going gonna want wanted need needed like liked love wrong right "
+        "correct missing late early still regarding re following further urgent help issue "
+        "problem question request refund return delivery package parcel item items product "
+        "everyone everybody guys folks there's that's what's here's mom dad everything nothing "
+        "something anything"
+    )
+)
+# Words after a one-word "name" that show it is a verb ("Bill me later", "Mark as read").
+_VERB_USE = re.compile(
+    r"[ \t]+(?:me|us|it|them|him|her|as|up|down|out|off|later|now|this|that|the|a|an|all|"
+    r"your|my|our)\b",
+    re.IGNORECASE,
+)
+# Words no person's name holds and product names do ("Borealis Rain Shell", "Kestrel trail shoes").
+PRODUCT_WORDS = frozenset(
+    word_list(
+        "shell shells shoe shoes boot boots jacket jackets coat vest parka fleece tent tents "
+        "bag bags pack backpack daypack stove pad kit bottle flask runners trainers sneakers "
+        "sandals headphones earbuds watch shirt tee hoodie sweater pants trousers shorts "
+        "leggings socks gloves mittens hat cap beanie helmet lamp headlamp lantern poles "
+        "hammock blanket mug knife charger cable cover stand mount speaker camera lens laptop "
+        "tablet monitor keyboard chair desk sofa mattress pillow towel rug shelf cabinet "
+        "subscription bundle edition pro ultra lite rain trail sleeping running hiking layer "
+        "insulated waterproof softshell hardshell"
+    )
+)
+
+
+def _product_like(text: str, start: int, end: int) -> bool:
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text[start:end])]
+    following = re.match(r"[ \t\-]+([^\W\d_]+)", text[end : end + 30])
+    if following:
+        words.append(following.group(1).lower())
+    return any(w in PRODUCT_WORDS for w in words)
+
+
+def person_context_spans(text: str) -> list[Span]:
+    """Capitalized names introduced by context ("my name is …", "Hi …,", "Mr …"), any script."""
+    spans = []
+    for m in _PERSON_CONTEXT.finditer(text):
+        words = m.group(1).replace("-", " ").split()
+        if not words or words[0] in NOT_NAMES:
+            continue
+        kept = m.group(1)
+        for word in words[1:]:
+            if word in NOT_NAMES:
+                kept = kept[: kept.index(word)].rstrip(" -")
+                break
+        spans.append(Span(m.start(1), m.start(1) + len(kept), "PERSON", 0.6))
+    for m in _NON_LATIN_NAME.finditer(text):
+        spans.append(Span(m.start(1), m.end(1), "PERSON", 0.6))
+    return spans
+
+
+def second_look_windows(text: str) -> list[tuple[int, int]]:
+    """Where a name may hide in lower case or capitals: (start, end) of the words to re-case."""
+    windows: list[tuple[int, int]] = []
+    for m in _LOWER_CONTEXT.finditer(text):
+        words = list(re.finditer(r"\S+", m.group(1)))
+        kept = []
+        for word in words:
+            bare = word.group(0).strip(".,'’!?").lower()
+            if bare in _STOP or bare in _NOT_NAMES_LOWER or not bare:
+                break
+            kept.append(word)
+        if kept and not any(ch.isupper() for ch in m.group(1)[: kept[-1].end()]):
+            windows.append((m.start(1), m.start(1) + kept[-1].end()))
+    for m in _CAPS_RUN.finditer(text):
+        caps = m.group(0).split()
+        if all(w.lower() not in _STOP and w not in ("I", "A") for w in caps):
+            windows.append((m.start(), m.end()))
+    return windows
+
+
+def recased(text: str, windows: Iterable[tuple[int, int]]) -> str:
+    """`text` with the words of each window title-cased (same length, so offsets still hold)."""
+    chars = list(text)
+    for start, end in windows:
+        piece = text[start:end]
+        cased = re.sub(
+            r"[^\W\d_][\w'’]*", lambda w: w.group(0)[:1].upper() + w.group(0)[1:].lower(), piece
+        )
+        if len(cased) == len(piece):
+            chars[start:end] = cased
+    return "".join(chars)
+
+
+def refine(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """An NER name cut at separators and stripped of labels; nothing when no name is left.
+
+    "Reporter: Jane Doe Assignee" is "Jane Doe"; "Sorry Will" is "Will"; "Order ORD-55821",
+    snake_case keys, paths and lowercase guesses are nobody.
+    """
+    out: list[tuple[int, int]] = []
+    value = text[start:end]
+    offset = 0
+    for piece in _SPLIT.split(value):
+        piece_start = start + value.index(piece, offset) if piece else start + offset
+        offset = piece_start - start + len(piece)
+        words = list(re.finditer(r"[^\s]+", piece))
+        while words and words[0].group(0).strip(".,'’!?-") in NOT_NAMES:
+            words.pop(0)
+        while words and words[-1].group(0).strip(".,'’!?-") in NOT_NAMES:
+            words.pop()
+        if not words:
+            continue
+        kept = piece[words[0].start() : words[-1].end()].rstrip(".,'’!?-")
+        if not any(ch.isupper() for ch in kept) or re.search(r"[\d_@/=]", kept):
+            continue
+        kept_start = piece_start + words[0].start()
+        kept_end = kept_start + len(kept)
+        if len(words) == 1 and _VERB_USE.match(text, kept_end):
+            continue  # "Bill me later"
+        if _product_like(text, kept_start, kept_end):
+            continue  # "Borealis Rain Shell", "Kestrel trail shoes"
+        out.append((kept_start, kept_end))
+    return out
+
+
+def extend_person_spans(text: str, spans: Iterable[Span]) -> list[Span]:
+    """Grow PERSON spans over directly adjacent capitalized words ("Jane" + " Doe")."""
+    out = []
+    for span in spans:
+        if span.entity == "PERSON":
+            start, end = span.start, span.end
+            while True:
+                m = re.match(r"[ \-]([A-Z][a-z'’]+)\b", text[end:])
+                if not m or m.group(1) in NOT_NAMES:
+                    break
+                end += m.end()
+            while True:
+                m = _LIST_ITEM_BEFORE.search(text, max(0, start - 30), start)
+                if not m or m.group(1) in NOT_NAMES:
+                    break
+                start -= len(m.group(1)) + 1
+            span = Span(start, end, span.entity, span.score)
+        out.append(span)
+    return out
+
+
+def name_parts(value: str) -> list[str]:
+    """The parts of a detected full name that identify on their own (first name, surname)."""
+    parts = [p.strip(".,'’") for p in re.split(r"[\s]+", value)]
+    return [p for p in parts if len(p) >= 2 and p[:1].isupper() and p not in NOT_NAMES]

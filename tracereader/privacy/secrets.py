@@ -1,0 +1,274 @@
+"""Secrets in one string: API keys, tokens, passwords, private keys and credentials in URLs.
+
+The vendor formats come from detect-secrets' plugins (AWS, GitHub, GitLab, Slack, Stripe,
+OpenAI, JWT, npm, PyPI, SendGrid, Twilio, …), called on the string through `analyze_string`,
+which matches and never verifies (so never reaches the network). The formats it lacks
+(Anthropic, OpenAI project keys, Google, Hugging Face, GitHub fine-grained tokens, Stripe test
+keys) are detectors written in its own `RegexBasedDetector` style. Around them: values after a
+credential word (`password: …`, `--token …`, `Bearer …`), credentials in URLs, PEM private-key
+blocks, and opaque high-entropy strings next to a credential word.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from tracereader.privacy.spans import Span, word_list
+
+SECRET = "SECRET"
+
+# Words that make a key, a flag or a label hold a credential (matched on a key's words).
+CREDENTIAL_WORDS = frozenset(
+    word_list(
+        "password passwd pwd passphrase passcode secret token apikey credential credentials "
+        "bearer authorization privatekey accesskey secretkey clientsecret sessiontoken "
+        "refreshtoken accesstoken authtoken apitoken webhooksecret signingkey"
+    )
+)
+# Words beside a credential word that make the key about credentials, not one (`max_tokens`).
+_NOT_CREDENTIAL = frozenset(
+    word_list(
+        "max min count total num number limit usage used input output prompt completion cached "
+        "reasoning remaining type expires expiry expiration ttl length size url endpoint policy "
+        "reset strength hint required changed updated rotated created at id name field label "
+        "placeholder format id_hash enabled present set missing valid"
+    )
+)
+_CUE = (
+    r"pass(?:word|wd|phrase|code)?|pwd|secret(?:[ _\-]?key)?|(?:api|access|auth|bearer|refresh|"
+    r"session|client|private|secret|signing|webhook)[ _\-]?(?:key|token|secret)|apikey|token|"
+    r"credentials?|authorization"
+)
+# `password: x`, `api_key = "x"`, `"client_secret": "x"` in config, headers, logs, env lines.
+_ASSIGNMENT = re.compile(
+    r"(?<![A-Za-z0-9])([A-Za-z0-9_.\-]*?(?:" + _CUE + r")[A-Za-z0-9_\-]*)[\"']?[ \t]*"
+    r"(?::=|=>|=|:)[ \t]*([\"'`]?)([^\s\"'`,;&<>]{3,}|[^\"'`\n]{3,}?(?=\2)(?<=\S))\2",
+    re.IGNORECASE,
+)
+# `--password hunter2`, `--api-key=…`, `-H 'X-Api-Key: …'` is an assignment already.
+_FLAG = re.compile(
+    r"(?<![\w\-])--?(?:(?:db|admin|user|root|app)[\-_])?(?:password|passwd|pass|pwd|token|"
+    r"api[\-_]?key|secret|client[\-_]secret|access[\-_]key|secret[\-_]key|auth[\-_]token)"
+    r"(?:=|[ \t]+)([\"']?)([^\s\"']{3,})\1",
+    re.IGNORECASE,
+)
+_MYSQL_P = re.compile(r"\b(?:mysql|mysqldump|mariadb|mysqladmin)\b[^\n]*?\s-p([^\s\"']{3,})")
+_SSHPASS = re.compile(r"\bsshpass\s+-p\s*([\"']?)(\S+?)\1(?=\s|$)")
+_CURL_USER = re.compile(r"(?:\s-u|--user)[ \t]+([\"']?)([^\s:\"']+:[^\s\"']+)\1")
+_BEARER = re.compile(
+    r"\b(?:bearer|token)[ \t]+([A-Za-z0-9\-._~+/]{12,}=*)|"
+    r"\bauthorization[\"']?[ \t]*[:=][ \t]*[\"']?(?:basic|digest|bearer|token)?[ \t]*"
+    r"([A-Za-z0-9\-._~+/]{8,}=*)",
+    re.IGNORECASE,
+)
+# "my password is hunter2", "the api key was sk-…": the value must look like one.
+_PROSE = re.compile(
+    r"\b(?:pass(?:word|code|phrase)|pwd|pin|api[ \-]?key|token|secret(?: key)?)"
+    r"(?:\s+(?:is|was|=|would be|will be|is now|should be)|\s*[:=])\s+[\"'`]?"
+    r"([^\s\"'`]{4,}?)[\"'`]?(?=[\s,;!?]|[.](?:\s|$)|$)",
+    re.IGNORECASE,
+)
+_URL_USERINFO = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://([^\s/@:\"'<>]*:[^\s/@\"'<>]+)@")
+_URL_PARAM = re.compile(
+    r"[?&#](?:access_token|refresh_token|id_token|token|api_key|apikey|key|secret|"
+    r"client_secret|password|pwd|sig|signature|auth|code|x-amz-signature|x-amz-credential)"
+    r"=([^&\s#\"'<>]{6,})",
+    re.IGNORECASE,
+)
+_PEM = re.compile(
+    r"-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY(?: BLOCK)?-----"
+    r"(?:.*?-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|(?:[\sA-Za-z0-9+/=:,\-\\]|\\n)*)",
+    re.DOTALL,
+)
+_PUTTY = re.compile(r"PuTTY-User-Key-File-\d:.*?(?:Private-MAC: [0-9a-f]+|\Z)", re.DOTALL)
+_OPAQUE = re.compile(r"(?<![A-Za-z0-9+/=_\-])[A-Za-z0-9+/=_\-]{16,}(?![A-Za-z0-9+/=_\-])")
+_CREDENTIAL_NEAR = re.compile(
+    r"(?:" + _CUE + r"|\bkey\b|\baws\b|signature|\bauth\b)[^\n]{0,40}$", re.IGNORECASE
+)
+# Values that stand for no secret: templating, masking, empty markers.
+_PLACEHOLDER = re.compile(
+    r"^(?:\$\{.*\}|\{\{.*\}\}|<.*>|\[.*\]|\*+|x{3,}|\.{3,}|null|none|nil|true|false|"
+    r"undefined|redacted|hidden|masked|n/?a|required|optional|empty|string|example|"
+    r"your[_\-]?\w*|\$[A-Z_][A-Z0-9_]*|%\(?\w+\)?s?)$",
+    re.IGNORECASE,
+)
+_COMMON_WORD = frozenset(
+    word_list(
+        "the a an is was my your our their this that it not too wrong incorrect invalid expired "
+        "reset required changed updated correct missing forgotten forgot same different new old "
+        "strong weak short long here there below above attached sent set saved stored please "
+        "protected encrypted hashed rotated revoked working fine ok okay again still also only "
+        "and or but for with from bearer basic digest token"
+    )
+)
+
+
+def _vendor_detectors() -> list[Any]:
+    """detect-secrets' matching plugins, plus ours for the vendor formats it lacks."""
+    from detect_secrets.plugins.aws import AWSKeyDetector
+    from detect_secrets.plugins.azure_storage_key import AzureStorageKeyDetector
+    from detect_secrets.plugins.basic_auth import BasicAuthDetector
+    from detect_secrets.plugins.discord import DiscordBotTokenDetector
+    from detect_secrets.plugins.github_token import GitHubTokenDetector
+    from detect_secrets.plugins.gitlab_token import GitLabTokenDetector
+    from detect_secrets.plugins.jwt import JwtTokenDetector
+    from detect_secrets.plugins.mailchimp import MailchimpDetector
+    from detect_secrets.plugins.npm import NpmDetector
+    from detect_secrets.plugins.openai import OpenAIDetector
+    from detect_secrets.plugins.pypi_token import PypiTokenDetector
+    from detect_secrets.plugins.sendgrid import SendGridDetector
+    from detect_secrets.plugins.slack import SlackDetector
+    from detect_secrets.plugins.square_oauth import SquareOAuthDetector
+    from detect_secrets.plugins.stripe import StripeDetector
+    from detect_secrets.plugins.telegram_token import TelegramBotTokenDetector
+    from detect_secrets.plugins.twilio import TwilioKeyDetector
+
+    from tracereader.privacy.vendor_keys import EXTRA_DETECTORS
+
+    plugins: list[type[Any]] = [
+        AWSKeyDetector,
+        AzureStorageKeyDetector,
+        BasicAuthDetector,
+        DiscordBotTokenDetector,
+        GitHubTokenDetector,
+        GitLabTokenDetector,
+        JwtTokenDetector,
+        MailchimpDetector,
+        NpmDetector,
+        OpenAIDetector,
+        PypiTokenDetector,
+        SendGridDetector,
+        SlackDetector,
+        SquareOAuthDetector,
+        StripeDetector,
+        TelegramBotTokenDetector,
+        TwilioKeyDetector,
+        *EXTRA_DETECTORS,
+    ]
+    return [plugin() for plugin in plugins]
+
+
+@cache
+def _detectors() -> list[Any]:
+    return _vendor_detectors()
+
+
+def shannon_entropy(value: str) -> float:
+    """Bits per character of `value` (detect-secrets' measure, over the string's own alphabet)."""
+    if not value:
+        return 0.0
+    counts: dict[str, int] = {}
+    for ch in value:
+        counts[ch] = counts.get(ch, 0) + 1
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def looks_opaque(value: str) -> bool:
+    """A random-looking token (a key, not a word): long, mixed classes, high entropy."""
+    if len(value) < 16 or _PLACEHOLDER.match(value):
+        return False
+    classes = sum(
+        (
+            any(c.islower() for c in value),
+            any(c.isupper() for c in value),
+            any(c.isdigit() for c in value),
+        )
+    )
+    if classes < 2:
+        return False
+    words = re.findall(r"[A-Za-z]{5,}", value)
+    if words and sum(map(len, words)) > 0.6 * len(value):
+        return False  # `customer_support_agent_v2`: words, not randomness
+    return shannon_entropy(value) >= 3.4
+
+
+def is_credential_key(key: str) -> bool:
+    """Whether a key, flag or label names a credential (`api_key`, `PGPASSWORD`, `x-auth-token`)."""
+    from tracereader.privacy.keys import key_words
+
+    words = key_words(key)
+    if not words or any(w in _NOT_CREDENTIAL for w in words):
+        return False
+    if re.search(r"tokens\b|_count\b", key, re.IGNORECASE):
+        return False  # `prompt_tokens`, `max_tokens`: counts of tokens
+    joined = "".join(words)
+    if joined in CREDENTIAL_WORDS or any(w in CREDENTIAL_WORDS for w in words):
+        return True
+    pairs = {a + b for a, b in itertools.pairwise(words)}
+    return bool(pairs & CREDENTIAL_WORDS) or any(w.endswith("password") for w in words)
+
+
+def _is_secret_value(value: str, strict: bool) -> bool:
+    """A value after a credential word that can be a secret (strict: in prose, it must look one)."""
+    value = value.strip("\"'`")
+    if len(value) < 3 or _PLACEHOLDER.match(value) or value.lower() in _COMMON_WORD:
+        return False
+    if not strict:
+        return True
+    if looks_opaque(value) or len(value) >= 12:
+        return True
+    classes = sum(
+        (
+            any(c.islower() for c in value),
+            any(c.isupper() for c in value),
+            any(c.isdigit() for c in value),
+            any(not c.isalnum() for c in value),
+        )
+    )
+    return (classes >= 2 and not value.isdigit()) or (value.isdigit() and len(value) >= 4)
+
+
+def _occurrences(text: str, value: str) -> Iterator[tuple[int, int]]:
+    start = text.find(value)
+    while start >= 0 and value:
+        yield start, start + len(value)
+        start = text.find(value, start + len(value))
+
+
+def find_secrets(text: str) -> list[Span]:
+    """Every secret in `text`, as SECRET spans (the value only, not its label)."""
+    spans: list[Span] = []
+
+    def add(start: int, end: int, score: float = 0.9) -> None:
+        if end - start >= 3:
+            spans.append(Span(start, end, SECRET, score))
+
+    for detector in _detectors():
+        for value in set(detector.analyze_string(text)):
+            for start, end in _occurrences(text, value):
+                add(start, end, 0.95)
+    for m in _PEM.finditer(text):
+        add(m.start(), m.end(), 1.0)
+    for m in _PUTTY.finditer(text):
+        add(m.start(), m.end(), 1.0)
+    for m in _URL_USERINFO.finditer(text):
+        add(m.start(1), m.end(1), 0.9)
+    for m in _URL_PARAM.finditer(text):
+        add(m.start(1), m.end(1), 0.8)
+    for m in _BEARER.finditer(text):
+        group = 1 if m.group(1) else 2
+        if _is_secret_value(m.group(group), strict=False):
+            add(m.start(group), m.end(group))
+    for m in _ASSIGNMENT.finditer(text):
+        value = m.group(3).rstrip(".")
+        if is_credential_key(m.group(1)) and _is_secret_value(value, strict=not m.group(2)):
+            add(m.start(3), m.start(3) + len(value))
+    for m in _FLAG.finditer(text):
+        if _is_secret_value(m.group(2), strict=False):
+            add(m.start(2), m.end(2))
+    for pattern, group in ((_MYSQL_P, 1), (_SSHPASS, 2), (_CURL_USER, 2)):
+        for m in pattern.finditer(text):
+            add(m.start(group), m.end(group))
+    for m in _PROSE.finditer(text):
+        if _is_secret_value(m.group(1), strict=True):
+            add(m.start(1), m.end(1), 0.8)
+    for m in _OPAQUE.finditer(text):
+        if looks_opaque(m.group(0)) and _CREDENTIAL_NEAR.search(text, 0, m.start()):
+            add(m.start(), m.end(), 0.7)
+    return spans

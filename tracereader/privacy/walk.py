@@ -1,0 +1,121 @@
+"""Every stored string of a trace, visited with the kind of key it sits under.
+
+Strings that are JSON documents are parsed, visited value by value and re-serialized (only
+when something changed, so clean JSON is stored byte for byte). A JSON key is visited as
+`KEY` (only structured identifiers are replaced in it) and a metadata key not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from tracereader.model import Event, Feedback, Message, ToolCall, Trace
+from tracereader.privacy.keys import KEY, NAME_FIELD, PERSON_SIBLINGS, identifying_type
+
+Visit = Callable[[str, "str | None"], str]
+THING = "THING"  # the `name` of something that is not a person: a product, a tool, a place
+APP = "APP"  # text the application writes: system prompts and tool schemas
+_APP_KEYS = frozenset(
+    ("tools", "tool", "functions", "function", "tool_schemas", "schema", "schemas")
+)
+
+
+def _looks_like_json(text: str) -> Any:
+    stripped = text.strip()
+    if len(stripped) < 2 or stripped[0] not in "[{" or stripped[-1] not in "]}":
+        return None
+    try:
+        value = json.loads(stripped)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict | list) else None
+
+
+def walk(
+    value: Any, kind: str | None, visit: Visit, person: bool = False, keys: bool = True
+) -> Any:
+    """Copy a JSON value, passing every string through `visit` with its key's kind.
+
+    `person` says the value sits under a key that identifies someone (`customer`, `contact`),
+    where a bare `name` is that person's name; elsewhere it names a tool or a product (THING).
+    `keys` False leaves the object keys unvisited (metadata keys are never rewritten).
+    """
+    if isinstance(value, str):
+        if kind in (None, APP, THING):
+            parsed = _looks_like_json(value)
+            if parsed is not None:
+                redacted = walk(parsed, None if kind == THING else kind, visit, keys=keys)
+                return value if redacted == parsed else json.dumps(redacted, ensure_ascii=False)
+        return visit(value, kind)
+    if isinstance(value, dict):
+        types = {k: identifying_type(str(k)) for k in value}
+        person = person or bool(PERSON_SIBLINGS.intersection(types.values()))
+        out = {}
+        for k, v in value.items():
+            child = types[k]
+            if child == NAME_FIELD:
+                child = "PERSON" if person else THING
+            elif (child is None and kind == APP) or (child is None and str(k).lower() in _APP_KEYS):
+                child = APP
+            key = visit(str(k), KEY) if keys else str(k)
+            out[key] = walk(v, child, visit, person=child not in (None, APP, THING), keys=keys)
+        return out
+    if isinstance(value, list | tuple):
+        return [walk(v, kind, visit, person, keys) for v in value]
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if is_number and kind not in (None, APP, THING):
+        return visit(str(value), kind)
+    return value
+
+
+def walk_trace(trace: Trace, visit: Visit) -> Trace:
+    """Copy a trace with every stored string passed through `visit` (ids excepted)."""
+
+    def text(value: str | None, kind: str | None = None) -> str | None:
+        return None if value is None else walk(value, kind, visit)
+
+    messages = [
+        Message(
+            role=m.role,
+            content=text(m.content, APP if m.role == "system" else None),
+            tool_calls=[
+                ToolCall(
+                    name=visit(c.name, THING) if isinstance(c.name, str) else c.name,
+                    arguments=walk(c.arguments, None, visit),
+                    id=text(c.id),
+                )
+                for c in m.tool_calls
+            ],
+            tool_call_id=text(m.tool_call_id),
+            name=text(m.name, "PERSON" if m.role == "user" else THING),
+        )
+        for m in trace.messages
+    ]
+    feedback = trace.feedback and Feedback(trace.feedback.score, text(trace.feedback.comment))
+    return replace(
+        trace,
+        messages=messages,
+        model=text(trace.model),
+        release=text(trace.release),
+        feedback=feedback,
+        events=[Event(visit(e.type, None), e.at, e.message_index) for e in trace.events],
+        metadata=walk(trace.metadata, None, visit, keys=False),
+        error=text(trace.error),
+    )
+
+
+def collect_strings(trace: Trace) -> list[str]:
+    """Every string of a trace that will be stored, as the analyzer must see it."""
+    found: list[str] = []
+
+    def visit(value: str, kind: str | None) -> str:
+        found.append(value)
+        return value
+
+    walk_trace(trace, visit)
+    if trace.id:
+        found.append(trace.id)
+    return found
