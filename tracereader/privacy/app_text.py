@@ -10,12 +10,13 @@ users (or sessions, or traces) it was seen for, in the `app_text` table. A value
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from tracereader.model import Trace
 from tracereader.privacy.spans import ALWAYS_REPLACED, Span
-from tracereader.privacy.walk import APP, THING, walk_trace
+from tracereader.privacy.walk import APP, THING, walk, walk_trace
 
 if TYPE_CHECKING:
     from tracereader.store import Store
@@ -30,10 +31,25 @@ def _folded(value: str) -> str:
     return " ".join(value.casefold().split())
 
 
+_SHORT = re.compile(r"^[^\W\d_][\w'’&.\- ]{1,38}[\w.]$")
+
+
 def app_values(trace: Trace, spans: Mapping[str, list[Span]]) -> set[str]:
     """Values this trace's application text holds: detections in system prompts and tool
-    schemas, and the names of things (not people) in its tool results."""
+    schemas, the names of things (not people) in its tool results, and the short values
+    its tools return under keys that identify no one (`"carrier": "Colissimo"`)."""
     found: set[str] = set()
+
+    def data(text: str, kind: str | None) -> str:
+        if kind is None and _SHORT.match(text) and len(text.split()) <= 5:
+            found.add(_folded(text))
+        return text
+
+    for message in trace.messages:
+        if message.role == "tool" and message.content:
+            walk(message.content, None, data, keys=False)
+        for call in message.tool_calls:
+            walk(call.arguments, None, data, keys=False)
 
     def visit(text: str, kind: str | None) -> str:
         detected = spans.get(text, ())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 
 from tracereader.privacy.spans import word_list
 
@@ -174,14 +175,18 @@ _AMBIGUOUS = frozenset(
 _SPLIT_KEY = re.compile(r"[^a-z0-9]+")
 
 
-def key_words(key: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def key_words(key: str) -> tuple[str, ...]:
     """Split `customerEmail`, `user-id`, `ip_addr` into lowercase words, plurals singular."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", key)
     spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced).lower()
     words = [w for w in _SPLIT_KEY.split(spaced) if w]
-    return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words]
+    return tuple(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words
+    )
 
 
+@lru_cache(maxsize=16384)
 def identifying_type(key: str, exact: bool = False) -> str | None:
     """The entity a value under this key is taken to be, whatever its content; None if none.
 
@@ -203,7 +208,7 @@ def identifying_type(key: str, exact: bool = False) -> str | None:
             return _WORD_TYPES[a + b]
     if len(words) > 1 and words[-1] in _DESCRIPTIVE:
         return None
-    if words == ["name"] or words == ["n"]:
+    if words in (("name",), ("n",)):
         return NAME_FIELD
     if "name" in words and _NAME_QUALIFIERS.intersection(words):
         return "PERSON"

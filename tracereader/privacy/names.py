@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from tracereader.privacy.spans import Span, word_list
 
 _WORD_CHARS = r"[^\W\d_]"
-_NAME = r"[A-Z][a-z'’\-]+(?:[ \-][A-Z][a-z'’\-]+){0,2}"
+_WORD = r"[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*"  # a word in any script: Siobhán, O'Neil
+_NAME = _WORD + r"(?:[ \-]" + _WORD + r"){0,2}"
 _CUES = (
     r"my name is|my name's|name is|name's|i am|i'm|im|it's|its|this is|call me|signed|"
     r"hi|hello|hey|dear|thanks|thank you|regards|kind regards|best regards|cheers|"
@@ -27,13 +28,63 @@ _CUES = (
 )
 _PERSON_CONTEXT = re.compile(r"\b(?i:" + _CUES + r")[,:]?\s+(" + _NAME + r")")
 _LOWER_CONTEXT = re.compile(
-    r"(?:^|(?<=[\s,.!?;:(\"']))(?:"
-    + _CUES
-    + r"|from|with|for|to|by)[,:]?\s+((?:"
-    + _WORD_CHARS
-    + r"[\w'’\-]*)"
-    r"(?:[ \-]" + _WORD_CHARS + r"[\w'’\-]*){0,2})",
+    r"(?:^|(?<=[\s,.!?;:(\"']))(" + _CUES + r"|from|with|for|to|by)[,:]?\s+"
+    r"((?:" + _WORD_CHARS + r"[\w'’\-]*)(?:[ \-]" + _WORD_CHARS + r"[\w'’\-]*){0,2})",
     re.IGNORECASE,
+)
+# Cues after which one lowercase word is taken for a name ("hi maria"); after the others
+# ("i'm afraid", "its broken", "from berlin") a name needs two words.
+_ONE_WORD_CUES = frozenset(
+    [
+        "my name is",
+        "my name's",
+        "name is",
+        "name's",
+        "call me",
+        "signed",
+        "hi",
+        "hello",
+        "hey",
+        "dear",
+        "thanks",
+        "thank you",
+        "regards",
+        "kind regards",
+        "best regards",
+        "cheers",
+        "sincerely",
+        "mr",
+        "mr.",
+        "mrs",
+        "mrs.",
+        "ms",
+        "ms.",
+        "miss",
+        "dr",
+        "dr.",
+        "prof",
+        "prof.",
+        "signed by",
+        "ask for",
+        "speak to",
+        "talk to",
+        "named",
+        "called",
+        "attn",
+        "attn.",
+        "me llamo",
+        "je m'appelle",
+        "ich heiße",
+        "mi chiamo",
+        "meu nome é",
+        "mijn naam is",
+        "nazywam się",
+        "jag heter",
+    ]
+)
+# Particles that start a part of a name in lower case (`Ludwig van Beethoven`).
+_PARTICLES = frozenset(
+    word_list("de da das do dos du del della der den van von ter ten la le bin al el")
 )
 _NON_LATIN_NAME = re.compile(
     r"(?:" + _CUES + r")[,:]?\s+([\u0400-\u04ff\u0370-\u03ff\u0590-\u06ff\u0900-\u097f"
@@ -42,9 +93,10 @@ _NON_LATIN_NAME = re.compile(
     re.IGNORECASE,
 )
 _CAPS_RUN = re.compile(
-    r"(?<![\w'’])[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+(?:[ \t][A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+){1,3}(?![\w'’])"
+    r"(?<![\w'’])[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+(?:[ \t][A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+){1,11}(?![\w'’])"
 )
-_LIST_ITEM_BEFORE = re.compile(r"(?:^|[,;|\t\n])[ \t]*([A-Z][a-z'’]+) $")
+_LIST_ITEM_BEFORE = re.compile(r"(?:^|[,;|\t\n])[ \t]*(" + _WORD + r") $")
+_NEXT_WORD = re.compile(r"[ \-](" + _WORD + r")(?![\w'’])")
 _SPLIT = re.compile(r"[:\n\r\t|;()\[\]{}<>\"=,/]|\s{2,}")
 # Capitalized words the context patterns must not take for a name.
 NOT_NAMES = frozenset(
@@ -100,32 +152,37 @@ PRODUCT_WORDS = frozenset(
         "hammock blanket mug knife charger cable cover stand mount speaker camera lens laptop "
         "tablet monitor keyboard chair desk sofa mattress pillow towel rug shelf cabinet "
         "subscription bundle edition pro ultra lite rain trail sleeping running hiking layer "
-        "insulated waterproof softshell hardshell"
+        "insulated waterproof softshell hardshell merino wool fleece"
     )
 )
 
 
 def _product_like(text: str, start: int, end: int) -> bool:
+    """A name followed (within three words, numbers skipped) by a product word is a product."""
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", text[start:end])]
-    following = re.match(r"[ \t\-]+([^\W\d_]+)", text[end : end + 30])
+    following = re.match(r"(?:[ \t\-]+[\w°'’]+){1,3}", text[end : end + 40])
     if following:
-        words.append(following.group(1).lower())
+        words.extend(w.lower() for w in re.findall(r"[^\W\d_]+", following.group(0)))
     return any(w in PRODUCT_WORDS for w in words)
+
+
+def capitalized(word: str) -> bool:
+    """A word written as names are: a capital, then small letters (`Siobhán`, `O'Neil`)."""
+    return word[:1].isupper() and any(ch.islower() for ch in word[1:])
 
 
 def person_context_spans(text: str) -> list[Span]:
     """Capitalized names introduced by context ("my name is …", "Hi …,", "Mr …"), any script."""
     spans = []
     for m in _PERSON_CONTEXT.finditer(text):
-        words = m.group(1).replace("-", " ").split()
-        if not words or words[0] in NOT_NAMES:
-            continue
-        kept = m.group(1)
-        for word in words[1:]:
-            if word in NOT_NAMES:
-                kept = kept[: kept.index(word)].rstrip(" -")
+        words = list(re.finditer(r"[^ \-]+", m.group(1)))
+        end = 0
+        for word in words:
+            if not capitalized(word.group(0)) or word.group(0) in NOT_NAMES:
                 break
-        spans.append(Span(m.start(1), m.start(1) + len(kept), "PERSON", 0.6))
+            end = word.end()
+        if end:
+            spans.append(Span(m.start(1), m.start(1) + end, "PERSON", 0.6))
     for m in _NON_LATIN_NAME.finditer(text):
         spans.append(Span(m.start(1), m.end(1), "PERSON", 0.6))
     return spans
@@ -134,21 +191,45 @@ def person_context_spans(text: str) -> list[Span]:
 def second_look_windows(text: str) -> list[tuple[int, int]]:
     """Where a name may hide in lower case or capitals: (start, end) of the words to re-case."""
     windows: list[tuple[int, int]] = []
-    for m in _LOWER_CONTEXT.finditer(text):
-        words = list(re.finditer(r"\S+", m.group(1)))
+    pos = 0
+    while m := _LOWER_CONTEXT.search(text, pos):
+        pos = m.start(2)  # the words after a cue may hold the next cue ("hi its maria")
+        words = list(re.finditer(r"\S+", m.group(2)))
         kept = []
         for word in words:
             bare = word.group(0).strip(".,'’!?").lower()
-            if bare in _STOP or bare in _NOT_NAMES_LOWER or not bare:
+            if bare in _STOP or bare in _NOT_NAMES_LOWER or not bare or _not_a_name_word(bare):
                 break
             kept.append(word)
-        if kept and not any(ch.isupper() for ch in m.group(1)[: kept[-1].end()]):
-            windows.append((m.start(1), m.start(1) + kept[-1].end()))
+        one_word_ok = " ".join(m.group(1).lower().split()) in _ONE_WORD_CUES
+        if len(kept) < (1 if one_word_ok else 2):
+            continue
+        if not any(ch.isupper() for ch in m.group(2)[: kept[-1].end()]):
+            windows.append((m.start(2), m.start(2) + kept[-1].end()))
     for m in _CAPS_RUN.finditer(text):
-        caps = m.group(0).split()
-        if all(w.lower() not in _STOP and w not in ("I", "A") for w in caps):
-            windows.append((m.start(), m.end()))
+        run: list[re.Match[str]] = []
+        for word in [*re.finditer(r"\S+", m.group(0)), None]:
+            bare = word.group(0).strip(".,'’!?:").lower() if word else ""
+            if word is not None and bare not in _STOP and bare not in _NOT_NAMES_LOWER:
+                run.append(word)
+                continue
+            if len(run) >= 2:  # "MY NAME IS JOHN SMITH AND …" holds "JOHN SMITH"
+                windows.append((m.start() + run[0].start(), m.start() + run[-1].end()))
+            run = []
     return windows
+
+
+def _not_a_name_word(word: str) -> bool:
+    """Word shapes that are verbs, adverbs or adjectives, not names (`waiting`, `quickly`)."""
+    return (len(word) >= 6 and word.endswith(("ing", "ly", "ful", "ous", "ive", "able"))) or (
+        len(word) >= 7 and word.endswith("ed")
+    )
+
+
+def mostly_capitals(text: str) -> bool:
+    """Whether most letters of `text` are capitals (a label, a shouted message)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 4 and sum(ch.isupper() for ch in letters) > 0.7 * len(letters)
 
 
 def recased(text: str, windows: Iterable[tuple[int, int]]) -> str:
@@ -177,15 +258,20 @@ def refine(text: str, start: int, end: int) -> list[tuple[int, int]]:
         piece_start = start + value.index(piece, offset) if piece else start + offset
         offset = piece_start - start + len(piece)
         words = list(re.finditer(r"[^\s]+", piece))
-        while words and words[0].group(0).strip(".,'’!?-") in NOT_NAMES:
+        while words and words[0].group(0).strip(".,'’!?-").title() in NOT_NAMES:
             words.pop(0)
-        while words and words[-1].group(0).strip(".,'’!?-") in NOT_NAMES:
+        while words and words[-1].group(0).strip(".,'’!?-").title() in NOT_NAMES:
             words.pop()
         if not words:
             continue
         kept = piece[words[0].start() : words[-1].end()].rstrip(".,'’!?-")
         if not any(ch.isupper() for ch in kept) or re.search(r"[\d_@/=]", kept):
             continue
+        if any(
+            not w[:1].isupper() and w.lower() not in _PARTICLES
+            for w in kept.replace("-", " ").split()
+        ):
+            continue  # `en-GB`, `iPhone`: every word of a name starts with a capital
         kept_start = piece_start + words[0].start()
         kept_end = kept_start + len(kept)
         if len(words) == 1 and _VERB_USE.match(text, kept_end):
@@ -203,13 +289,13 @@ def extend_person_spans(text: str, spans: Iterable[Span]) -> list[Span]:
         if span.entity == "PERSON":
             start, end = span.start, span.end
             while True:
-                m = re.match(r"[ \-]([A-Z][a-z'’]+)\b", text[end:])
-                if not m or m.group(1) in NOT_NAMES:
+                m = _NEXT_WORD.match(text, end)
+                if not m or not capitalized(m.group(1)) or m.group(1) in NOT_NAMES:
                     break
-                end += m.end()
+                end = m.end()
             while True:
                 m = _LIST_ITEM_BEFORE.search(text, max(0, start - 30), start)
-                if not m or m.group(1) in NOT_NAMES:
+                if not m or not capitalized(m.group(1)) or m.group(1) in NOT_NAMES:
                     break
                 start -= len(m.group(1)) + 1
             span = Span(start, end, span.entity, span.score)

@@ -48,6 +48,8 @@ _HOST = re.compile(
     r"net|org)(?::\d{2,5})?(?![\w\-@])",
     re.IGNORECASE,
 )
+# What anonymization wrote: typed placeholders and keyed hashes (left alone when seen again).
+REDACTED = re.compile(r"<[A-Z][A-Z_]*_\d+>|(?<![\w\-])(?:id|u|s|t)_[0-9a-f]{16}(?![\w\-])")
 # What a protected span can still lose: what a checksum, a label or a key vouched for.
 VOUCHED = frozenset(
     ("SECRET", "EMAIL_ADDRESS", "IBAN_CODE", "US_SSN", "UK_NINO", "NATIONAL_ID", "PASSPORT",
@@ -104,8 +106,17 @@ def protected_spans(text: str) -> list[Span]:
     return out
 
 
-def drop_protected(spans: list[Span], protected: list[Span]) -> list[Span]:
-    """Detections that do not overlap protected text (vouched-for types always stay)."""
+def is_redacted(value: str) -> bool:
+    """Whether `value` is a placeholder or keyed hash anonymization wrote (`<PERSON_1>`, `u_…`)."""
+    return bool(REDACTED.fullmatch(value.strip()))
+
+
+def drop_protected(spans: list[Span], protected: list[Span], text: str = "") -> list[Span]:
+    """Detections that do not overlap protected text (vouched-for types always stay), and
+    none that touch a placeholder or hash already written (re-anonymizing changes nothing)."""
+    written = [Span(m.start(), m.end(), "REDACTED", 1.0) for m in REDACTED.finditer(text)]
+    if written:
+        spans = [s for s in spans if not overlaps(s, written)]
     if not protected:
         return spans
     return [s for s in spans if s.entity in VOUCHED or not overlaps(s, protected)]

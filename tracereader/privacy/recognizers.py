@@ -33,7 +33,7 @@ def pattern_spans(text: str, regions: Regions = phones.DEFAULT_REGIONS) -> list[
 
 def keep_only_personal(text: str, spans: list[Span], keep: KeepList) -> list[Span]:
     """`spans` less those over ISBNs, reference numbers, file and host names or kept words."""
-    spans = drop_protected(spans, protected_spans(text))
+    spans = drop_protected(spans, protected_spans(text), text)
     kept = keep.spans(text)
     if not kept:
         return spans

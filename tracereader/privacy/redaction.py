@@ -8,16 +8,19 @@ in this trace's tool results are kept; secrets never are.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from typing import Any
 
 from tracereader.model import Trace
 from tracereader.privacy.keys import KEY
 from tracereader.privacy.names import name_parts
+from tracereader.privacy.protect import is_redacted
 from tracereader.privacy.spans import ALWAYS_REPLACED, WORDY, Span, merge_spans, overlaps
-from tracereader.privacy.walk import APP, THING, walk_trace
+from tracereader.privacy.walk import APP, THING, walk, walk_trace
 
 KeyedHash = Callable[[str, str], str]
 IsAppText = Callable[[str], bool]
@@ -95,10 +98,25 @@ class TraceRedactor:
             trace_id = self.keyed_hash(trace_id, "t_")
         return replace(out, id=trace_id, user_id=user or None, session_id=session or None)
 
+    def redact_values(self, values: list[tuple[Any, str | None, bool]]) -> list[Any]:
+        """Redact stored values of one trace together: (value, kind, keys visited) each.
+
+        For `audit`: a value is a string or a parsed JSON document; numbering continues after
+        the placeholders the values already hold, so `<PERSON_1>` keeps meaning one person.
+        """
+        for value, _, _ in values:
+            for found in re.finditer(r"<([A-Z][A-Z_]*)_(\d+)>", json.dumps(value)):
+                entity, number = found.group(1), int(found.group(2))
+                self._numbers[entity] = max(self._numbers[entity], number)
+        for value, kind, keys in values:
+            walk(value, kind, self._learn_from, keys=keys)
+        self._compile()
+        return [walk(value, kind, self._rewrite, keys=keys) for value, kind, keys in values]
+
     # -- learning what this trace holds ---------------------------------------------------
     def _learn(self, value: str, entity: str, replacement: str | None = None) -> None:
         value = value.strip()
-        if not value or (entity not in ALWAYS_REPLACED and self._kept(value)):
+        if not value or is_redacted(value) or (entity not in ALWAYS_REPLACED and self._kept(value)):
             return
         self._known.setdefault(value, entity)
         key = normalized(value, entity)
@@ -185,7 +203,9 @@ class TraceRedactor:
         if kind == THING:
             kind = None
         if kind is not None and kind not in (KEY, APP):
-            if not text.strip() or (kind not in ALWAYS_REPLACED and self._kept(text)):
+            if not text.strip() or is_redacted(text):
+                return text
+            if kind not in ALWAYS_REPLACED and self._kept(text):
                 return text
             return self._replace_value(text, kind)
         spans = list(self.spans.get(text, ()))

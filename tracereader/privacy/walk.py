@@ -107,6 +107,18 @@ def walk_trace(trace: Trace, visit: Visit) -> Trace:
     )
 
 
+def collect_strings_of(value: Any, kind: str | None = None, keys: bool = True) -> list[str]:
+    """Every string of one stored value (a string or a parsed JSON document)."""
+    found: list[str] = []
+
+    def visit(text: str, _kind: str | None) -> str:
+        found.append(text)
+        return text
+
+    walk(value, kind, visit, keys=keys)
+    return found
+
+
 def collect_strings(trace: Trace) -> list[str]:
     """Every string of a trace that will be stored, as the analyzer must see it."""
     found: list[str] = []
