@@ -155,11 +155,15 @@ def _rescan(
                 if new == parsed[id(cell)]:
                     continue
                 new = json.dumps(new, ensure_ascii=False, sort_keys=cell.column == "metadata")
-            if new == cell.value:
+            if new != cell.value:
+                cell.fixed = new
+        # a trace whose id holds something personal is shown by the keyed hash it will get
+        rekeyed = any(c.kind == KEY and c.fixed is not None for c in cells)
+        shown = anonymizer.keyed_hash(trace, "t_") if rekeyed else trace
+        for cell in cells:
+            if cell.fixed is None:
                 continue
-            cell.fixed = new
-            added = _placeholders(new) - _placeholders(cell.value)
-            shown = anonymizer.keyed_hash(trace, "t_") if cell.kind == KEY else trace
+            added = _placeholders(cell.fixed) - _placeholders(cell.value)
             for entity, n in (added or Counter({"PII": 1})).items():
                 report.findings[(entity, f"{cell.table}.{cell.column}", shown)] += n
 

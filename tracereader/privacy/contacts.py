@@ -21,8 +21,8 @@ _USERINFO_BEFORE = re.compile(r"://[^\s/@]*:$")  # `user:pass@host` is a credent
 _SPELLED_AT = r"(?:\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+|\s*@\s*)"
 _SPELLED_DOT = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)"
 _SPELLED_EMAIL = re.compile(
-    r"(?<![\w.+\-])([\w.+\-]{2,64})" + _SPELLED_AT + r"([\w\-]{2,63}(?:" + _SPELLED_DOT +
-    r"[\w\-]{2,63})*?)" + _SPELLED_DOT + r"([a-z]{2,6})\b",
+    r"(?<![\w.+\-])([\w.+\-]{2,64}(?:" + _SPELLED_DOT + r"[\w+\-]{1,64})*?)" + _SPELLED_AT
+    + r"([\w\-]{2,63}(?:" + _SPELLED_DOT + r"[\w\-]{2,63})*?)" + _SPELLED_DOT + r"([a-z]{2,6})\b",
     re.IGNORECASE,
 )  # fmt: skip
 _NOT_LOCAL_PART = frozenset(
@@ -56,7 +56,8 @@ def emails(text: str) -> Iterator[Span]:
         spelled = re.search(r"\bat\b|\bdot\b", whole, re.IGNORECASE)
         if not spelled or ("@" in whole and not re.search(r"\bdot\b", whole, re.I)):
             continue  # plain emails are the pattern above's
-        if m.group(1).lower() in _NOT_LOCAL_PART or m.group(1).isdigit():
+        local = m.group(1).split()[0].lower() if m.group(1).split() else ""
+        if local in _NOT_LOCAL_PART or m.group(1).isdigit():
             continue
         if not re.search(r"\bdot\b|[\[({<]", whole, re.IGNORECASE) and not re.search(
             r"[._+\d]", m.group(1)

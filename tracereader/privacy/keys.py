@@ -52,6 +52,7 @@ _WORD_TYPES: dict[str, str] = {
     "socialsecurity": "US_SSN",
     "nino": "UK_NINO",
     "nin": "UK_NINO",
+    "ni": "UK_NINO",
     "nationalinsurance": "UK_NINO",
     "nationalinsurancenumber": "UK_NINO",
     "nationalid": "NATIONAL_ID",
@@ -170,7 +171,7 @@ _DESCRIPTIVE = frozenset(
 )
 # Abbreviations that identify only as the whole key or with a number word (`dl_number`).
 _AMBIGUOUS = frozenset(
-    word_list("cap cp cc pan tin nin dl fn adr attn holder cell handle born birth")
+    word_list("cap cp cc pan tin nin ni dl fn adr attn holder cell handle born birth")
 )
 _SPLIT_KEY = re.compile(r"[^a-z0-9]+")
 
@@ -218,7 +219,7 @@ def identifying_type(key: str, exact: bool = False) -> str | None:
         head = "".join(words[:-1])
         if head in _WORD_TYPES:
             return _WORD_TYPES[head]
-    for word in [] if exact else words:
+    for word in [] if exact else reversed(words):  # the last word names the thing
         if (
             word in _WORD_TYPES
             and word not in _AMBIGUOUS

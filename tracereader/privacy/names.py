@@ -208,10 +208,10 @@ def second_look_windows(text: str) -> list[tuple[int, int]]:
             windows.append((m.start(2), m.start(2) + kept[-1].end()))
     for m in _CAPS_RUN.finditer(text):
         run: list[re.Match[str]] = []
-        for word in [*re.finditer(r"\S+", m.group(0)), None]:
-            bare = word.group(0).strip(".,'’!?:").lower() if word else ""
-            if word is not None and bare not in _STOP and bare not in _NOT_NAMES_LOWER:
-                run.append(word)
+        for token in [*re.finditer(r"\S+", m.group(0)), None]:
+            bare = token.group(0).strip(".,'’!?:").lower() if token else ""
+            if token is not None and bare not in _STOP and bare not in _NOT_NAMES_LOWER:
+                run.append(token)
                 continue
             if len(run) >= 2:  # "MY NAME IS JOHN SMITH AND …" holds "JOHN SMITH"
                 windows.append((m.start() + run[0].start(), m.start() + run[-1].end()))

@@ -99,10 +99,12 @@ def find_phones(text: str, regions: Iterable[str] = DEFAULT_REGIONS) -> list[Spa
     for m in _LINK.finditer(text):
         spans.append(Span(m.start(1), m.end(1), PHONE, 0.9))
     for m in _CANDIDATE.finditer(text):
-        value = m.group(0).strip(" \t\u00a0.-/(")
+        value = m.group(0).strip(" \t\u00a0.-/")
+        if value.startswith("(") and value.count("(") > value.count(")"):
+            value = value[1:]
         start = m.start() + m.group(0).index(value)
-        value = value.rstrip(" \t\u00a0.-/(")
-        if value.count("(") != value.count(")"):
+        value = value.rstrip("(")
+        if value.count(")") > value.count("("):
             value = value.rstrip(")")
         digits = _digits(value)
         if not 7 <= len(digits) <= 15 or _not_a_phone(value):

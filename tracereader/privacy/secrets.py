@@ -182,7 +182,7 @@ def looks_opaque(value: str) -> bool:
     )
     if classes < 2:
         return False
-    words = re.findall(r"[A-Za-z]{5,}", value)
+    words = re.findall(r"[A-Z]?[a-z]{4,}", value)
     if words and sum(map(len, words)) > 0.6 * len(value):
         return False  # `customer_support_agent_v2`: words, not randomness
     return shannon_entropy(value) >= 3.4
@@ -224,6 +224,28 @@ def _is_secret_value(value: str, strict: bool) -> bool:
     return (classes >= 2 and not value.isdigit()) or (value.isdigit() and len(value) >= 4)
 
 
+def _detector_spans(detector: Any, text: str) -> Iterator[tuple[int, int]]:
+    """Where a detect-secrets plugin matches. Its regexes are read as `analyze_string` reads
+    them, except that a short group at the very start (`(ghp|gho)_…`, `(glpat|…)-…`) names
+    the kind of token, not the secret, so the whole match is the secret."""
+    from detect_secrets.plugins.base import RegexBasedDetector
+
+    denylist = getattr(detector, "denylist", None)
+    if denylist is None or type(detector).analyze_string is not RegexBasedDetector.analyze_string:
+        # the plugin filters its matches (JWTs must decode): take its word for the values
+        for value in set(detector.analyze_string(text)):
+            yield from _occurrences(text, value)
+        return
+    for regex in denylist:
+        for m in regex.finditer(text):
+            groups = [i for i in range(1, (m.lastindex or 0) + 1) if m.group(i)]
+            if not groups or (m.start(groups[0]) == m.start() and len(m.group(groups[0])) < 8):
+                yield m.start(), m.end()
+            else:
+                best = max(groups, key=lambda i: len(m.group(i)))
+                yield m.start(best), m.end(best)
+
+
 def _occurrences(text: str, value: str) -> Iterator[tuple[int, int]]:
     start = text.find(value)
     while start >= 0 and value:
@@ -240,9 +262,8 @@ def find_secrets(text: str) -> list[Span]:
             spans.append(Span(start, end, SECRET, score))
 
     for detector in _detectors():
-        for value in set(detector.analyze_string(text)):
-            for start, end in _occurrences(text, value):
-                add(start, end, 0.95)
+        for start, end in _detector_spans(detector, text):
+            add(start, end, 0.95)
     for m in _PEM.finditer(text):
         add(m.start(), m.end(), 1.0)
     for m in _PUTTY.finditer(text):

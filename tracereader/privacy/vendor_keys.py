@@ -66,6 +66,13 @@ class SlackAnyTokenDetector(RegexBasedDetector):
     denylist = (re.compile(r"(?<![A-Za-z0-9])(?:xox[abposre]|xapp)-[A-Za-z0-9\-]{10,}"),)
 
 
+class JwtWholeDetector(RegexBasedDetector):
+    """JSON Web Tokens with their signature: the library's pattern stops after the payload."""
+
+    secret_type = "JSON Web Token (whole)"
+    denylist = (re.compile(r"eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*"),)
+
+
 class AwsSessionKeyDetector(RegexBasedDetector):
     """AWS access key ids of every prefix the library's plugin leaves out."""
 
@@ -82,4 +89,5 @@ EXTRA_DETECTORS: tuple[type[RegexBasedDetector], ...] = (
     StripeAnyKeyDetector,
     SlackAnyTokenDetector,
     AwsSessionKeyDetector,
+    JwtWholeDetector,
 )
