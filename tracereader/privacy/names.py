@@ -113,7 +113,10 @@ NOT_NAMES = frozenset(
         "Client Account Member Patient Ticket Status Priority Summary Description Note Notes "
         "Comment Comments Kind Sincerely Yours Warm Hola Bonjour Hallo Ciao Hej Mister Madame "
         "Monsieur Señor Señora Herr Frau Signor Signora On In At For Of And Or With Without Via "
-        "New Old First Last Full Given Family"
+        "New Old First Last Full Given Family How What When Where Why Who Which Is Are Was Were Do "
+        "Does Did Can Could Would Should Shall Might Must Have Has Had Any Some Quick Question "
+        "Flat Apt Apartment Unit Suite Floor Room Block Building House Item Items Status ETA Qty "
+        "Total Price Product Products Tracking Carrier Refund Return Returns"
     )
 )
 _NOT_NAMES_LOWER = frozenset(w.lower() for w in NOT_NAMES)

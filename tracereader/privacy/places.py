@@ -40,7 +40,7 @@ _UNIT = (
     r"wohnung|étage|etage|interno|int\.|scala|lok\.|m\.|#)\.?\s*[\w\-/º°]{1,8}){0,2}"
 )
 _STREETS = re.compile(
-    r"(?<![\w/])(?:"
+    r"(?<![\w/.,$€£#])(?:"
     r"\d{1,5}[a-zA-Z]?,?\s+(?:" + _W + r"\s+){0,4}?(?:" + _STREET_AFTER + r")\b\.?"
     r"|\d{1,5}[a-zA-Z]?,?\s+(?:" + _STREET_BEFORE + r")(?:\s+" + _W + r"){1,5}"
     r"|(?:" + _STREET_BEFORE + r")(?:\s+" + _W + r"){1,5},?\s+" + _NUMBER +
@@ -93,6 +93,11 @@ _NOT_AFTER_NUMBER = re.compile(
     r"views|walk|walks|hill|hills|loop|loops|path|paths|court|st|dr|pl)\b",
     re.IGNORECASE,
 )
+# Words no street name holds between its number and its street word.
+_FUNCTION_WORDS = frozenset(
+    "is are was were be on in at its it to of my your our the a an and or for from with by "
+    "this that will would can has have had not no".split()
+)
 _JAPANESE = re.compile(
     r"[一-龯ぁ-んァ-ン]{1,6}[都道府県][一-龯ぁ-んァ-ン]{1,8}[市区町村郡][^\s,。、]{0,20}"
 )
@@ -103,6 +108,8 @@ def streets(text: str) -> Iterator[Span]:
     for m in _STREETS.finditer(text):
         if _NOT_AFTER_NUMBER.match(m.group(0)):
             continue
+        if _FUNCTION_WORDS.intersection(w.lower() for w in m.group(0).split()[1:-1]):
+            continue  # "$199.00 is on its way": a sentence, not a street
         end = m.end()
         tail = _TAIL.match(text, end)
         if tail and "\n\n" not in tail.group(0):
