@@ -18,7 +18,7 @@ from tracereader import locations
 from tracereader.cli import cli
 from tracereader.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures" / "privacy"
+FIXTURES = Path(__file__).parent / "privacy_fixtures"
 # What the older version left in the fixture database (its input is older_version_input.jsonl).
 LEFT_BY_OLDER_VERSION = [
     "maria gonzalez",

@@ -95,8 +95,7 @@ _NOT_AFTER_NUMBER = re.compile(
 )
 # Words no street name holds between its number and its street word.
 _FUNCTION_WORDS = frozenset(
-    "is are was were be on in at its it to of my your our the a an and or for from with by "
-    "this that will would can has have had not no".split()
+    ["is", "are", "was", "were", "be", "on", "in", "at", "its", "it", "to", "of", "my", "your", "our", "the", "a", "an", "and", "or", "for", "from", "with", "by", "this", "that", "will", "would", "can", "has", "have", "had", "not", "no"]
 )
 _JAPANESE = re.compile(
     r"[一-龯ぁ-んァ-ン]{1,6}[都道府県][一-龯ぁ-んァ-ン]{1,8}[市区町村郡][^\s,。、]{0,20}"
