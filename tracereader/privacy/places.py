@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from tracereader.privacy.spans import Span
+from tracereader.privacy.spans import Span, word_list
 
 _W = r"[^\W\d_][\w'’.\-]*"  # a word that starts with a letter (any script)
 _C = r"[^\W\d_][\w'’\-]*"  # a word of a place name (no sentence full stop)
@@ -95,7 +95,10 @@ _NOT_AFTER_NUMBER = re.compile(
 )
 # Words no street name holds between its number and its street word.
 _FUNCTION_WORDS = frozenset(
-    ["is", "are", "was", "were", "be", "on", "in", "at", "its", "it", "to", "of", "my", "your", "our", "the", "a", "an", "and", "or", "for", "from", "with", "by", "this", "that", "will", "would", "can", "has", "have", "had", "not", "no"]
+    word_list(
+        "is are was were be on in at its it to of my your our the a an and or for from with by "
+        "this that will would can has have had not no"
+    )
 )
 _JAPANESE = re.compile(
     r"[一-龯ぁ-んァ-ン]{1,6}[都道府県][一-龯ぁ-んァ-ン]{1,8}[市区町村郡][^\s,。、]{0,20}"
