@@ -96,8 +96,9 @@ def test_the_apps_own_recurring_text_is_kept_and_remembered(store: Store) -> Non
     for trace in first:
         system = trace.messages[0].content or ""
         assert "You are Nova, the support assistant of Kestrel Outfitters" in system
-        assert "support@kestrel.example" in system and "+1 415 555 0100" in system
-        assert KEY not in system and "the key <SECRET_1>." in system  # a secret is never the app's
+        # a contact or a secret stays personal however often the application repeats it
+        assert "support@kestrel.example" not in system and "+1 415 555 0100" not in system
+        assert KEY not in system and "the key <SECRET_1>." in system
         assert trace.messages[1].content == "Hi Nova, this is <PERSON_1>, where is my order?"
         assert trace.messages[2].content == "Hi <PERSON_1>, Nova here. Let me check."
     # A later ingest (new Anonymizer, same database) knows the persona from the stored hashes.

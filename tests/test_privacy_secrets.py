@@ -7,8 +7,9 @@ import string
 
 import pytest
 
+from tracereader.privacy.credentials import is_credential_key, looks_opaque
 from tracereader.privacy.keys import identifying_type
-from tracereader.privacy.secrets import find_secrets, is_credential_key, looks_opaque
+from tracereader.privacy.secrets import find_secrets
 
 RNG = random.Random(11)
 

@@ -16,12 +16,21 @@ from collections.abc import Iterator
 from tracereader.privacy.keys import NAME_FIELD, PERSON_SIBLINGS, identifying_type
 from tracereader.privacy.spans import Span
 
-_LABEL = r"[A-Za-z][A-Za-z0-9 _.'’/#\-]{0,38}?"
+_LABEL = r"[^\W\d_][\w .'’/#\-]{0,38}?"
 _LINE = re.compile(
     r"^[ \t>*•\-]*(" + _LABEL + r")(;[^:\n]*)?[ \t]*[:：][ \t]*([^\n]*?)[ \t]*$", re.MULTILINE
 )
 _PAIR = re.compile(r"(?<![\w.\-])([A-Za-z_][\w.\-]{1,30})=(\"[^\"\n]*\"|'[^'\n]*'|[^\s,;&\"']+)")
 _QUOTED_PAIR = re.compile(r"[\"']([A-Za-z_][\w \-]{0,30})[\"']\s*:\s*[\"']([^\"'\n]{1,200})[\"']")
+_XML = re.compile(r"<([A-Za-z][\w.\-:]{0,40})(?:\s[^<>]*)?>([^<>]{1,300})</\1>")
+_SQL_SET = re.compile(
+    r"\b([A-Za-z_][\w]{0,40})\s*(?:=|!=|<>|LIKE)\s*'((?:[^']|'')*)'", re.IGNORECASE
+)
+_SQL_INSERT = re.compile(
+    r"\bINSERT\s+INTO\s+[\w.\"`\[\]]+\s*\(([^)]*)\)\s*VALUES\s*((?:\([^;]*?\)\s*,?\s*)+)",
+    re.IGNORECASE,
+)
+_SQL_VALUE = re.compile(r"'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?)|(NULL)", re.IGNORECASE)
 _NAME_LIKE = re.compile(r"^[^\W\d_][\w'’.\-]*(?:[ \t]+[^\W\d_][\w'’.\-]*){0,4}$")
 _CELL_SPLIT = ("\t", "|", ";", ",")
 _DIGITS = re.compile(r"\d")
@@ -164,6 +173,39 @@ def pairs(text: str) -> Iterator[Span]:
             yield from _span(text, m.start(2), m.group(2), entity)
 
 
+def markup(text: str) -> Iterator[Span]:
+    """`<PassportNumber>…</PassportNumber>` elements and SQL literals under their column
+    (`INSERT INTO t (ssn, dob) VALUES ('…', '…')`, `SET full_name = '…'`, `WHERE iban = '…'`)."""
+    if "</" in text:
+        for m in _XML.finditer(text):
+            entity = identifying_type(m.group(1).split(":")[-1])
+            if entity is not None:
+                yield from _span(
+                    text, m.start(2), m.group(2), "PERSON" if entity == NAME_FIELD else entity
+                )
+    if "'" not in text:
+        return
+    for m in _SQL_SET.finditer(text):
+        entity = identifying_type(m.group(1))
+        if entity is not None:
+            yield from _span(
+                text, m.start(2), m.group(2), "PERSON" if entity == NAME_FIELD else entity
+            )
+    for m in _SQL_INSERT.finditer(text):
+        columns = [c.strip().strip('"`[]') for c in m.group(1).split(",")]
+        for row in re.finditer(r"\(([^()]*(?:'[^']*'[^()]*)*)\)", m.group(2)):
+            values = list(_SQL_VALUE.finditer(row.group(1)))
+            if len(values) != len(columns):
+                continue
+            base = m.start(2) + row.start(1)
+            for column, value in zip(columns, values, strict=True):
+                entity = identifying_type(column)
+                group = 1 if value.group(1) is not None else 2
+                if entity is not None and value.group(group):
+                    typed = "PERSON" if entity == NAME_FIELD else entity
+                    yield from _span(text, base + value.start(group), value.group(group), typed)
+
+
 def tables(text: str) -> Iterator[Span]:
     """Cells of CSV, TSV and Markdown tables whose header names an identifying column."""
     lines = text.split("\n")
@@ -192,6 +234,51 @@ def tables(text: str) -> Iterator[Span]:
                 if entity and not re.fullmatch(r"[\s:|\-]*", value):
                     yield from _span(text, offsets[row] + at, value, entity)
         return
+
+
+# Cells of a row about a person that identify them though nothing else tells what they are.
+_ID_CELL = re.compile(
+    r"^(?:[A-Z]{1,2}\d{6,9}[A-Z]?|\d{8,12}|[A-Z0-9]{2,4}[ \-]?\d{6,13}"
+    r"|[A-Z]{4,6}\d{4,7}[A-Z0-9]{2,6})$"
+)
+_DATE_CELL = re.compile(r"^(?:(19\d\d|20[01]\d)-\d\d-\d\d|\d\d[./-]\d\d[./-](19\d\d|20[01]\d))$")
+_NAME_CELL = re.compile(r"^[^\W\d_][\w'’.\-]+(?: [^\W\d_][\w'’.\-]+){1,3}$")
+_PERSONAL = frozenset(
+    ("EMAIL_ADDRESS", "PHONE_NUMBER", "US_SSN", "UK_NINO", "NATIONAL_ID", "CREDIT_CARD",
+     "IBAN_CODE", "PASSPORT", "DRIVER_LICENSE", "DATE_OF_BIRTH", "ADDRESS", "PERSON")
+)  # fmt: skip
+
+
+def headerless_rows(text: str, found: list[Span]) -> list[Span]:
+    """In a table without a header, a row that holds personal data is a person's record: its
+    bare document-like numbers, old dates and capitalized names are theirs too."""
+    lines = text.split("\n")
+    if len(lines) < 2 or not found:
+        return []
+    offsets = [0]
+    for line in lines[:-1]:
+        offsets.append(offsets[-1] + len(line) + 1)
+    delimiter = _delimiter(lines[0], lines[1:4]) if lines[0].strip() else None
+    if delimiter is None or delimiter == "|":
+        return []
+    out: list[Span] = []
+    for line, at in zip(lines, offsets, strict=True):
+        end = at + len(line)
+        if not any(at <= s.start < end and s.entity in _PERSONAL for s in found):
+            continue
+        for value, offset in _cells(line, delimiter):
+            cell = value.strip()
+            if _ID_CELL.match(cell) and not cell.startswith(("ORD", "INV", "SO", "PO")):
+                entity = "ID"
+            elif _DATE_CELL.match(cell):
+                entity = "DATE_OF_BIRTH"
+            elif _NAME_CELL.match(cell) and all(w[:1].isupper() for w in cell.split()):
+                entity = "PERSON"
+            else:
+                continue
+            start = at + offset + value.index(cell)
+            out.append(Span(start, start + len(cell), entity, 0.6))
+    return out
 
 
 def _delimiter(header: str, following: list[str]) -> str | None:
@@ -224,6 +311,6 @@ def _cells(line: str, delimiter: str) -> list[tuple[str, int]]:
 
 def find_fields(text: str) -> list[Span]:
     """Every labelled value in `text` whose label identifies a person or holds a secret."""
-    if ":" not in text and "=" not in text and "\n" not in text:
+    if not any(ch in text for ch in ":=\n<'"):
         return []
-    return [*label_lines(text), *pairs(text), *tables(text)]
+    return [*label_lines(text), *pairs(text), *markup(text), *tables(text)]

@@ -49,20 +49,21 @@ _ID_CONTEXT = re.compile(
     r"([A-Za-z0-9][A-Za-z0-9_\-]{2,})",
     re.IGNORECASE,
 )
-_DOC_NUMBER = r"[\"']?([A-Z0-9][A-Z0-9\- ]{3,18}[A-Z0-9])(?![A-Za-z0-9])"
+# After a document's name: an optional number word, a verb or sign, then one token.
+_DOC_LINK = (
+    r"(?i:[ \t\-]*(?:no\.?|nr\.?|number|num|n°|nº|#|id|nummer|numer|numero|número|numéro))?"
+    r"(?i:[ \t]*(?:is|was|är|é|es|est|ist|jest|è|er|:|=|#|-|\())?[ \t]*[\"'(]?"
+)
+_DOC_VALUE = r"([A-Z0-9](?:[A-Z0-9\-/]|(?<=\d) (?=\d)){4,22}[A-Z0-9])(?![A-Za-z0-9])"
 _PASSPORT = re.compile(
-    r"\b(?:passport|passeport|reisepass|pasaporte|passaporto|paspoort|paszport)"
-    r"(?:[ \t]*(?:no\.?|number|num|nr\.?|#|id|n°|nº))?[ \t]*(?:is|was|:|=|#|-)?[ \t]*"
-    + _DOC_NUMBER,
-    re.IGNORECASE,
+    r"(?i:\b(?:passport|passeport|reisepass|pasaporte|passaporte|passaporto|paspoort|paszport|"
+    r"paszportu|passnummer|passnr|pp(?= *no)|travel document)\b)" + _DOC_LINK + _DOC_VALUE
 )
 _LICENCE = re.compile(
-    r"(?:(?:\b(?:driver'?s?|driving|drivers)[ \t]*licen[cs]e|\bDL\b|\bD/L\b|\bführerschein|"
-    r"\bpermis de conduire|\bcarnet de conducir|\bpatente|\brijbewijs)"
-    r"(?:[ \t]*(?:no\.?|number|num|nr\.?|#|id|n°))?"
-    r"|\blicen[cs]e[ \t]*(?:no\.?|number|num|nr\.?|#))[ \t]*(?:is|was|:|=|#|-)?[ \t]*"
-    + _DOC_NUMBER,
-    re.IGNORECASE,
+    r"(?i:(?:\b(?:driver'?s?|driving|drivers)[ \t]*licen[cs]e|\bDL\b|\bD/L\b|\bführerschein|"
+    r"\bpermis de conduire|\bcarnet de conducir|\bpatente|\brijbewijs|\bkörkort(?:snummer)?|"
+    r"\bprawo jazdy|\bprawa jazdy|\bcarteira de motorista|\bCNH|\blicen[cs]e(?=[ \t]*(?:no|nr|"
+    r"number|num|#))))" + _DOC_LINK + _DOC_VALUE
 )
 _MRZ = re.compile(r"(?m)^[ \t]*([A-Z0-9<]{2}[A-Z0-9<]{28,42})[ \t]*$")
 
@@ -150,11 +151,9 @@ def documents(text: str) -> Iterator[Span]:
     """Passport and driving-licence numbers after their label, and MRZ lines of travel papers."""
     for pattern, entity in ((_PASSPORT, "PASSPORT"), (_LICENCE, "DRIVER_LICENSE")):
         for m in pattern.finditer(text):
-            value = m.group(1).rstrip(" -")
-            if any(ch.isdigit() for ch in value) and " " not in value.strip():
-                yield Span(m.start(1), m.start(1) + len(value), entity, 0.8)
-            elif any(ch.isdigit() for ch in value) and sum(ch.isdigit() for ch in value) >= 5:
-                yield Span(m.start(1), m.start(1) + len(value), entity, 0.7)
+            value = m.group(1)
+            if sum(ch.isdigit() for ch in value) >= 2:
+                yield Span(m.start(1), m.end(1), entity, 0.8)
     for m in _MRZ.finditer(text):
         line = m.group(1)
         if "<<" in line or line.count("<") >= 3:

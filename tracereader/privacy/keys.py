@@ -148,6 +148,75 @@ _WORD_TYPES: dict[str, str] = {
     "deliverto": "PERSON",
     "signedby": "PERSON",
 }
+# The same labels in the languages of the common locales (forms as `key_words` yields them).
+_LOCAL_WORDS: dict[str, str] = {
+    **dict.fromkeys(word_list("nombre nom nome naam namn imię imie 氏名 名前 お名前"), NAME_FIELD),
+    **dict.fromkeys(
+        word_list(
+            "nazwisko vorname nachname familienname cognome achternaam voornaam förnamn "
+            "fornamn efternamn apellido sobrenome prénom prenom 姓 名 titular inhaber"
+        ),
+        "PERSON",
+    ),
+    **dict.fromkeys(
+        word_list(
+            "telefon teléfono telefono telefone téléphone telefoonnummer telefonu "
+            "telefonnummer mobil móvil movil cellulare celular portable handy handynummer 電話 "
+            "電話番号 携帯"
+        ),
+        "PHONE_NUMBER",
+    ),
+    **dict.fromkeys(word_list("correo courriel メール メールアドレス"), "EMAIL_ADDRESS"),
+    **dict.fromkeys(
+        word_list(
+            "dirección direccion endereço endereco indirizzo adresse adres adress adresa "
+            "anschrift domicilio 住所"
+        ),
+        "ADDRESS",
+    ),
+    **dict.fromkeys(
+        word_list("códigopostal codigopostal cep kodpocztowy 郵便番号 postnr"), "POSTCODE"
+    ),
+    **dict.fromkeys(
+        word_list(
+            "fechadenacimiento datadenascimento datadinascita datedenaissance dataurodzenia "
+            "födelsedatum fodelsedatum nacimiento nascimento naissance nascita urodzenia "
+            "geboortedatum 生年月日"
+        ),
+        "DATE_OF_BIRTH",
+    ),
+    **dict.fromkeys(
+        word_list(
+            "reisepass reisepassnummer passaporte pasaporte passeport passaporto paspoort "
+            "paszport paszportu passnummer passnr パスポート 旅券"
+        ),
+        "PASSPORT",
+    ),
+    **dict.fromkeys(
+        word_list(
+            "führerschein fuhrerschein führerscheinnummer permisdeconduire carnetdeconducir "
+            "patente rijbewijs körkort korkort körkortsnummer prawojazdy prawajazdy cnh 免許 "
+            "免許証"
+        ),
+        "DRIVER_LICENSE",
+    ),
+    **dict.fromkeys(
+        word_list(
+            "kartennummer kreditkarte tarjeta cartão cartao kaartnummer karty kortnummer "
+            "numérodecarte numerodecarte númerodetarjeta numerodetarjeta numerodicarta "
+            "クレジットカード"
+        ),
+        "CREDIT_CARD",
+    ),
+    **dict.fromkeys(
+        word_list(
+            "steuer steueridentifikationsnummer personalausweis ausweis ausweisnummer insee "
+            "nhs mynumber マイナンバー securitesociale sécuritésociale rg"
+        ),
+        "NATIONAL_ID",
+    ),
+}
+_WORD_TYPES.update(_LOCAL_WORDS)
 # Multi-word keys whose words name a document number (`passport no`, `licence number`).
 _NUMBER_WORDS = frozenset(("number", "no", "num", "nr", "id", "code", "nummer", "numero"))
 _NAME_QUALIFIERS = frozenset(
@@ -173,7 +242,7 @@ _DESCRIPTIVE = frozenset(
 _AMBIGUOUS = frozenset(
     word_list("cap cp cc pan tin nin ni dl fn adr attn holder cell handle born birth")
 )
-_SPLIT_KEY = re.compile(r"[^a-z0-9]+")
+_SPLIT_KEY = re.compile(r"[\W_]+")
 
 
 @lru_cache(maxsize=16384)
@@ -194,7 +263,8 @@ def identifying_type(key: str, exact: bool = False) -> str | None:
     `exact` leaves out the last rule (any one identifying word among others), for labels
     found inside prose, where `Jane Doe Assignee` must not read as one label.
     """
-    from tracereader.privacy.secrets import SECRET, is_credential_key
+    from tracereader.privacy.credentials import is_credential_key
+    from tracereader.privacy.secrets import SECRET
 
     words = key_words(key)
     if not words or len(words) > 6:

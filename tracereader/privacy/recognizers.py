@@ -9,9 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tracereader.privacy import contacts, dates, fields, identifiers, names, phones, places, secrets
+from tracereader.privacy import (
+    contacts,
+    dates,
+    fields,
+    identifiers,
+    names,
+    phones,
+    places,
+    secrets,
+    spelled,
+)
 from tracereader.privacy.protect import KeepList, drop_protected, protected_spans
-from tracereader.privacy.spans import ALWAYS_REPLACED, Span, overlaps
+from tracereader.privacy.spans import ALWAYS_REPLACED, PRIORITY, Span, overlaps
 
 Regions = Sequence[str]
 
@@ -28,7 +38,19 @@ def pattern_spans(text: str, regions: Regions = phones.DEFAULT_REGIONS) -> list[
     spans.extend(dates.dates_of_birth(text))
     spans.extend(fields.find_fields(text))
     spans.extend(names.person_context_spans(text))
+    spans.extend(spelled.find_spelled(text, _spelled_type))
     return spans
+
+
+def _spelled_type(chars: str) -> str | None:
+    """What a spelled-out string is (`+31061880246` a phone), by the detectors themselves."""
+    found = [
+        *identifiers.find_identifiers(chars),
+        *phones.find_phones(chars),
+        *phones.find_phones("phone " + chars),
+    ]
+    whole = [s for s in found if s.end - s.start >= len(chars) - 1]
+    return max(whole, key=lambda s: PRIORITY.get(s.entity, 0)).entity if whole else None
 
 
 def keep_only_personal(text: str, spans: list[Span], keep: KeepList) -> list[Span]:

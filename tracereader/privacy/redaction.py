@@ -116,7 +116,7 @@ class TraceRedactor:
     # -- learning what this trace holds ---------------------------------------------------
     def _learn(self, value: str, entity: str, replacement: str | None = None) -> None:
         value = value.strip()
-        if not value or is_redacted(value) or (entity not in ALWAYS_REPLACED and self._kept(value)):
+        if not value or is_redacted(value) or self._kept(value, entity):
             return
         self._known.setdefault(value, entity)
         key = normalized(value, entity)
@@ -126,10 +126,14 @@ class TraceRedactor:
             for part in name_parts(value):
                 self._parts.setdefault(part, (value, entity))
 
-    def _kept(self, value: str) -> bool:
-        """Whether `value` is the application's own text or a thing this trace names."""
+    def _kept(self, value: str, entity: str) -> bool:
+        """Whether `value`, detected as `entity`, is a thing this trace names or one of the
+        application's own words: a one-word name recurring in many people's prompts (a
+        persona, a brand). A contact or a full name stays personal however often it recurs."""
+        if entity not in WORDY:
+            return False
         folded = " ".join(value.casefold().split())
-        return folded in self._things or self.is_app_text(value)
+        return folded in self._things or (" " not in folded and self.is_app_text(value))
 
     def _learn_from(self, text: str, kind: str | None) -> str:
         spans = self.spans.get(text, ())
@@ -154,7 +158,7 @@ class TraceRedactor:
             and e != "LOCATION"
         ]
         for part in list(self._parts):
-            if self._kept(part):
+            if self._kept(part, "PERSON"):
                 del self._parts[part]
 
     def _propagated(self, text: str) -> list[Span]:
@@ -205,7 +209,7 @@ class TraceRedactor:
         if kind is not None and kind not in (KEY, APP):
             if not text.strip() or is_redacted(text):
                 return text
-            if kind not in ALWAYS_REPLACED and self._kept(text):
+            if self._kept(text, kind):
                 return text
             return self._replace_value(text, kind)
         spans = list(self.spans.get(text, ()))
@@ -218,7 +222,8 @@ class TraceRedactor:
             for s in spans
             if s.entity in ALWAYS_REPLACED
             or not (
-                self._kept(text[s.start : s.end]) or (s.entity in WORDY and overlaps(s, things))
+                self._kept(text[s.start : s.end], s.entity)
+                or (s.entity in WORDY and overlaps(s, things))
             )
         ]
         if not spans:

@@ -11,43 +11,34 @@ blocks, and opaque high-entropy strings next to a credential word.
 
 from __future__ import annotations
 
-import itertools
-import math
 import re
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from tracereader.privacy.spans import Span, word_list
+from tracereader.privacy.credentials import (
+    is_credential_key,
+    is_secret_value,
+    looks_free_standing_secret,
+    looks_like_password,
+    looks_opaque,
+)
+from tracereader.privacy.spans import Span
 
 SECRET = "SECRET"
+OPAQUE_SCORE = 0.55
+"""The score of a secret found by its shape alone (no credential word): ids are spared it."""
 
-# Words that make a key, a flag or a label hold a credential (matched on a key's words).
-CREDENTIAL_WORDS = frozenset(
-    word_list(
-        "password passwd pwd passphrase passcode secret token apikey credential credentials "
-        "bearer authorization privatekey accesskey secretkey clientsecret sessiontoken "
-        "refreshtoken accesstoken authtoken apitoken webhooksecret signingkey"
-    )
-)
-# Words beside a credential word that make the key about credentials, not one (`max_tokens`).
-_NOT_CREDENTIAL = frozenset(
-    word_list(
-        "max min count total num number limit usage used input output prompt completion cached "
-        "reasoning remaining type expires expiry expiration ttl length size url endpoint policy "
-        "reset strength hint required changed updated rotated created at id name field label "
-        "placeholder format id_hash enabled present set missing valid"
-    )
-)
 _CUE = (
-    r"pass(?:word|wd|phrase|code)?|pwd|secret(?:[ _\-]?key)?|(?:api|access|auth|bearer|refresh|"
-    r"session|client|private|secret|signing|webhook)[ _\-]?(?:key|token|secret)|apikey|token|"
-    r"credentials?|authorization"
+    r"pass(?:word|wd|phrase|code|wort|e)?|pwd|pw|secret(?:[ _\-]?key)?|(?:api|access|auth|bearer|"
+    r"refresh|session|client|private|secret|signing|webhook|service|storage|app|account|master|"
+    r"deploy)[ _\-]?(?:key|token|secret)|apikey|token|credentials?|authorization|cookie|senha|"
+    r"kennwort|mot[ _\-]de[ _\-]passe|contrase[ñn]a|wachtwoord|has[łl]o|l[öo]senord|clave"
 )
 # `password: x`, `api_key = "x"`, `"client_secret": "x"` in config, headers, logs, env lines.
 _ASSIGNMENT = re.compile(
     r"(?<![A-Za-z0-9])([A-Za-z0-9_.\-]*?(?:" + _CUE + r")[A-Za-z0-9_\-]*)[\"']?[ \t]*"
-    r"(?::=|=>|=|:)[ \t]*([\"'`]?)([^\s\"'`,;&<>]{3,}|[^\"'`\n]{3,}?(?=\2)(?<=\S))\2",
+    r"(?::=|=>|=|:)[ \t]*([\"'`]?)([^\s\"'`]{3,}|[^\"'`\n]{3,}?(?=\2)(?<=\S))\2",
     re.IGNORECASE,
 )
 # `--password hunter2`, `--api-key=…`, `-H 'X-Api-Key: …'` is an assignment already.
@@ -66,13 +57,15 @@ _BEARER = re.compile(
     r"([A-Za-z0-9\-._~+/]{8,}=*)",
     re.IGNORECASE,
 )
-# "my password is hunter2", "the api key was sk-…": the value must look like one.
-_PROSE = re.compile(
-    r"\b(?:pass(?:word|code|phrase)|pwd|pin|api[ \-]?key|token|secret(?: key)?)"
-    r"(?:\s+(?:is|was|=|would be|will be|is now|should be)|\s*[:=])\s+[\"'`]?"
-    r"([^\s\"'`]{4,}?)[\"'`]?(?=[\s,;!?]|[.](?:\s|$)|$)",
+# A credential word in prose ("the admin pass is …", "i typed …", "token … expires"): the
+# first password-like token within a few words after it is the secret.
+_PROSE_CUE = re.compile(
+    r"\b(?:pass(?:word|wd|phrase|code|wort)?|pwd|pw|pin|passe|senha|kennwort|mot de passe|"
+    r"contrase[ñn]a|wachtwoord|has[łl]o|l[öo]senord|token|secret|api[ \-]?key|key|access code|"
+    r"credentials?)\b",
     re.IGNORECASE,
 )
+_TOKEN = re.compile(r"[^\s\"'`]+")
 _URL_USERINFO = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://([^\s/@:\"'<>]*:[^\s/@\"'<>]+)@")
 _URL_PARAM = re.compile(
     r"[?&#](?:access_token|refresh_token|id_token|token|api_key|apikey|key|secret|"
@@ -89,22 +82,6 @@ _PUTTY = re.compile(r"PuTTY-User-Key-File-\d:.*?(?:Private-MAC: [0-9a-f]+|\Z)", 
 _OPAQUE = re.compile(r"(?<![A-Za-z0-9+/=_\-])[A-Za-z0-9+/=_\-]{16,}(?![A-Za-z0-9+/=_\-])")
 _CREDENTIAL_NEAR = re.compile(
     r"(?:" + _CUE + r"|\bkey\b|\baws\b|signature|\bauth\b)[^\n]{0,40}$", re.IGNORECASE
-)
-# Values that stand for no secret: templating, masking, empty markers.
-_PLACEHOLDER = re.compile(
-    r"^(?:\$\{.*\}|\{\{.*\}\}|<.*>|\[.*\]|\*+|x{3,}|\.{3,}|null|none|nil|true|false|"
-    r"undefined|redacted|hidden|masked|n/?a|required|optional|empty|string|example|"
-    r"your[_\-]?\w*|\$[A-Z_][A-Z0-9_]*|%\(?\w+\)?s?)$",
-    re.IGNORECASE,
-)
-_COMMON_WORD = frozenset(
-    word_list(
-        "the a an is was my your our their this that it not too wrong incorrect invalid expired "
-        "reset required changed updated correct missing forgotten forgot same different new old "
-        "strong weak short long here there below above attached sent set saved stored please "
-        "protected encrypted hashed rotated revoked working fine ok okay again still also only "
-        "and or but for with from bearer basic digest token"
-    )
 )
 
 
@@ -158,72 +135,6 @@ def _detectors() -> list[Any]:
     return _vendor_detectors()
 
 
-def shannon_entropy(value: str) -> float:
-    """Bits per character of `value` (detect-secrets' measure, over the string's own alphabet)."""
-    if not value:
-        return 0.0
-    counts: dict[str, int] = {}
-    for ch in value:
-        counts[ch] = counts.get(ch, 0) + 1
-    n = len(value)
-    return -sum(c / n * math.log2(c / n) for c in counts.values())
-
-
-def looks_opaque(value: str) -> bool:
-    """A random-looking token (a key, not a word): long, mixed classes, high entropy."""
-    if len(value) < 16 or _PLACEHOLDER.match(value):
-        return False
-    classes = sum(
-        (
-            any(c.islower() for c in value),
-            any(c.isupper() for c in value),
-            any(c.isdigit() for c in value),
-        )
-    )
-    if classes < 2:
-        return False
-    words = re.findall(r"[A-Z]?[a-z]{4,}", value)
-    if words and sum(map(len, words)) > 0.6 * len(value):
-        return False  # `customer_support_agent_v2`: words, not randomness
-    return shannon_entropy(value) >= 3.4
-
-
-def is_credential_key(key: str) -> bool:
-    """Whether a key, flag or label names a credential (`api_key`, `PGPASSWORD`, `x-auth-token`)."""
-    from tracereader.privacy.keys import key_words
-
-    words = key_words(key)
-    if not words or any(w in _NOT_CREDENTIAL for w in words):
-        return False
-    if re.search(r"tokens\b|_count\b", key, re.IGNORECASE):
-        return False  # `prompt_tokens`, `max_tokens`: counts of tokens
-    joined = "".join(words)
-    if joined in CREDENTIAL_WORDS or any(w in CREDENTIAL_WORDS for w in words):
-        return True
-    pairs = {a + b for a, b in itertools.pairwise(words)}
-    return bool(pairs & CREDENTIAL_WORDS) or any(w.endswith("password") for w in words)
-
-
-def _is_secret_value(value: str, strict: bool) -> bool:
-    """A value after a credential word that can be a secret (strict: in prose, it must look one)."""
-    value = value.strip("\"'`")
-    if len(value) < 3 or _PLACEHOLDER.match(value) or value.lower() in _COMMON_WORD:
-        return False
-    if not strict:
-        return True
-    if looks_opaque(value) or len(value) >= 12:
-        return True
-    classes = sum(
-        (
-            any(c.islower() for c in value),
-            any(c.isupper() for c in value),
-            any(c.isdigit() for c in value),
-            any(not c.isalnum() for c in value),
-        )
-    )
-    return (classes >= 2 and not value.isdigit()) or (value.isdigit() and len(value) >= 4)
-
-
 def _detector_spans(detector: Any, text: str) -> Iterator[tuple[int, int]]:
     """Where a detect-secrets plugin matches. Its regexes are read as `analyze_string` reads
     them, except that a short group at the very start (`(ghp|gho)_…`, `(glpat|…)-…`) names
@@ -274,22 +185,35 @@ def find_secrets(text: str) -> list[Span]:
         add(m.start(1), m.end(1), 0.8)
     for m in _BEARER.finditer(text):
         group = 1 if m.group(1) else 2
-        if _is_secret_value(m.group(group), strict=False):
+        if is_secret_value(m.group(group), strict=False):
             add(m.start(group), m.end(group))
     for m in _ASSIGNMENT.finditer(text):
-        value = m.group(3).rstrip(".")
-        if is_credential_key(m.group(1)) and _is_secret_value(value, strict=not m.group(2)):
+        value = m.group(3) if m.group(2) else m.group(3).rstrip(".,;)")
+        if is_credential_key(m.group(1)) and is_secret_value(value, strict=not m.group(2)):
             add(m.start(3), m.start(3) + len(value))
     for m in _FLAG.finditer(text):
-        if _is_secret_value(m.group(2), strict=False):
+        if is_secret_value(m.group(2), strict=False):
             add(m.start(2), m.end(2))
     for pattern, group in ((_MYSQL_P, 1), (_SSHPASS, 2), (_CURL_USER, 2)):
         for m in pattern.finditer(text):
             add(m.start(group), m.end(group))
-    for m in _PROSE.finditer(text):
-        if _is_secret_value(m.group(1), strict=True):
-            add(m.start(1), m.end(1), 0.8)
+    for m in _PROSE_CUE.finditer(text):
+        line_end = text.find("\n", m.end())
+        window_end = min(m.end() + 48, len(text) if line_end < 0 else line_end)
+        for token in _TOKEN.finditer(text, m.end(), window_end):
+            if token.group(0).endswith(":") or text.startswith('":', token.end()):
+                continue  # the next label, not a value
+            value = token.group(0).rstrip(".,;:!?)")
+            if looks_like_password(value):
+                start = token.start() + (len(token.group(0)) - len(token.group(0).lstrip("([<")))
+                add(start, token.start() + len(value), 0.75)
+                break
     for m in _OPAQUE.finditer(text):
-        if looks_opaque(m.group(0)) and _CREDENTIAL_NEAR.search(text, 0, m.start()):
+        value = m.group(0)
+        if looks_free_standing_secret(value):
+            add(m.start(), m.end(), OPAQUE_SCORE)
+        elif looks_opaque(value) and _CREDENTIAL_NEAR.search(
+            text, max(0, m.start() - 60), m.start()
+        ):
             add(m.start(), m.end(), 0.7)
     return spans

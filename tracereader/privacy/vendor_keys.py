@@ -80,6 +80,34 @@ class AwsSessionKeyDetector(RegexBasedDetector):
     denylist = (re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA)[A-Z0-9]{16}"),)
 
 
+class PrefixedTokenDetector(RegexBasedDetector):
+    """Tokens that announce their vendor by a prefix: Shopify, Notion, npm, PyPI, Mailgun,
+    Linear, Stripe webhooks, Google OAuth client secrets and access tokens, Django, Doppler,
+    Vercel, Supabase, Postman, Databricks, DigitalOcean, Heroku, Atlassian, Grafana."""
+
+    secret_type = "Vendor-prefixed token"
+    denylist = (
+        re.compile(r"(?<![A-Za-z0-9_])shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}" + _END),
+        re.compile(r"(?<![A-Za-z0-9_])(?:secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{40,})" + _END),
+        re.compile(r"(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}" + _END),
+        re.compile(r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{20,}"),
+        re.compile(r"(?<![A-Za-z0-9_\-])key-[0-9a-f]{32}" + _END),
+        re.compile(r"(?<![A-Za-z0-9_])lin_(?:api|oauth)_[A-Za-z0-9]{32,}" + _END),
+        re.compile(r"(?<![A-Za-z0-9_])whsec_[A-Za-z0-9+/=]{24,}"),
+        re.compile(r"(?<![A-Za-z0-9_])GOCSPX-[A-Za-z0-9_\-]{20,}"),
+        re.compile(r"(?<![A-Za-z0-9_])ya29\.[A-Za-z0-9_\-]{20,}"),
+        re.compile(r"django-insecure-[^\s\"']{20,}"),
+        re.compile(r"(?<![A-Za-z0-9_])dp\.(?:st|ct|sa|scim)\.[A-Za-z0-9_\-.]{20,}"),
+        re.compile(r"(?<![A-Za-z0-9_])sbp_[a-f0-9]{40}" + _END),
+        re.compile(r"(?<![A-Za-z0-9_])PMAK-[a-f0-9]{24}-[a-f0-9]{34}" + _END),
+        re.compile(r"(?<![A-Za-z0-9_])dapi[a-f0-9]{32}" + _END),
+        re.compile(r"(?<![A-Za-z0-9_])do[opr]_v1_[a-f0-9]{64}" + _END),
+        re.compile(r"(?<![A-Za-z0-9_])glsa_[A-Za-z0-9_]{32,}" + _END),
+        re.compile(r"(?<![A-Za-z0-9_])ATATT3[A-Za-z0-9_\-=]{50,}"),
+        re.compile(r"(?<![A-Za-z0-9_])(?:SK|AC)[0-9a-fA-F]{32}" + _END),
+    )
+
+
 EXTRA_DETECTORS: tuple[type[RegexBasedDetector], ...] = (
     AnthropicKeyDetector,
     OpenAIProjectKeyDetector,
@@ -90,4 +118,5 @@ EXTRA_DETECTORS: tuple[type[RegexBasedDetector], ...] = (
     SlackAnyTokenDetector,
     AwsSessionKeyDetector,
     JwtWholeDetector,
+    PrefixedTokenDetector,
 )

@@ -34,6 +34,12 @@ def _looks_like_json(text: str) -> Any:
     return value if isinstance(value, dict | list) else None
 
 
+def _opaque_credential(key: str, value: str) -> bool:
+    from tracereader.privacy.credentials import is_weak_credential_key, looks_opaque
+
+    return is_weak_credential_key(key) and looks_opaque(value.strip())
+
+
 def walk(
     value: Any, kind: str | None, visit: Visit, person: bool = False, keys: bool = True
 ) -> Any:
@@ -58,6 +64,8 @@ def walk(
             child = types[k]
             if child == NAME_FIELD:
                 child = "PERSON" if person else THING
+            elif child is None and isinstance(v, str) and _opaque_credential(str(k), v):
+                child = "SECRET"  # `"service_key": "…"`, `"deploy_key": "…"`: a random value
             elif (child is None and kind == APP) or (child is None and str(k).lower() in _APP_KEYS):
                 child = APP
             key = visit(str(k), KEY) if keys else str(k)
