@@ -30,8 +30,9 @@ from tracereader.privacy.spans import Span
 # `recognizers` finds them with libphonenumber and python-stdnum, more of them and with
 # checksums, and Presidio's URL recognizer took host and file names (`refund.py`) for URLs.
 # Places alone (cities, countries) are not personal and NER takes products for them; street
-# addresses are `places`'. Dates, nationalities and organizations stay readable.
-ENTITIES = ["PERSON", "CRYPTO", "US_ITIN", "UK_NHS", "MEDICAL_LICENSE"]
+# addresses are `places`'. Dates, nationalities and organizations stay readable. Its DEA
+# (MEDICAL_LICENSE) and NHS patterns took order and tracking numbers (`ORD67460067`) for ids.
+ENTITIES = ["PERSON", "CRYPTO"]
 SCORE_THRESHOLD = 0.4
 NER_LABELS = {"PERSON": "PERSON", "PER": "PERSON"}
 SECOND_LOOK_CONTEXT = 40  # characters of context either side of a re-cased window

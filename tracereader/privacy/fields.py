@@ -108,7 +108,7 @@ def label_lines(text: str) -> Iterator[Span]:
             continue
         inner = _labels_in(value)
         end = inner[0][0] if inner else len(value)
-        first = re.split(r"[ \t]+\|[ \t]+|[ \t]{2,}|\t", value[:end])[0]
+        first = re.split(r"[ \t]+\|[ \t]+|[ \t]{2,}|\t|;[ \t]", value[:end])[0]
         yield from _span(text, m.start(3), first, entity, vcard)
         yield from _inline(text, m.start(3) + end, value[end:])
 

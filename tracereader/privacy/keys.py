@@ -285,6 +285,9 @@ def identifying_type(key: str, exact: bool = False) -> str | None:
         return "PERSON"
     if "ip" in words or joined in ("ipaddr", "ipaddress", "remoteaddr", "clientip"):
         return "IP_ADDRESS"
+    glued = re.match(r"^(.+?)(?:nummer|number|numero|número|numer|nr|no|num)$", joined)
+    if glued and glued.group(1) in _WORD_TYPES and len(glued.group(1)) > 2:
+        return _WORD_TYPES[glued.group(1)]  # `paspoortnr`, `passportno`
     if words[-1] in _NUMBER_WORDS and len(words) > 1:
         head = "".join(words[:-1])
         if head in _WORD_TYPES:

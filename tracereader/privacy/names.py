@@ -160,13 +160,20 @@ PRODUCT_WORDS = frozenset(
 )
 
 
+# A colour after a name-looking word, in lower case: "Hunter green", "Robin egg blue".
+_COLOUR_AFTER = re.compile(
+    r"[ \t](?:[a-z]+ )?(?:green|blue|red|gold|silver|black|white|grey|gray|pink|purple|yellow|"
+    r"orange|brown|beige|navy|teal|rose|crimson|violet)\b"
+)
+
+
 def _product_like(text: str, start: int, end: int) -> bool:
     """A name followed (within three words, numbers skipped) by a product word is a product."""
     words = [w.lower() for w in re.findall(r"[^\W\d_]+", text[start:end])]
     following = re.match(r"(?:[ \t\-]+[\w°'’]+){1,3}", text[end : end + 40])
     if following:
         words.extend(w.lower() for w in re.findall(r"[^\W\d_]+", following.group(0)))
-    return any(w in PRODUCT_WORDS for w in words)
+    return any(w in PRODUCT_WORDS for w in words) or bool(_COLOUR_AFTER.match(text, end))
 
 
 def capitalized(word: str) -> bool:

@@ -87,8 +87,8 @@ def _not_a_phone(value: str) -> bool:
         return True
     if len(digits) in (10, 13) and isbn.is_valid(digits) and digits[:3] in ("978", "979"):
         return True
-    if len(digits) == 10 and re.search(r"[- ]", value) and isbn.is_valid(value):
-        return value.count("-") == 3  # 0-306-40615-2: the ISBN-10 hyphenation
+    if len(digits) == 10 and isbn.is_valid(digits):
+        return value.count("-") == 3 or value.isdigit()  # 0-306-40615-2, or 0306406152
     return 13 <= len(digits) <= 19 and luhn.is_valid(digits) and digits[0] in "3456"
 
 
@@ -107,9 +107,9 @@ def find_phones(text: str, regions: Iterable[str] = DEFAULT_REGIONS) -> list[Spa
         if value.count(")") > value.count("("):
             value = value.rstrip(")")
         digits = _digits(value)
-        if not 7 <= len(digits) <= 15 or _not_a_phone(value):
-            continue
         before = text[max(0, start - 40) : start]
+        if not 7 <= len(digits) <= 15 or (_not_a_phone(value) and not _PHONE_CUE.search(before)):
+            continue
         international = value.startswith("+") or value.startswith("00")
         if not international and _OTHER_CUE.search(before) and not _PHONE_CUE.search(before):
             continue

@@ -20,7 +20,7 @@ from tracereader.privacy.keys import KEY
 from tracereader.privacy.names import name_parts
 from tracereader.privacy.protect import is_redacted
 from tracereader.privacy.spans import ALWAYS_REPLACED, WORDY, Span, merge_spans, overlaps
-from tracereader.privacy.walk import APP, THING, walk, walk_trace
+from tracereader.privacy.walk import APP, REFERENCE, THING, walk, walk_trace
 
 KeyedHash = Callable[[str, str], str]
 IsAppText = Callable[[str], bool]
@@ -141,11 +141,11 @@ class TraceRedactor:
             if 2 < len(text) <= 80:
                 self._things.add(" ".join(text.casefold().split()))
             kind = None
-        if kind is not None and kind not in (KEY, APP):
+        if kind is not None and kind not in (KEY, APP, REFERENCE):
             self._learn(text, kind)
             return text
         for span in spans:
-            if kind is None or kind == APP or span.entity in _KEY_TYPES:
+            if kind in (None, APP) or span.entity in _KEY_TYPES:
                 self._learn(text[span.start : span.end], span.entity)
         return text
 
@@ -206,7 +206,7 @@ class TraceRedactor:
     def _rewrite(self, text: str, kind: str | None) -> str:
         if kind == THING:
             kind = None
-        if kind is not None and kind not in (KEY, APP):
+        if kind is not None and kind not in (KEY, APP, REFERENCE):
             if not text.strip() or is_redacted(text):
                 return text
             if self._kept(text, kind):
@@ -216,6 +216,8 @@ class TraceRedactor:
         spans.extend(self._propagated(text))
         if kind == KEY:  # keys keep their words: structured identifiers only
             spans = [s for s in spans if s.entity in _KEY_TYPES]
+        elif kind == REFERENCE:  # an order or tracking number: only what cannot be one
+            spans = [s for s in spans if s.entity in ("SECRET", "EMAIL_ADDRESS")]
         things = self._thing_spans(text)
         spans = [
             s

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+from tracereader.privacy.contacts import URL
 from tracereader.privacy.credentials import (
     is_credential_key,
     is_secret_value,
@@ -208,9 +209,14 @@ def find_secrets(text: str) -> list[Span]:
                 start = token.start() + (len(token.group(0)) - len(token.group(0).lstrip("([<")))
                 add(start, token.start() + len(value), 0.75)
                 break
+    paths = [
+        (u.start(), u.start() + len(u.group(0).split("?")[0].split("#")[0]))
+        for u in URL.finditer(text)
+    ]
     for m in _OPAQUE.finditer(text):
         value = m.group(0)
-        if looks_free_standing_secret(value):
+        in_path = any(a <= m.start() < b for a, b in paths)  # a URL's path is not a key
+        if looks_free_standing_secret(value) and not in_path:
             add(m.start(), m.end(), OPAQUE_SCORE)
         elif looks_opaque(value) and _CREDENTIAL_NEAR.search(
             text, max(0, m.start() - 60), m.start()

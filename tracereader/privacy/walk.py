@@ -14,9 +14,17 @@ from typing import Any
 
 from tracereader.model import Event, Feedback, Message, ToolCall, Trace
 from tracereader.privacy.keys import KEY, NAME_FIELD, PERSON_SIBLINGS, identifying_type
+from tracereader.privacy.spans import word_list
 
 Visit = Callable[[str, "str | None"], str]
 THING = "THING"  # the `name` of something that is not a person: a product, a tool, a place
+REFERENCE = "REFERENCE"  # under `tracking`, `order_id`, `isbn`, `sku`: a number, nobody's
+_REFERENCE_WORDS = frozenset(
+    word_list(
+        "tracking track order invoice sku isbn ean upc gtin reference ref confirmation booking "
+        "shipment parcel waybill awb consignment ticket case receipt transaction txn rma"
+    )
+)
 APP = "APP"  # text the application writes: system prompts and tool schemas
 _APP_KEYS = frozenset(
     ("tools", "tool", "functions", "function", "tool_schemas", "schema", "schemas")
@@ -32,6 +40,14 @@ def _looks_like_json(text: str) -> Any:
     except ValueError:
         return None
     return value if isinstance(value, dict | list) else None
+
+
+def is_reference_key(key: str) -> bool:
+    """A key whose value is a reference number (`tracking_number`, `orderId`, `isbn`)."""
+    from tracereader.privacy.keys import key_words
+
+    words = key_words(key)
+    return bool(words) and bool(_REFERENCE_WORDS.intersection(words)) and words[0] != "customer"
 
 
 def _opaque_credential(key: str, value: str) -> bool:
@@ -50,7 +66,7 @@ def walk(
     `keys` False leaves the object keys unvisited (metadata keys are never rewritten).
     """
     if isinstance(value, str):
-        if kind in (None, APP, THING):
+        if kind in (None, APP, THING, REFERENCE):
             parsed = _looks_like_json(value)
             if parsed is not None:
                 redacted = walk(parsed, None if kind == THING else kind, visit, keys=keys)
@@ -66,15 +82,18 @@ def walk(
                 child = "PERSON" if person else THING
             elif child is None and isinstance(v, str) and _opaque_credential(str(k), v):
                 child = "SECRET"  # `"service_key": "…"`, `"deploy_key": "…"`: a random value
+            elif child is None and is_reference_key(str(k)):
+                child = REFERENCE  # `"tracking": "1303418222"` is no phone number
             elif (child is None and kind == APP) or (child is None and str(k).lower() in _APP_KEYS):
                 child = APP
             key = visit(str(k), KEY) if keys else str(k)
-            out[key] = walk(v, child, visit, person=child not in (None, APP, THING), keys=keys)
+            plain = (None, APP, THING, REFERENCE)
+            out[key] = walk(v, child, visit, person=child not in plain, keys=keys)
         return out
     if isinstance(value, list | tuple):
         return [walk(v, kind, visit, person, keys) for v in value]
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
-    if is_number and kind not in (None, APP, THING):
+    if is_number and kind not in (None, APP, THING, REFERENCE):
         return visit(str(value), kind)
     return value
 
