@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterator
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 from tracereader.privacy.keys import NAME_FIELD, identifying_type
 from tracereader.privacy.spans import Span, trimmed_end, word_list
@@ -84,6 +84,8 @@ def url_parts(text: str) -> Iterator[Span]:
         base = m.start()
         for p in _PARAM.finditer(url):
             entity = identifying_type(p.group(1))
+            if entity is None:
+                entity = _encoded_type(p.group(2))  # `?query=12+rue+de+la+Paix%2C+75002`
             if entity is None or entity == "SECRET":
                 continue  # secrets in URLs are `secrets.find_secrets`' to find
             if entity == NAME_FIELD:
@@ -95,6 +97,17 @@ def url_parts(text: str) -> Iterator[Span]:
             group = 1 if s.group(1) else 2
             end = trimmed_end(url, s.start(group), s.end(group))
             yield Span(base + s.start(group), base + end, "ID", 0.7)
+
+
+def _encoded_type(value: str) -> str | None:
+    """What a percent- or plus-encoded query value holds once decoded (an address, a phone …)."""
+    if "+" not in value and "%" not in value:
+        return None
+    from tracereader.privacy import phones, places
+
+    decoded = unquote_plus(value)
+    found = [*places.find_places(decoded), *phones.find_phones(decoded), *emails(decoded)]
+    return max(found, key=lambda s: s.end - s.start).entity if found else None
 
 
 def find_contacts(text: str) -> list[Span]:

@@ -93,6 +93,7 @@ _WORD_TYPES: dict[str, str] = {
     "cp": "POSTCODE",
     "codepostal": "POSTCODE",
     "eircode": "POSTCODE",
+    "pincode": "POSTCODE",
     "dob": "DATE_OF_BIRTH",
     "bday": "DATE_OF_BIRTH",
     "birthday": "DATE_OF_BIRTH",

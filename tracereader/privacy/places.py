@@ -16,22 +16,37 @@ from tracereader.privacy.spans import Span, word_list
 
 _W = r"[^\W\d_][\w'’.\-]*"  # a word that starts with a letter (any script)
 _C = r"[^\W\d_][\w'’\-]*"  # a word of a place name (no sentence full stop)
+# Street words after the name: USPS Publication 28 suffixes and their British cousins.
 _STREET_AFTER = (
     r"street|st|avenue|ave|av|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
     r"terrace|terr|square|sq|parkway|pkwy|highway|hwy|crescent|cres|close|grove|gardens|gdns|"
-    r"row|mews|walk|hill|park|circle|cir|trail|trl|loop|alley|plaza|point|pike|run|path|"
-    r"green|rise|view|wharf|quay|broadway|causeway|esplanade|parade|promenade|vale|yard"
+    r"row|mews|walk|hill|hills|park|circle|cir|trail|trl|loop|alley|plaza|point|pike|run|path|"
+    r"green|rise|view|wharf|quay|broadway|causeway|esplanade|parade|promenade|vale|yard|"
+    r"branch|bridge|brook|brooks|burg|bypass|camp|canyon|cape|center|centers|cliff|cliffs|club|"
+    r"common|commons|corner|corners|course|cove|coves|creek|crest|crossing|crossroad|curve|"
+    r"dale|dam|divide|estate|estates|expressway|extension|falls|ferry|field|fields|flat|flats|"
+    r"ford|fords|forest|forge|forges|fork|forks|fort|freeway|garden|gateway|glen|glens|"
+    r"greens|harbor|harbors|haven|heights|hollow|inlet|island|islands|isle|junction|"
+    r"junctions|key|keys|knoll|knolls|lake|lakes|land|landing|light|lights|loaf|lock|locks|"
+    r"lodge|mall|manor|manors|meadow|meadows|mill|mills|mission|motorway|mount|mountain|"
+    r"mountains|neck|orchard|oval|overpass|pass|passage|pine|pines|plain|plains|port|ports|"
+    r"prairie|radial|ramp|ranch|rapid|rapids|rest|ridge|ridges|river|route|shoal|shoals|"
+    r"shore|shores|skyway|spring|springs|spur|spurs|station|stravenue|stream|summit|throughway|"
+    r"trace|track|tunnel|turnpike|underpass|union|unions|valley|valleys|via|viaduct|views|"
+    r"village|villages|ville|vista|wall|ways|well|wells"
 )
+# Street words before the name, in the languages of the common locales.
 _STREET_BEFORE = (
-    r"rue|avenue|av\.|bd|boulevard|chemin|allée|allee|impasse|place|quai|cours|route|"
-    r"calle|c/|avenida|avda\.?|paseo|plaza|camino|carrer|carretera|ronda|travesía|"
-    r"via|viale|piazza|piazzale|corso|largo|vicolo|strada|contrada|"
-    r"rua|travessa|praça|praca|alameda|estrada|largo|"
-    r"ul\.|ulica|al\.|aleja|aleje|plac|os\.|osiedle"
+    r"rue|avenue|av\.|bd|boulevard|chemin|allée|allee|impasse|place|quai|cours|route|square|"
+    r"calle|c/|c\.|avenida|avda\.?|paseo|plaza|camino|carrer|carretera|ronda|travesía|travesia|"
+    r"urbanización|urbanizacion|pasaje|pasadizo|cañada|canada|glorieta|cuesta|rambla|callejón|"
+    r"callejon|acceso|alameda|via|viale|piazza|piazzale|corso|largo|vicolo|strada|contrada|"
+    r"borgo|rotonda|canale|stretto|incrocio|rua|travessa|praça|praca|estrada|ladeira|"
+    r"ul\.|ulica|al\.|aleja|aleje|plac|pl\.|os\.|osiedle"
 )
 _STREET_SUFFIX = (
     r"straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|steig|"
-    r"straat|laan|gracht|plein|kade|dijk|singel|steeg|hof|"
+    r"straat|laan|gracht|plein|kade|dijk|singel|steeg|hof|pad|dreef|markt|wal|"
     r"gatan|vägen|gränd|torget|gata|väg|gade|vej|veien|gaten|katu|tie|utca"
 )
 _NUMBER = r"\d{1,5}(?:\s?[a-zA-Z](?![a-zA-Z]))?(?:\s?[/\-]\s?\d{1,4}[a-zA-Z]?)?"
@@ -40,8 +55,8 @@ _UNIT = (
     r"wohnung|étage|etage|interno|int\.|scala|lok\.|m\.|#)\.?\s*[\w\-/º°]{1,8}){0,2}"
 )
 _STREETS = re.compile(
-    r"(?<![\w/.,$€£#])(?:"
-    r"\d{1,5}[a-zA-Z]?,?\s+(?:" + _W + r"\s+){0,4}?(?:" + _STREET_AFTER + r")\b\.?"
+    r"(?<![\w/.$€£#])(?<!\d,)(?:"
+    r"\d{1,5}(?:/\d{1,4})?[a-zA-Z]?,?\s+(?:" + _W + r"\s+){0,4}?(?:" + _STREET_AFTER + r")\b\.?"
     r"|\d{1,5}[a-zA-Z]?,?\s+(?:" + _STREET_BEFORE + r")(?:\s+" + _W + r"){1,5}"
     r"|(?:" + _STREET_BEFORE + r")(?:\s+" + _W + r"){1,5},?\s+" + _NUMBER +
     r"|(?:" + _W + r"[ \-])?[^\W\d_][\w\-]*?(?:" + _STREET_SUFFIX + r")\b,?\s+" + _NUMBER +
@@ -73,8 +88,11 @@ _DISTINCT_POSTCODE = re.compile(
 )
 _POSTCODE_CUE = re.compile(
     r"(?:post ?code|postal code|zip(?: ?code)?|plz|postleitzahl|code postal|cap|c\.p\.|"
-    r"cp|código postal|codigo postal|postcode|postnummer|eircode|pin ?code)"
-    r"\s*(?:is|:|=|#|-)?\s*[\"']?(" + _POSTCODE_SHAPES + r")(?![\w\-])",
+    r"cp|código postal|codigo postal|postcode|postnummer|eircode|pin ?code|cep|kod pocztowy)"
+    r"(?:[ \t]*[,:=#\-]?[ \t]*(?:mine|my|is|it|its|it's|was|now|new|the|correct|right|one|"
+    r"should|be|é|es|ist|est|är|jest)\b){0,3}[ \t]*[:=#\-]?[ \t]*[\"']?("
+    + _POSTCODE_SHAPES
+    + r")(?![\w\-])",
     re.IGNORECASE,
 )
 _US_STATES = (
@@ -82,7 +100,7 @@ _US_STATES = (
     "NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|GU|VI|AS|MP|AA|AE|AP"
 )
 _CITY_POSTCODE = re.compile(
-    r"(?:^|(?<=[,\n]))[ \t]*(\d{5}|\d{4}\s?[A-Z]{2}|\d{2}-\d{3}|\d{3}\s\d{2})[ \t]+"
+    r"(?:^|(?<=[,\n]))[ \t]*(\d{5,6}|\d{4}\s?[A-Z]{2}|\d{2}-\d{3}|\d{3}[\s\-]\d{2,4})[ \t]+"
     r"[^\W\d_][\w'’\-]*(?![\w])"
     r"|\b(?:" + _US_STATES + r")[ \t]+(\d{5}(?:-\d{4})?)(?![\w\-])",
     re.MULTILINE,
@@ -99,6 +117,10 @@ _FUNCTION_WORDS = frozenset(
         "is are was were be on in at its it to of my your our the a an and or for from with by "
         "this that will would can has have had not no"
     )
+)
+_JAPANESE_ROMAN = re.compile(
+    r"\b\d{1,4}-\d{1,4}(?:-\d{1,4})?[ \t]+[A-Z][a-z]+(?:-[a-z]+)?,[ \t]*[A-Z][a-z]+-"
+    r"(?:ku|shi|cho|machi|gun|mura)\b(?:,[ \t]*(?:\d{3}-\d{4}[ \t]+)?[A-Z][a-z]+)?"
 )
 _JAPANESE = re.compile(
     r"[一-龯ぁ-んァ-ン]{1,6}[都道府県][一-龯ぁ-んァ-ン]{1,8}[市区町村郡][^\s,。、]{0,20}"
@@ -118,8 +140,9 @@ def streets(text: str) -> Iterator[Span]:
             end = tail.end()
         end = _trim_tail(text, m.start(), end)
         yield Span(m.start(), end, "ADDRESS", 0.65)
-    for m in _JAPANESE.finditer(text):
-        yield Span(m.start(), m.end(), "ADDRESS", 0.6)
+    for pattern in (_JAPANESE, _JAPANESE_ROMAN):
+        for m in pattern.finditer(text):
+            yield Span(m.start(), m.end(), "ADDRESS", 0.6)
 
 
 def _trim_tail(text: str, start: int, end: int) -> int:
