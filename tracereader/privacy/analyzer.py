@@ -21,7 +21,7 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers.generic import email_recognizer
 
-from tracereader.privacy import fields, names, phones
+from tracereader.privacy import names, phones, tables
 from tracereader.privacy.protect import NO_KEEP, KeepList
 from tracereader.privacy.recognizers import keep_only_personal, pattern_spans
 from tracereader.privacy.spans import Span
@@ -221,7 +221,7 @@ class TextAnalyzer:
                 spans.append(Span(r.start, _trim(text, r.start, r.end), r.entity_type, r.score))
         spans.extend(pattern_spans(text, self.regions))
         if "\n" in text:  # rows of a table without a header: the person's record (after NER)
-            spans.extend(fields.headerless_rows(text, spans))
+            spans.extend(tables.headerless_rows(text, spans))
         return spans
 
     def _second_look(self, texts: list[str]) -> list[list[Span]]:

@@ -1,5 +1,5 @@
-"""Labelled values inside text: `Label: value` lines, `key=value` pairs, quoted pairs, CSV
-and Markdown tables, vCards and shipping labels.
+"""Labelled values inside text: `Label: value` lines, `key=value` pairs, quoted pairs, XML
+elements, SQL literals, vCards and shipping labels (tables are `tables.py`'s).
 
 A label is read with the same rules as a JSON key (`keys.identifying_type`), so `Reporter:`,
 `NAME ON CARD:`, `TEL;TYPE=CELL:`, `postal_code=` and a CSV column `birthDate` each say what
@@ -9,11 +9,10 @@ has some), so a sentence after `Customer:` is not taken for an id.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 
-from tracereader.privacy.keys import NAME_FIELD, PERSON_SIBLINGS, identifying_type
+from tracereader.privacy.keys import NAME_FIELD, identifying_type
 from tracereader.privacy.spans import Span
 
 _LABEL = r"[^\W\d_][\w .'’/#\-]{0,38}?"
@@ -32,7 +31,6 @@ _SQL_INSERT = re.compile(
 )
 _SQL_VALUE = re.compile(r"'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?)|(NULL)", re.IGNORECASE)
 _NAME_LIKE = re.compile(r"^[^\W\d_][\w'’.\-]*(?:[ \t]+[^\W\d_][\w'’.\-]*){0,4}$")
-_CELL_SPLIT = ("\t", "|", ";", ",")
 _DIGITS = re.compile(r"\d")
 
 
@@ -79,7 +77,7 @@ def _narrowed(value: str, entity: str) -> str:
     return value
 
 
-def _span(text: str, start: int, value: str, entity: str, vcard: bool = False) -> Iterator[Span]:
+def span_of(text: str, start: int, value: str, entity: str, vcard: bool = False) -> Iterator[Span]:
     stripped = _narrowed(value.strip().strip("\"'"), entity).strip()
     if not stripped:
         return
@@ -109,7 +107,7 @@ def label_lines(text: str) -> Iterator[Span]:
         inner = _labels_in(value)
         end = inner[0][0] if inner else len(value)
         first = re.split(r"[ \t]+\|[ \t]+|[ \t]{2,}|\t|;[ \t]", value[:end])[0]
-        yield from _span(text, m.start(3), first, entity, vcard)
+        yield from span_of(text, m.start(3), first, entity, vcard)
         yield from _inline(text, m.start(3) + end, value[end:])
 
 
@@ -145,7 +143,7 @@ def _inline(text: str, start: int, value: str) -> Iterator[Span]:
     for i, (_, value_start, entity) in enumerate(labels):
         end = labels[i + 1][0] if i + 1 < len(labels) else len(value)
         piece = re.split(r"[ \t]+\|[ \t]+|[ \t]{2,}|\t|[,;](?=\s)", value[value_start:end])[0]
-        yield from _span(text, start + value_start, piece, entity)
+        yield from span_of(text, start + value_start, piece, entity)
 
 
 def _block(
@@ -158,7 +156,7 @@ def _block(
         if not line.strip() or _LINE.match(line):
             break
         first = taken == 0 and entity in ("PERSON", NAME_FIELD, "ID")
-        yield from _span(text, offsets[i], line, "PERSON" if first else "ADDRESS")
+        yield from span_of(text, offsets[i], line, "PERSON" if first else "ADDRESS")
 
 
 def pairs(text: str) -> Iterator[Span]:
@@ -166,11 +164,11 @@ def pairs(text: str) -> Iterator[Span]:
     for m in _PAIR.finditer(text):
         entity = identifying_type(m.group(1))
         if entity is not None and entity != NAME_FIELD:
-            yield from _span(text, m.start(2), m.group(2), entity)
+            yield from span_of(text, m.start(2), m.group(2), entity)
     for m in _QUOTED_PAIR.finditer(text):
         entity = identifying_type(m.group(1))
         if entity is not None and entity != NAME_FIELD:
-            yield from _span(text, m.start(2), m.group(2), entity)
+            yield from span_of(text, m.start(2), m.group(2), entity)
 
 
 def markup(text: str) -> Iterator[Span]:
@@ -180,7 +178,7 @@ def markup(text: str) -> Iterator[Span]:
         for m in _XML.finditer(text):
             entity = identifying_type(m.group(1).split(":")[-1])
             if entity is not None:
-                yield from _span(
+                yield from span_of(
                     text, m.start(2), m.group(2), "PERSON" if entity == NAME_FIELD else entity
                 )
     if "'" not in text:
@@ -188,7 +186,7 @@ def markup(text: str) -> Iterator[Span]:
     for m in _SQL_SET.finditer(text):
         entity = identifying_type(m.group(1))
         if entity is not None:
-            yield from _span(
+            yield from span_of(
                 text, m.start(2), m.group(2), "PERSON" if entity == NAME_FIELD else entity
             )
     for m in _SQL_INSERT.finditer(text):
@@ -203,114 +201,13 @@ def markup(text: str) -> Iterator[Span]:
                 group = 1 if value.group(1) is not None else 2
                 if entity is not None and value.group(group):
                     typed = "PERSON" if entity == NAME_FIELD else entity
-                    yield from _span(text, base + value.start(group), value.group(group), typed)
-
-
-def tables(text: str) -> Iterator[Span]:
-    """Cells of CSV, TSV and Markdown tables whose header names an identifying column."""
-    lines = text.split("\n")
-    if len(lines) < 2:
-        return
-    offsets = [0]
-    for line in lines[:-1]:
-        offsets.append(offsets[-1] + len(line) + 1)
-    for head in range(len(lines) - 1):
-        delimiter = _delimiter(lines[head], lines[head + 1 : head + 4])
-        if delimiter is None:
-            continue
-        header = _cells(lines[head], delimiter)
-        types = [identifying_type(h.strip()) if h.strip() else None for (h, _) in header]
-        person = bool(PERSON_SIBLINGS.intersection(t for t in types if t))
-        types = [("PERSON" if person else None) if t == NAME_FIELD else t for t in types]
-        if not any(types):
-            continue
-        for row in range(head + 1, len(lines)):
-            cells = _cells(lines[row], delimiter)
-            if len(cells) != len(header):
-                if lines[row].strip():
-                    break
-                continue
-            for (value, at), entity in zip(cells, types, strict=True):
-                if entity and not re.fullmatch(r"[\s:|\-]*", value):
-                    yield from _span(text, offsets[row] + at, value, entity)
-        return
-
-
-# Cells of a row about a person that identify them though nothing else tells what they are.
-_ID_CELL = re.compile(
-    r"^(?:[A-Z]{1,2}\d{6,9}[A-Z]?|\d{8,12}|[A-Z0-9]{2,4}[ \-]?\d{6,13}"
-    r"|[A-Z]{4,6}\d{4,7}[A-Z0-9]{2,6})$"
-)
-_DATE_CELL = re.compile(r"^(?:(19\d\d|20[01]\d)-\d\d-\d\d|\d\d[./-]\d\d[./-](19\d\d|20[01]\d))$")
-_NAME_CELL = re.compile(r"^[^\W\d_][\w'’.\-]+(?: [^\W\d_][\w'’.\-]+){1,3}$")
-_PERSONAL = frozenset(
-    ("EMAIL_ADDRESS", "PHONE_NUMBER", "US_SSN", "UK_NINO", "NATIONAL_ID", "CREDIT_CARD",
-     "IBAN_CODE", "PASSPORT", "DRIVER_LICENSE", "DATE_OF_BIRTH", "ADDRESS", "PERSON")
-)  # fmt: skip
-
-
-def headerless_rows(text: str, found: list[Span]) -> list[Span]:
-    """In a table without a header, a row that holds personal data is a person's record: its
-    bare document-like numbers, old dates and capitalized names are theirs too."""
-    lines = text.split("\n")
-    if len(lines) < 2 or not found:
-        return []
-    offsets = [0]
-    for line in lines[:-1]:
-        offsets.append(offsets[-1] + len(line) + 1)
-    delimiter = _delimiter(lines[0], lines[1:4]) if lines[0].strip() else None
-    if delimiter is None or delimiter == "|":
-        return []
-    out: list[Span] = []
-    for line, at in zip(lines, offsets, strict=True):
-        end = at + len(line)
-        if not any(at <= s.start < end and s.entity in _PERSONAL for s in found):
-            continue
-        for value, offset in _cells(line, delimiter):
-            cell = value.strip()
-            if _ID_CELL.match(cell) and not cell.startswith(("ORD", "INV", "SO", "PO")):
-                entity = "ID"
-            elif _DATE_CELL.match(cell):
-                entity = "DATE_OF_BIRTH"
-            elif _NAME_CELL.match(cell) and all(w[:1].isupper() for w in cell.split()):
-                entity = "PERSON"
-            else:
-                continue
-            start = at + offset + value.index(cell)
-            out.append(Span(start, start + len(cell), entity, 0.6))
-    return out
-
-
-def _delimiter(header: str, following: list[str]) -> str | None:
-    for delimiter in _CELL_SPLIT:
-        count = len(_cells(header, delimiter))
-        if count < 2 or not following:
-            continue
-        if all(len(_cells(line, delimiter)) == count for line in following if line.strip()):
-            return delimiter
-    return None
-
-
-def _cells(line: str, delimiter: str) -> list[tuple[str, int]]:
-    """Cells of one table line with their offsets (quotes as CSV reads them)."""
-    body = line.strip()
-    if delimiter == "|":
-        body = body.strip("|")
-    try:
-        values = next(csv.reader([body], delimiter=delimiter, skipinitialspace=True))
-    except (csv.Error, StopIteration):
-        return []
-    out: list[tuple[str, int]] = []
-    at = 0
-    for value in values:
-        found = line.find(value, at) if value else at
-        at = found + len(value) if found >= 0 else at
-        out.append((value, max(found, 0)))
-    return out
+                    yield from span_of(text, base + value.start(group), value.group(group), typed)
 
 
 def find_fields(text: str) -> list[Span]:
     """Every labelled value in `text` whose label identifies a person or holds a secret."""
     if not any(ch in text for ch in ":=\n<'"):
         return []
+    from tracereader.privacy.tables import tables
+
     return [*label_lines(text), *pairs(text), *markup(text), *tables(text)]

@@ -25,7 +25,7 @@ _STREET_AFTER = (
     r"branch|bridge|brook|brooks|burg|bypass|camp|canyon|cape|center|centers|cliff|cliffs|club|"
     r"common|commons|corner|corners|course|cove|coves|creek|crest|crossing|crossroad|curve|"
     r"dale|dam|divide|estate|estates|expressway|extension|falls|ferry|field|fields|flat|flats|"
-    r"ford|fords|forest|forge|forges|fork|forks|fort|freeway|garden|gateway|glen|glens|"
+    r"ford|fords|forest|forge|forges|fork|forks|fort|freeway|garden|glen|glens|"
     r"greens|harbor|harbors|haven|heights|hollow|inlet|island|islands|isle|junction|"
     r"junctions|key|keys|knoll|knolls|lake|lakes|land|landing|light|lights|loaf|lock|locks|"
     r"lodge|mall|manor|manors|meadow|meadows|mill|mills|mission|motorway|mount|mountain|"
