@@ -17,7 +17,9 @@ _MONTHS = (
     r"giugno|jul(?:y|i|io|ho)?|juil(?:let)?|luglio|aug(?:ust)?|août|ago(?:sto)?|sep(?:t(?:ember)?)?|"
     r"sept(?:embre)?|septiembre|settembre|setembro|oct(?:ober|obre)?|okt(?:ober)?|octubre|"
     r"ottobre|outubro|nov(?:ember|embre|iembre)?|dec(?:ember)?|dez(?:ember|embro)?|déc(?:embre)?|"
-    r"dic(?:iembre|embre)?"
+    r"dic(?:iembre|embre)?|januari|februari|maart|mei|augustus|mars|maj|augusti|stycznia|lutego|"
+    r"marca|kwietnia|maja|czerwca|lipca|sierpnia|września|wrzesnia|października|pazdziernika|"
+    r"listopada|grudnia|jan|feb|apr|jun|jul|aug|okt|dez"
 )
 _DATE = (
     r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"

@@ -30,7 +30,12 @@ _SQL_INSERT = re.compile(
     re.IGNORECASE,
 )
 _SQL_VALUE = re.compile(r"'((?:[^']|'')*)'|(-?\d+(?:\.\d+)?)|(NULL)", re.IGNORECASE)
-_NAME_LIKE = re.compile(r"^[^\W\d_][\w'’.\-]*(?:[ \t]+[^\W\d_][\w'’.\-]*){0,4}$")
+_NAME_LIKE = re.compile(r"^[^\W\d_][\w'’.\-]*(?:,?[ \t]+[^\W\d_][\w'’.\-]*){0,4}$")
+# Mail headers: `From: Rhys Duffy <rhys@…>` names the person beside the address.
+_MAIL_HEADER = re.compile(
+    r"(?im)^[ \t>]*(?:from|to|cc|bcc|reply-to|sender|von|an|de|da|van|od|från|para|à)[ \t]*:"
+    r"[ \t]*\"?([^\"<>\n@]{2,60}?)\"?[ \t]*<[^<>@\s]+@[^<>\s]+>"
+)
 _DIGITS = re.compile(r"\d")
 
 
@@ -159,6 +164,12 @@ def _block(
         yield from span_of(text, offsets[i], line, "PERSON" if first else "ADDRESS")
 
 
+def mail_headers(text: str) -> Iterator[Span]:
+    """The display names in `From:`/`To:`/`Cc:` headers of a forwarded or pasted mail."""
+    for m in _MAIL_HEADER.finditer(text):
+        yield from span_of(text, m.start(1), m.group(1), "PERSON")
+
+
 def pairs(text: str) -> Iterator[Span]:
     """`email=x@y.z ip=…` pairs and quoted `'email': '…'` pairs (Python reprs, broken JSON)."""
     for m in _PAIR.finditer(text):
@@ -210,4 +221,7 @@ def find_fields(text: str) -> list[Span]:
         return []
     from tracereader.privacy.tables import tables
 
-    return [*label_lines(text), *pairs(text), *markup(text), *tables(text)]
+    found = [*label_lines(text), *pairs(text), *markup(text), *tables(text)]
+    if "@" in text:
+        found.extend(mail_headers(text))
+    return found

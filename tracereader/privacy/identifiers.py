@@ -13,10 +13,12 @@ from collections.abc import Callable, Iterator
 
 from stdnum import iban, luhn
 from stdnum.br import cpf
+from stdnum.de import idnr
 from stdnum.es import dni, nie
 from stdnum.fr import nir
 from stdnum.in_ import aadhaar, pan
 from stdnum.it import codicefiscale
+from stdnum.jp import in_ as jp_in
 from stdnum.nl import bsn
 from stdnum.pl import pesel
 from stdnum.se import personnummer
@@ -52,7 +54,8 @@ _ID_CONTEXT = re.compile(
 # After a document's name: an optional number word, a verb or sign, then one token.
 _DOC_LINK = (
     r"(?i:[ \t\-]*(?:no\.?|nr\.?|number|num|n°|nº|#|id|nummer|numer|numero|número|numéro))?"
-    r"(?i:[ \t]*(?:is|was|är|é|es|est|ist|jest|è|er|:|=|#|-|\())?[ \t]*[\"'(]?"
+    r"(?i:[ \t]+(?:on file|we have|in the system|for you|of yours|mine|my))?"
+    r"(?i:[ \t]*(?:is|was|är|é|es|est|ist|jest|è|er|:|=|#|-|\())?[ \t]*[\"'(`]?"
 )
 _DOC_VALUE = r"([A-Z0-9](?:[A-Z0-9\-/]|(?<=\d) (?=\d)){4,22}[A-Z0-9])(?![A-Za-z0-9])"
 _PASSPORT = re.compile(
@@ -61,10 +64,11 @@ _PASSPORT = re.compile(
 )
 _LICENCE = re.compile(
     r"(?i:(?:\b(?:driver'?s?|driving|drivers)[ \t]*licen[cs]e|\bDL\b|\bD/L\b|\bführerschein|"
-    r"\bpermis de conduire|\bcarnet de conducir|\bpatente|\brijbewijs|\bkörkort(?:snummer)?|"
+    r"\bpermis(?: de conduire)?|\bcarnet de conducir|\bpatente|\brijbewijs|\bkörkort(?:snummer)?|"
     r"\bprawo jazdy|\bprawa jazdy|\bcarteira de motorista|\bCNH|\blicen[cs]e(?=[ \t]*(?:no|nr|"
     r"number|num|#))))" + _DOC_LINK + _DOC_VALUE
 )
+_NUMBERED = re.compile(r"(?i)\b(?:no|nr|number|num|nummer|numer|numero)\W*$|#\W*$")
 _MRZ = re.compile(r"(?m)^[ \t]*([A-Z0-9<]{2}[A-Z0-9<]{28,42})[ \t]*$")
 
 
@@ -83,10 +87,19 @@ def cards(text: str) -> Iterator[Span]:
             yield Span(m.start(), m.end(), "CREDIT_CARD", 0.6)
 
 
+def _iban_ok(value: str) -> bool:
+    """ISO 7064 mod 97 (the national part's own check digits are not asked for)."""
+    try:
+        iban.validate(value, check_country=False)
+    except ValueError:
+        return False
+    return True
+
+
 def ibans(text: str) -> Iterator[Span]:
     """IBANs whose ISO 7064 check digits hold (a DHL or UPS number fails it)."""
     for m in _IBAN.finditer(text):
-        if iban.is_valid(m.group(0).upper()):
+        if _iban_ok(m.group(0).upper()):
             yield Span(m.start(), m.end(), "IBAN_CODE", 0.9)
 
 
@@ -132,6 +145,16 @@ _CUED_NATIONAL: tuple[tuple[re.Pattern[str], re.Pattern[str], Callable[[str], bo
     (_bounded(r"\d{11}"), re.compile(r"pesel\W{0,20}$", re.I), pesel.is_valid),
     (_bounded(r"\d{11}"), re.compile(r"cpf\W{0,20}$", re.I), cpf.is_valid),
     (_bounded(r"\d{12}"), re.compile(r"aadhaa?r\W{0,20}$", re.I), aadhaar.is_valid),
+    (
+        _bounded(r"\d{11}"),
+        re.compile(r"(?:steuer|tax)[\- ]?(?:id|nr|nummer)\W{0,20}$", re.I),
+        idnr.is_valid,
+    ),
+    (
+        re.compile(r"(?<![0-9])\d{4} ?\d{4} ?\d{4}(?![0-9])"),
+        re.compile(r"(?:my ?number|マイナンバー|個人番号)\W{0,6}\w{0,3}$", re.I),
+        jp_in.is_valid,
+    ),
 )
 
 
@@ -152,7 +175,13 @@ def documents(text: str) -> Iterator[Span]:
     for pattern, entity in ((_PASSPORT, "PASSPORT"), (_LICENCE, "DRIVER_LICENSE")):
         for m in pattern.finditer(text):
             value = m.group(1)
-            if sum(ch.isdigit() for ch in value) >= 2:
+            numbered = re.search(
+                r"(?i)\b(?:no|nr|number|num|#|nummer|numer|numero)\W*$",
+                m.group(0)[: m.start(1) - m.start()],
+            )
+            if sum(ch.isdigit() for ch in value) >= 2 or (
+                numbered and len(value) >= 6 and value.isupper()
+            ):
                 yield Span(m.start(1), m.end(1), entity, 0.8)
     for m in _MRZ.finditer(text):
         line = m.group(1)

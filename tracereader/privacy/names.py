@@ -10,7 +10,7 @@ that `analyzer` title-cases and shows NER a second time.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from tracereader.privacy.spans import Span, word_list
 
@@ -24,11 +24,14 @@ _CUES = (
     r"talk to|named|called|cc|attn\.?|contact|colleague|husband|wife|partner|manager|"
     r"friend|son|daughter|mother|father|brother|sister|boss|customer|"
     r"me llamo|je m'appelle|ich bin|ich heiße|mi chiamo|meu nome é|mijn naam is|nazywam się|"
-    r"jag heter|hola|bonjour|hallo|ciao|olá|cześć|hej|grazie|merci|danke|gracias"
+    r"jag heter|hola|bonjour|hallo|ciao|olá|cześć|hej|grazie|merci|danke|gracias|soy|je suis|"
+    r"sono|sou|ik ben|jestem|jag är|mein name ist|me chamo|mi nombre es|mon nom est|"
+    r"il mio nome è|account holder is|holder is|holder|under the name|under the name of|"
+    r"person name|full name|name"
 )
-_PERSON_CONTEXT = re.compile(r"\b(?i:" + _CUES + r")[,:]?\s+(" + _NAME + r")")
+_PERSON_CONTEXT = re.compile(r"\b(?i:" + _CUES + r")[,:]?\s+\(?(" + _NAME + r")")
 _LOWER_CONTEXT = re.compile(
-    r"(?:^|(?<=[\s,.!?;:(\"']))(" + _CUES + r"|from|with|for|to|by)[,:]?\s+"
+    r"(?:^|(?<=[\s,.!?;:(\"']))(" + _CUES + r"|from|with|for|to|by|under)[,:]?\s+\(?"
     r"((?:" + _WORD_CHARS + r"[\w'’\-]*)(?:[ \-]" + _WORD_CHARS + r"[\w'’\-]*){0,2})",
     re.IGNORECASE,
 )
@@ -80,8 +83,44 @@ _ONE_WORD_CUES = frozenset(
         "mijn naam is",
         "nazywam się",
         "jag heter",
+        "soy",
+        "je suis",
+        "sono",
+        "sou",
+        "ik ben",
+        "jestem",
+        "mein name ist",
+        "me chamo",
+        "mi nombre es",
+        "mon nom est",
+        "il mio nome è",
+        "account holder is",
+        "holder is",
+        "under the name",
+        "under the name of",
+        "person name",
+        "full name",
+        "name",
     ]
 )
+# A sign-off name before `here` at the start of a message: "franz josef schuchhardt here".
+_HERE = re.compile(
+    r"(?:^|(?<=[\n.!?]))[ \t]*("
+    + _WORD_CHARS
+    + r"[\w'’\-]*(?:[ ]"
+    + _WORD_CHARS
+    + r"[\w'’\-]*){1,2})"
+    r"[ \t]+here\b"
+)
+_STRONG_NAME_CUES = frozenset(
+    [
+        "my name is", "my name's", "name is", "name's", "call me", "person name", "full name",
+        "holder is", "account holder is", "under the name", "under the name of", "me llamo",
+        "je m'appelle", "ich heiße", "mi chiamo", "meu nome é", "mijn naam is", "nazywam się",
+        "jag heter", "soy", "je suis", "jestem", "mein name ist", "me chamo", "mi nombre es",
+        "mon nom est", "il mio nome è", "ik ben",
+    ]
+)  # fmt: skip
 # Particles that start a part of a name in lower case (`Ludwig van Beethoven`).
 _PARTICLES = frozenset(
     word_list("de da das do dos du del della der den van von ter ten la le bin al el")
@@ -198,12 +237,42 @@ def person_context_spans(text: str) -> list[Span]:
     return spans
 
 
+def labelled_lowercase_names(text: str) -> list[Span]:
+    """Lowercase names after a cue that can only introduce a name (`my name is`, `soy`)."""
+    spans = []
+    for m in _cue_matches(text):
+        cue = " ".join(m.group(1).lower().split())
+        if cue not in _STRONG_NAME_CUES:
+            continue
+        end = _name_words_end(m.group(2))
+        if end:
+            spans.append(Span(m.start(2), m.start(2) + end, "PERSON", 0.6))
+    return spans
+
+
+def _cue_matches(text: str) -> Iterator[re.Match[str]]:
+    """Every cue and the words after it, overlapping: the words may hold the next cue."""
+    pos = 0
+    while m := _LOWER_CONTEXT.search(text, pos):
+        yield m
+        pos = m.start(2)
+
+
+def _name_words_end(words_text: str) -> int:
+    """Where the leading name-like words of `words_text` end (0 when none)."""
+    end = 0
+    for word in re.finditer(r"\S+", words_text):
+        bare = word.group(0).strip(".,'’!?)(").lower()
+        if not bare or bare in _STOP or bare in _NOT_NAMES_LOWER or _not_a_name_word(bare):
+            break
+        end = word.start() + len(word.group(0).rstrip(".,'’!?)"))
+    return end
+
+
 def second_look_windows(text: str) -> list[tuple[int, int]]:
     """Where a name may hide in lower case or capitals: (start, end) of the words to re-case."""
     windows: list[tuple[int, int]] = []
-    pos = 0
-    while m := _LOWER_CONTEXT.search(text, pos):
-        pos = m.start(2)  # the words after a cue may hold the next cue ("hi its maria")
+    for m in _cue_matches(text):  # "hi its maria": the words after a cue hold the next
         words = list(re.finditer(r"\S+", m.group(2)))
         kept = []
         for word in words:
@@ -216,6 +285,10 @@ def second_look_windows(text: str) -> list[tuple[int, int]]:
             continue
         if not any(ch.isupper() for ch in m.group(2)[: kept[-1].end()]):
             windows.append((m.start(2), m.start(2) + kept[-1].end()))
+    for m in _HERE.finditer(text):
+        here = m.group(1).lower().split()
+        if not any(w in _STOP or w in _NOT_NAMES_LOWER for w in here):
+            windows.append((m.start(1), m.end(1)))
     for m in _CAPS_RUN.finditer(text):
         run: list[re.Match[str]] = []
         for token in [*re.finditer(r"\S+", m.group(0)), None]:

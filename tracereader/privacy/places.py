@@ -54,9 +54,11 @@ _UNIT = (
     r"(?:,?\s*(?:apt|apartment|suite|ste|unit|flat|fl|floor|piso|bajo|puerta|escalera|"
     r"wohnung|étage|etage|interno|int\.|scala|lok\.|m\.|#)\.?\s*[\w\-/º°]{1,8}){0,2}"
 )
+_NOT_THOUSANDS = r"(?<!\b\d,)(?<!\b\d\d,)(?<!\b\d\d\d,)"  # "$1,299 Main St" is a price
 _STREETS = re.compile(
-    r"(?<![\w/.$€£#])(?<!\d,)(?:"
-    r"\d{1,5}(?:/\d{1,4})?[a-zA-Z]?,?\s+(?:" + _W + r"\s+){0,4}?(?:" + _STREET_AFTER + r")\b\.?"
+    r"(?<![\w/.$€£#])(?:"
+    r"(?:\d{4,5}|\d{1,2}|" + _NOT_THOUSANDS + r"\d{3})(?:/\d{1,4})?[a-zA-Z]?,?\s+"
+    r"(?:" + _W + r"\s+){0,4}?(?:" + _STREET_AFTER + r")\b\.?"
     r"|\d{1,5}[a-zA-Z]?,?\s+(?:" + _STREET_BEFORE + r")(?:\s+" + _W + r"){1,5}"
     r"|(?:" + _STREET_BEFORE + r")(?:\s+" + _W + r"){1,5},?\s+" + _NUMBER +
     r"|(?:" + _W + r"[ \-])?[^\W\d_][\w\-]*?(?:" + _STREET_SUFFIX + r")\b,?\s+" + _NUMBER +

@@ -38,6 +38,7 @@ def pattern_spans(text: str, regions: Regions = phones.DEFAULT_REGIONS) -> list[
     spans.extend(dates.dates_of_birth(text))
     spans.extend(fields.find_fields(text))
     spans.extend(names.person_context_spans(text))
+    spans.extend(names.labelled_lowercase_names(text))
     spans.extend(spelled.find_spelled(text, _spelled_type))
     return spans
 

@@ -61,12 +61,30 @@ _BEARER = re.compile(
 # A credential word in prose ("the admin pass is …", "i typed …", "token … expires"): the
 # first password-like token within a few words after it is the secret.
 _PROSE_CUE = re.compile(
+    r"\b(?:[A-Za-z]+_)*(?:secret|passw(?:or)?d|token|api_?key)(?:_[A-Za-z]+)*\b|"
     r"\b(?:pass(?:word|wd|phrase|code|wort)?|pwd|pw|pin|passe|senha|kennwort|mot de passe|"
     r"contrase[ñn]a|wachtwoord|has[łl]o|l[öo]senord|token|secret|api[ \-]?key|key|access code|"
     r"credentials?)\b",
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[^\s\"'`]+")
+# `smtp.login("alerts", "…")`, `connect(user, "…")`: the last string argument of a login call.
+_LOGIN_CALL = re.compile(
+    r"\b\w*(?:login|auth|authenticate|connect|credentials|set_password)\s*\("
+    r"(?:[^(),\n]*,\s*)*?[\"']([^\"'\n]{4,})[\"']\s*\)",
+    re.IGNORECASE,
+)
+_CLI_PASSWORD = re.compile(
+    r"\b(?:redis-cli|docker\s+login|mongo(?:sh)?|psql|mysql|mariadb|ldapsearch|smbclient)\b[^\n]*?"
+    r"\s(?:-a|-p|-w|--password|--pass)[ \t=]*([\"']?)([^\s\"']{3,})\1(?=\s|$)"
+)
+# A quoted or back-ticked password-like token in a sentence that speaks of credentials.
+_QUOTED = re.compile(r"[`\"']([^\s`\"']{6,})[`\"']")
+_CREDENTIAL_TALK = re.compile(
+    r"password|passphrase|passcode|vault|secret|credential|login|pin\b|token|api key|senha|"
+    r"passwort|contraseña|mot de passe",
+    re.IGNORECASE,
+)
 _URL_USERINFO = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://([^\s/@:\"'<>]*:[^\s/@\"'<>]+)@")
 _URL_PARAM = re.compile(
     r"[?&#](?:access_token|refresh_token|id_token|token|api_key|apikey|key|secret|"
@@ -195,13 +213,22 @@ def find_secrets(text: str) -> list[Span]:
     for m in _FLAG.finditer(text):
         if is_secret_value(m.group(2), strict=False):
             add(m.start(2), m.end(2))
-    for pattern, group in ((_MYSQL_P, 1), (_SSHPASS, 2), (_CURL_USER, 2)):
+    for m in _LOGIN_CALL.finditer(text):
+        if looks_like_password(m.group(1)):
+            add(m.start(1), m.end(1), 0.8)
+    for m in _QUOTED.finditer(text):
+        near = text[max(0, m.start() - 80) : m.end() + 80]
+        if looks_like_password(m.group(1)) and _CREDENTIAL_TALK.search(near):
+            add(m.start(1), m.end(1), 0.7)
+    for pattern, group in ((_MYSQL_P, 1), (_SSHPASS, 2), (_CURL_USER, 2), (_CLI_PASSWORD, 2)):
         for m in pattern.finditer(text):
             add(m.start(group), m.end(group))
     for m in _PROSE_CUE.finditer(text):
         line_end = text.find("\n", m.end())
         window_end = min(m.end() + 48, len(text) if line_end < 0 else line_end)
-        for token in _TOKEN.finditer(text, m.end(), window_end):
+        for token in _TOKEN.finditer(text, m.end()):
+            if token.start() >= window_end:
+                break
             if token.group(0).endswith(":") or text.startswith('":', token.end()):
                 continue  # the next label, not a value
             value = token.group(0).rstrip(".,;:!?)")

@@ -8,6 +8,7 @@ when something changed, so clean JSON is stored byte for byte). A JSON key is vi
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -50,6 +51,32 @@ def is_reference_key(key: str) -> bool:
     return bool(words) and bool(_REFERENCE_WORDS.intersection(words)) and words[0] != "customer"
 
 
+_THING_PARENTS = frozenset(
+    word_list(
+        "item product sku catalog catalogue tool function plan category book title course "
+        "event service app model file project repo repository company org organization store "
+        "shop brand place location city hub carrier warehouse line variant offer bundle tag "
+        "label channel queue team workspace folder document schema parameter property field"
+    )
+)
+_NAME_SHAPE = re.compile(r"^[^\W\d_][\w'’.\-]+(?: [^\W\d_][\w'’.\-]+){1,3}$")
+
+
+def _person_name(value: Any, parent: str) -> bool:
+    """A bare `name` outside a thing's object that reads like a person's (`Eliana Lopresti`)."""
+    from tracereader.privacy.keys import key_words
+    from tracereader.privacy.names import PRODUCT_WORDS
+
+    if not isinstance(value, str) or not _NAME_SHAPE.match(value.strip()):
+        return False
+    if _THING_PARENTS.intersection(key_words(parent)) or not parent:
+        return False
+    words = value.split()
+    return all(w[:1].isupper() for w in words) and not any(
+        w.lower() in PRODUCT_WORDS for w in words
+    )
+
+
 def _opaque_credential(key: str, value: str) -> bool:
     from tracereader.privacy.credentials import is_weak_credential_key, looks_opaque
 
@@ -57,12 +84,18 @@ def _opaque_credential(key: str, value: str) -> bool:
 
 
 def walk(
-    value: Any, kind: str | None, visit: Visit, person: bool = False, keys: bool = True
+    value: Any,
+    kind: str | None,
+    visit: Visit,
+    person: bool = False,
+    keys: bool = True,
+    parent: str = "",
 ) -> Any:
     """Copy a JSON value, passing every string through `visit` with its key's kind.
 
     `person` says the value sits under a key that identifies someone (`customer`, `contact`),
-    where a bare `name` is that person's name; elsewhere it names a tool or a product (THING).
+    where a bare `name` is that person's name; under a key for things (`items`, `product`,
+    `tool`) it names a thing (THING); elsewhere it is a person's when it reads like a name.
     `keys` False leaves the object keys unvisited (metadata keys are never rewritten).
     """
     if isinstance(value, str):
@@ -79,7 +112,7 @@ def walk(
         for k, v in value.items():
             child = types[k]
             if child == NAME_FIELD:
-                child = "PERSON" if person else THING
+                child = "PERSON" if person or _person_name(v, parent) else THING
             elif child is None and isinstance(v, str) and _opaque_credential(str(k), v):
                 child = "SECRET"  # `"service_key": "…"`, `"deploy_key": "…"`: a random value
             elif child is None and is_reference_key(str(k)):
@@ -88,10 +121,10 @@ def walk(
                 child = APP
             key = visit(str(k), KEY) if keys else str(k)
             plain = (None, APP, THING, REFERENCE)
-            out[key] = walk(v, child, visit, person=child not in plain, keys=keys)
+            out[key] = walk(v, child, visit, child not in plain, keys, str(k))
         return out
     if isinstance(value, list | tuple):
-        return [walk(v, kind, visit, person, keys) for v in value]
+        return [walk(v, kind, visit, person, keys, parent) for v in value]
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if is_number and kind not in (None, APP, THING, REFERENCE):
         return visit(str(value), kind)
