@@ -151,7 +151,7 @@ SECRET_PREFIX = "secret_"
 
 
 def goal_rates(summary: dict[str, Any]) -> dict[str, tuple[int, int]]:
-    """(leaked or kept, n) for the issue's goals: secrets, structured identifiers, names, canaries."""
+    """(leaked or kept, n) per goal: secrets, structured identifiers, names and canaries."""
     by_type = summary["by_type"]
     secrets = [r for t, r in by_type.items() if t.startswith(SECRET_PREFIX)]
     structured = [
