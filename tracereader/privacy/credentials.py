@@ -106,6 +106,8 @@ def looks_opaque(value: str) -> bool:
     words = re.findall(r"[A-Z]?[a-z]{4,}", value)
     if words and sum(map(len, words)) > 0.6 * len(value):
         return False  # `customer_support_agent_v2`: words, not randomness
+    if re.fullmatch(r"[0-9a-f]{24,}|[0-9A-F]{24,}", value):
+        return shannon_entropy(value) >= 3.0  # hex keys: 4 bits a character at most
     return shannon_entropy(value) >= 3.4
 
 

@@ -27,13 +27,15 @@ _DATE = (
     r"|\d{1,2}(?:st|nd|rd|th|er|º|°|\.)?\s+(?:of\s+|de\s+)?(?:" + _MONTHS + r")\.?,?\s+"
     r"(?:de\s+)?\d{4}"
     r"|(?:" + _MONTHS + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|(?:昭和|平成|令和|大正)?\d{1,4}年\d{1,2}月\d{1,2}日"
     r"|\d{8})"
 )  # fmt: skip
 _CUE = (
     r"d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|birth\s*date|birthdate|birthday|b[\-\s]?day|born|"
     r"geb(?:oren|urtsdatum|\.)|né(?:e)?|date\s+de\s+naissance|fecha\s+de\s+nacimiento|nacid[oa]|"
     r"data\s+di\s+nascita|nat[oa]|data\s+de\s+nascimento|nascid[oa]|geboortedatum|geboren|"
-    r"urodzon[ya]|data\s+urodzenia|födelsedatum|född|birth"
+    r"urodzon[ya]|urodzi[łl](?:em|am)|data\s+urodzenia|födelsedatum|född|birth|nac[ií]|nacid[oa]|"
+    r"nasci|nato|nata|geboren|生年月日|誕生日"
 )
 _DOB = re.compile(
     r"\b(?:" + _CUE + r")\b[^\n\d]{0,24}?(?:\s(?:on|am|le|el|il|em|op|den)\s+)?"

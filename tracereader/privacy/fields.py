@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from tracereader.privacy.keys import NAME_FIELD, identifying_type
-from tracereader.privacy.spans import Span
+from tracereader.privacy.spans import Span, word_list
 
 _LABEL = r"[^\W\d_][\w .'’/#\-]{0,38}?"
 _LINE = re.compile(
@@ -37,6 +37,7 @@ _MAIL_HEADER = re.compile(
     r"[ \t]*\"?([^\"<>\n@]{2,60}?)\"?[ \t]*<[^<>@\s]+@[^<>\s]+>"
 )
 _DIGITS = re.compile(r"\d")
+_DOCUMENTS = frozenset(("PASSPORT", "DRIVER_LICENSE", "NATIONAL_ID", "UK_NINO", "ID"))
 
 
 def _typed(entity: str, value: str, vcard: bool) -> str | None:
@@ -63,6 +64,8 @@ def _typed(entity: str, value: str, vcard: bool) -> str | None:
         return entity if digits and len(value) <= 10 else None
     if entity == "DATE_OF_BIRTH":
         return entity if digits and len(value) <= 40 else None
+    if entity in _DOCUMENTS and re.fullmatch(r"[A-Z0-9][A-Z0-9 \-/]{4,30}", value):
+        return entity  # `licence no.: MISDIXUFTH`: the label vouches for it
     return entity if (digits >= 3 or entity == "IP_ADDRESS") and len(value) <= 60 else None
 
 
@@ -164,6 +167,43 @@ def _block(
         yield from span_of(text, offsets[i], line, "PERSON" if first else "ADDRESS")
 
 
+# A document-like token: capitals and digits (`NLT9XI143`, `15747599M`, `706547014806`).
+_DOC_TOKEN = re.compile(r"(?<![\w\-])(?=[A-Z0-9\-]*\d)[A-Z0-9][A-Z0-9\-]{5,20}(?![\w\-])")
+_FILLER = frozenset(
+    word_list("is es ist est är jest é è er was is: no nr number mine my mijn meu mi mon il la el")
+)
+_JAPANESE_LABEL = re.compile(
+    r"([\u3040-\u30ff\u4e00-\u9fff]{2,10})(?:は|：|:|＝)\s*([0-9A-Za-z\-]{4,20}|[^、。\n]{2,60}?)"
+    r"(?=です|。|、|$)"
+)
+_DOC_TYPES = frozenset(
+    ("PASSPORT", "DRIVER_LICENSE", "NATIONAL_ID", "UK_NINO", "US_SSN", "IBAN_CODE", "CREDIT_CARD")
+)
+
+
+def spoken_labels(text: str) -> Iterator[Span]:
+    """Document numbers named in prose: `mijn paspoortnummer is NLT9XI143`, `carnet de conducir
+    15747599M`, `運転免許証番号は706547014806です`."""
+    for m in _DOC_TOKEN.finditer(text):
+        value = m.group(0)
+        if not (any(ch.isalpha() for ch in value) or len(value) >= 8):
+            continue
+        words = re.findall(r"[^\W\d_]+", text[max(0, m.start() - 60) : m.start()])
+        while words and words[-1].lower() in _FILLER:
+            words.pop()
+        for k in (3, 2, 1):
+            entity = identifying_type(" ".join(words[-k:]), exact=True) if len(words) >= k else None
+            if entity in _DOC_TYPES:
+                yield Span(m.start(), m.end(), entity, 0.7)
+                break
+    for m in _JAPANESE_LABEL.finditer(text):
+        entity = identifying_type(m.group(1))
+        if entity is not None:
+            yield from span_of(
+                text, m.start(2), m.group(2), "PERSON" if entity == NAME_FIELD else entity
+            )
+
+
 def mail_headers(text: str) -> Iterator[Span]:
     """The display names in `From:`/`To:`/`Cc:` headers of a forwarded or pasted mail."""
     for m in _MAIL_HEADER.finditer(text):
@@ -217,11 +257,12 @@ def markup(text: str) -> Iterator[Span]:
 
 def find_fields(text: str) -> list[Span]:
     """Every labelled value in `text` whose label identifies a person or holds a secret."""
+    found = list(spoken_labels(text))
     if not any(ch in text for ch in ":=\n<'"):
-        return []
+        return found
     from tracereader.privacy.tables import tables
 
-    found = [*label_lines(text), *pairs(text), *markup(text), *tables(text)]
+    found.extend([*label_lines(text), *pairs(text), *markup(text), *tables(text)])
     if "@" in text:
         found.extend(mail_headers(text))
     return found

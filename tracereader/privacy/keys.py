@@ -202,9 +202,9 @@ _LOCAL_WORDS: dict[str, str] = {
     ),
     **dict.fromkeys(
         word_list(
-            "führerschein fuhrerschein führerscheinnummer permisdeconduire carnetdeconducir "
-            "patente rijbewijs körkort korkort körkortsnummer prawojazdy prawajazdy cnh 免許 "
-            "免許証"
+            "運転免許証 führerschein fuhrerschein führerscheinnummer permisdeconduire "
+            "carnetdeconducir patente rijbewijs körkort korkort körkortsnummer prawojazdy "
+            "prawajazdy cnh 免許 免許証"
         ),
         "DRIVER_LICENSE",
     ),
@@ -293,7 +293,7 @@ def identifying_type(key: str, exact: bool = False) -> str | None:
         return "PERSON"
     if "ip" in words or joined in ("ipaddr", "ipaddress", "remoteaddr", "clientip"):
         return "IP_ADDRESS"
-    glued = re.match(r"^(.+?)(?:nummer|number|numero|número|numer|nr|no|num)$", joined)
+    glued = re.match(r"^(.+?)(?:nummer|number|numero|número|numer|nr|no|num|番号)$", joined)
     if glued and glued.group(1) in _WORD_TYPES and len(glued.group(1)) > 2:
         return _WORD_TYPES[glued.group(1)]  # `paspoortnr`, `passportno`
     if words[-1] in _NUMBER_WORDS and len(words) > 1:

@@ -27,7 +27,7 @@ _CUES = (
     r"jag heter|hola|bonjour|hallo|ciao|olá|cześć|hej|grazie|merci|danke|gracias|soy|je suis|"
     r"sono|sou|ik ben|jestem|jag är|mein name ist|me chamo|mi nombre es|mon nom est|"
     r"il mio nome è|account holder is|holder is|holder|under the name|under the name of|"
-    r"person name|full name|name"
+    r"person name|full name|name|mine is"
 )
 _PERSON_CONTEXT = re.compile(r"\b(?i:" + _CUES + r")[,:]?\s+\(?(" + _NAME + r")")
 _LOWER_CONTEXT = re.compile(

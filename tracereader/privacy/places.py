@@ -33,7 +33,8 @@ _STREET_AFTER = (
     r"prairie|radial|ramp|ranch|rapid|rapids|rest|ridge|ridges|river|route|shoal|shoals|"
     r"shore|shores|skyway|spring|springs|spur|spurs|station|stravenue|stream|summit|throughway|"
     r"trace|track|tunnel|turnpike|underpass|union|unions|valley|valleys|via|viaduct|views|"
-    r"village|villages|ville|vista|wall|ways|well|wells"
+    r"village|villages|ville|vista|wall|ways|well|wells|trafficway|walks|groves|nagar|marg|"
+    r"colony|chowk|gali|vihar|enclave|sector|layout|bazaar"
 )
 # Street words before the name, in the languages of the common locales.
 _STREET_BEFORE = (
@@ -91,7 +92,7 @@ _DISTINCT_POSTCODE = re.compile(
 _POSTCODE_CUE = re.compile(
     r"(?:post ?code|postal code|zip(?: ?code)?|plz|postleitzahl|code postal|cap|c\.p\.|"
     r"cp|código postal|codigo postal|postcode|postnummer|eircode|pin ?code|cep|kod pocztowy)"
-    r"(?:[ \t]*[,:=#\-]?[ \t]*(?:mine|my|is|it|its|it's|was|now|new|the|correct|right|one|"
+    r"(?:[ \t]*[,:=#\-]?[ \t]*(?:mine|my|is|it|its|it's|was|now|new|the|correct|right|one|to|"
     r"should|be|é|es|ist|est|är|jest)\b){0,3}[ \t]*[:=#\-]?[ \t]*[\"']?("
     + _POSTCODE_SHAPES
     + r")(?![\w\-])",
@@ -121,8 +122,9 @@ _FUNCTION_WORDS = frozenset(
     )
 )
 _JAPANESE_ROMAN = re.compile(
-    r"\b\d{1,4}-\d{1,4}(?:-\d{1,4})?[ \t]+[A-Z][a-z]+(?:-[a-z]+)?,[ \t]*[A-Z][a-z]+-"
-    r"(?:ku|shi|cho|machi|gun|mura)\b(?:,[ \t]*(?:\d{3}-\d{4}[ \t]+)?[A-Z][a-z]+)?"
+    r"(?<![0-9A-Za-z])\d{1,4}-\d{1,4}(?:-\d{1,4})?[ \t]+[A-Z][a-z]+(?:[ \-][\w\-]+)?,"
+    r"[ \t]*[A-Z][a-z]+-(?:ku|shi|cho|machi|gun|mura)\b"
+    r"(?:,[ \t]*(?:\d{3}-\d{4}[ \t]+)?[A-Z][a-z]+)?"
 )
 _JAPANESE = re.compile(
     r"[一-龯ぁ-んァ-ン]{1,6}[都道府県][一-龯ぁ-んァ-ン]{1,8}[市区町村郡][^\s,。、]{0,20}"

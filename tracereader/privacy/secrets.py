@@ -64,7 +64,7 @@ _PROSE_CUE = re.compile(
     r"\b(?:[A-Za-z]+_)*(?:secret|passw(?:or)?d|token|api_?key)(?:_[A-Za-z]+)*\b|"
     r"\b(?:pass(?:word|wd|phrase|code|wort)?|pwd|pw|pin|passe|senha|kennwort|mot de passe|"
     r"contrase[ñn]a|wachtwoord|has[łl]o|l[öo]senord|token|secret|api[ \-]?key|key|access code|"
-    r"credentials?)\b",
+    r"credentials?|log(?:ging|ged)? ?in with|sign(?:ing|ed)? ?in with)\b",
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[^\s\"'`]+")
@@ -89,7 +89,7 @@ _URL_USERINFO = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://([^\s/@:\"'<>]*:[^\s/@
 _URL_PARAM = re.compile(
     r"[?&#](?:access_token|refresh_token|id_token|token|api_key|apikey|key|secret|"
     r"client_secret|password|pwd|sig|signature|auth|code|x-amz-signature|x-amz-credential)"
-    r"=([^&\s#\"'<>]{6,})",
+    r"=([^&\s\"'<>]{6,})",
     re.IGNORECASE,
 )
 _PEM = re.compile(

@@ -30,6 +30,11 @@ _DIGITS = {
 _REPEAT = {"double": 2, "triple": 3, "doppel": 2, "doble": 2, "doppio": 2, "dubbel": 2}
 _TOKEN = re.compile(r"[^\W_]+|\+")
 _SEPARATOR = re.compile(r"^[\s,.\-/]*$")
+# A number word or a label right before a run: `PAN is M F G P D 3 0 6 0 E`.
+_LABEL_BEFORE = re.compile(
+    r"(?i)(?:number|nummer|numero|número|numer|no\.?|nr\.?|id|pan|nino|ssn|iban|passport|"
+    r"licen[cs]e|code)\W{0,3}(?:is|es|ist|est|är|jest|é|è|:|=)?\W{0,3}$"
+)
 
 
 def _spelled(token: str) -> str | None:
@@ -65,7 +70,9 @@ def spelled_runs(text: str) -> list[tuple[int, int, str]]:
             repeat, last_end, j = 1, token.end(), j + 1
         digits = sum(ch.isdigit() for ch in chars)
         spelled_words = j - i
-        if digits >= 6 and spelled_words >= 6 and last_end is not None:
+        labelled = _LABEL_BEFORE.search(text, max(0, start - 40), start)
+        enough = digits >= 6 or (labelled and digits >= 1 and len(chars.strip("+")) >= 8)
+        if enough and spelled_words >= 6 and last_end is not None:
             runs.append((start, last_end, chars))
             i = j
         else:

@@ -52,6 +52,10 @@ def tables(text: str) -> Iterator[Span]:
 _ORDER_LIKE = re.compile(r"^(?:#|ORD|INV|SKU|REF|[A-Z]{2,5}-\d+$)", re.IGNORECASE)
 _ANY_DATE = re.compile(r"^(?:\d{4}-\d\d-\d\d|\d{1,2}[./-]\d{1,2}[./-]\d{4})$")
 _DATE_CELL = re.compile(r"^(?:(19\d\d|200\d)-\d\d-\d\d|\d{1,2}[./-]\d{1,2}[./-](19\d\d|200\d))$")
+_POSTCODE_CELL = re.compile(
+    r"^(?:\d{5}|\d{4} ?[A-Z]{2}|\d{3} \d{2}|\d{2}-\d{3}|\d{3}-\d{4}"
+    r"|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z]\d[A-Z] ?\d[A-Z]\d)$"
+)
 _NAME_CELL = re.compile(r"^[^\W\d_][\w'’.\-]+(?: [^\W\d_][\w'’.\-]+){1,3}$")
 _PERSONAL = frozenset(
     ("EMAIL_ADDRESS", "PHONE_NUMBER", "US_SSN", "UK_NINO", "NATIONAL_ID", "CREDIT_CARD",
@@ -72,6 +76,8 @@ def _id_cell(cell: str) -> bool:
 def _cell_type(cell: str) -> str | None:
     from tracereader.privacy.names import PRODUCT_WORDS
 
+    if _POSTCODE_CELL.match(cell):
+        return "POSTCODE"
     if _ANY_DATE.match(cell):  # dates before 2010 in a person's record are birth dates
         return "DATE_OF_BIRTH" if _DATE_CELL.match(cell) else None
     if _id_cell(cell):
@@ -109,12 +115,12 @@ def headerless_rows(text: str, found: list[Span]) -> list[Span]:
         kinds = [_cell_type(cells[col][0].strip()) for _, cells in rows]
         top = max(set(kinds), key=kinds.count)
         column_types.append(top if top and kinds.count(top) * 2 >= len(kinds) else None)
+    ends = {at: at + len(line) for line, at in zip(lines, offsets, strict=True)}
     personal_rows = any(
-        any(at <= s.start < at + len(lines[0]) * 4 and s.entity in _PERSONAL for s in found)
-        for at, _ in rows
+        any(at <= s.start < ends[at] and s.entity in _PERSONAL for s in found) for at, _ in rows
     )
-    if not any(column_types) and not personal_rows:
-        return []
+    if not personal_rows and not any(t not in (None, "POSTCODE") for t in column_types):
+        return []  # a column of five-digit numbers alone says nothing about people
     out: list[Span] = []
     for at, cells in rows:
         for (value, offset), column in zip(cells, column_types, strict=True):
