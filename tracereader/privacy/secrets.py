@@ -68,6 +68,7 @@ _PROSE_CUE = re.compile(
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[^\s\"'`]+")
+_NEXT_PARAM = re.compile(r"&(?=[A-Za-z0-9_.\-\[\]]+=)")  # `…&page=2` starts the next parameter
 # `smtp.login("alerts", "…")`, `connect(user, "…")`: the last string argument of a login call.
 _LOGIN_CALL = re.compile(
     r"\b\w*(?:login|auth|authenticate|connect|credentials|set_password)\s*\("
@@ -183,6 +184,17 @@ def _occurrences(text: str, value: str) -> Iterator[tuple[int, int]]:
         start = text.find(value, start + len(value))
 
 
+def _param_end(text: str, end: int) -> int:
+    """A credential's query value runs on over `&…` pieces that are no `name=` parameter
+    (an unencoded key such as `…n8p9&mlbug(j&e^u1…`)."""
+    while end < len(text) and text[end] == "&":
+        piece = re.match(r"&([^&\s\"'<>]*)", text[end:])
+        if piece is None or re.match(r"[A-Za-z0-9_.\-\[\]]+=", piece.group(1)):
+            break
+        end += piece.end()
+    return end
+
+
 def find_secrets(text: str) -> list[Span]:
     """Every secret in `text`, as SECRET spans (the value only, not its label)."""
     spans: list[Span] = []
@@ -201,13 +213,13 @@ def find_secrets(text: str) -> list[Span]:
     for m in _URL_USERINFO.finditer(text):
         add(m.start(1), m.end(1), 0.9)
     for m in _URL_PARAM.finditer(text):
-        add(m.start(1), m.end(1), 0.8)
+        add(m.start(1), _param_end(text, m.end(1)), 0.8)
     for m in _BEARER.finditer(text):
         group = 1 if m.group(1) else 2
         if is_secret_value(m.group(group), strict=False):
             add(m.start(group), m.end(group))
     for m in _ASSIGNMENT.finditer(text):
-        value = m.group(3) if m.group(2) else m.group(3).rstrip(".,;)")
+        value = m.group(3) if m.group(2) else _NEXT_PARAM.split(m.group(3))[0].rstrip(".,;)")
         if is_credential_key(m.group(1)) and is_secret_value(value, strict=not m.group(2)):
             add(m.start(3), m.start(3) + len(value))
     for m in _FLAG.finditer(text):
@@ -231,10 +243,12 @@ def find_secrets(text: str) -> list[Span]:
                 break
             if token.group(0).endswith(":") or text.startswith('":', token.end()):
                 continue  # the next label, not a value
-            value = token.group(0).rstrip(".,;:!?)")
+            raw = _NEXT_PARAM.split(token.group(0))[0]
+            lead = len(raw) - len(raw.lstrip("=:"))
+            value = raw[lead:].rstrip(".,;:!?)")
             if looks_like_password(value):
-                start = token.start() + (len(token.group(0)) - len(token.group(0).lstrip("([<")))
-                add(start, token.start() + len(value), 0.75)
+                start = token.start() + lead + (len(raw[lead:]) - len(raw[lead:].lstrip("([<")))
+                add(start, token.start() + lead + len(value), 0.75)
                 break
     paths = [
         (u.start(), u.start() + len(u.group(0).split("?")[0].split("#")[0]))
