@@ -95,6 +95,13 @@ def span_of(text: str, start: int, value: str, entity: str, vcard: bool = False)
         yield Span(begin, begin + len(stripped), typed, 0.75)
 
 
+def labelled(text: str, label: str, start: int, value: str) -> Iterator[Span]:
+    """The span of `value` (at `start`) when `label` names what it is (a bare name: a person)."""
+    entity = identifying_type(label)
+    if entity is not None:
+        yield from span_of(text, start, value, "PERSON" if entity == NAME_FIELD else entity)
+
+
 def label_lines(text: str) -> Iterator[Span]:
     """`Label: value` lines (several labels on one line too) and blocks under `Ship to:`."""
     vcard = "BEGIN:VCARD" in text.upper()
@@ -197,11 +204,7 @@ def spoken_labels(text: str) -> Iterator[Span]:
                 yield Span(m.start(), m.end(), entity, 0.7)
                 break
     for m in _JAPANESE_LABEL.finditer(text):
-        entity = identifying_type(m.group(1))
-        if entity is not None:
-            yield from span_of(
-                text, m.start(2), m.group(2), "PERSON" if entity == NAME_FIELD else entity
-            )
+        yield from labelled(text, m.group(1), m.start(2), m.group(2))
 
 
 def mail_headers(text: str) -> Iterator[Span]:
@@ -227,19 +230,11 @@ def markup(text: str) -> Iterator[Span]:
     (`INSERT INTO t (ssn, dob) VALUES ('…', '…')`, `SET full_name = '…'`, `WHERE iban = '…'`)."""
     if "</" in text:
         for m in _XML.finditer(text):
-            entity = identifying_type(m.group(1).split(":")[-1])
-            if entity is not None:
-                yield from span_of(
-                    text, m.start(2), m.group(2), "PERSON" if entity == NAME_FIELD else entity
-                )
+            yield from labelled(text, m.group(1).split(":")[-1], m.start(2), m.group(2))
     if "'" not in text:
         return
     for m in _SQL_SET.finditer(text):
-        entity = identifying_type(m.group(1))
-        if entity is not None:
-            yield from span_of(
-                text, m.start(2), m.group(2), "PERSON" if entity == NAME_FIELD else entity
-            )
+        yield from labelled(text, m.group(1), m.start(2), m.group(2))
     for m in _SQL_INSERT.finditer(text):
         columns = [c.strip().strip('"`[]') for c in m.group(1).split(",")]
         for row in re.finditer(r"\(([^()]*(?:'[^']*'[^()]*)*)\)", m.group(2)):
@@ -248,11 +243,10 @@ def markup(text: str) -> Iterator[Span]:
                 continue
             base = m.start(2) + row.start(1)
             for column, value in zip(columns, values, strict=True):
-                entity = identifying_type(column)
                 group = 1 if value.group(1) is not None else 2
-                if entity is not None and value.group(group):
-                    typed = "PERSON" if entity == NAME_FIELD else entity
-                    yield from span_of(text, base + value.start(group), value.group(group), typed)
+                if value.group(group):
+                    start = base + value.start(group)
+                    yield from labelled(text, column, start, value.group(group))
 
 
 def find_fields(text: str) -> list[Span]:
