@@ -35,73 +35,25 @@ _LOWER_CONTEXT = re.compile(
     r"((?:" + _WORD_CHARS + r"[\w'’\-]*)(?:[ \-]" + _WORD_CHARS + r"[\w'’\-]*){0,2})",
     re.IGNORECASE,
 )
+
+
+def _phrases(text: str) -> list[str]:
+    """The phrases of a constant written `a|b c|d` (cues hold spaces, so words will not do)."""
+    return text.split("|")
+
+
 # Cues after which one lowercase word is taken for a name ("hi maria"); after the others
 # ("i'm afraid", "its broken", "from berlin") a name needs two words.
 _ONE_WORD_CUES = frozenset(
-    [
-        "my name is",
-        "my name's",
-        "name is",
-        "name's",
-        "call me",
-        "signed",
-        "hi",
-        "hello",
-        "hey",
-        "dear",
-        "thanks",
-        "thank you",
-        "regards",
-        "kind regards",
-        "best regards",
-        "cheers",
-        "sincerely",
-        "mr",
-        "mr.",
-        "mrs",
-        "mrs.",
-        "ms",
-        "ms.",
-        "miss",
-        "dr",
-        "dr.",
-        "prof",
-        "prof.",
-        "signed by",
-        "ask for",
-        "speak to",
-        "talk to",
-        "named",
-        "called",
-        "attn",
-        "attn.",
-        "me llamo",
-        "je m'appelle",
-        "ich heiße",
-        "mi chiamo",
-        "meu nome é",
-        "mijn naam is",
-        "nazywam się",
-        "jag heter",
-        "soy",
-        "je suis",
-        "sono",
-        "sou",
-        "ik ben",
-        "jestem",
-        "mein name ist",
-        "me chamo",
-        "mi nombre es",
-        "mon nom est",
-        "il mio nome è",
-        "account holder is",
-        "holder is",
-        "under the name",
-        "under the name of",
-        "person name",
-        "full name",
-        "name",
-    ]
+    _phrases(
+        "my name is|my name's|name is|name's|call me|signed|hi|hello|hey|dear|thanks|thank you|"
+        "regards|kind regards|best regards|cheers|sincerely|mr|mr.|mrs|mrs.|ms|ms.|miss|dr|dr.|"
+        "prof|prof.|signed by|ask for|speak to|talk to|named|called|attn|attn.|me llamo|"
+        "je m'appelle|ich heiße|mi chiamo|meu nome é|mijn naam is|nazywam się|jag heter|soy|"
+        "je suis|sono|sou|ik ben|jestem|mein name ist|me chamo|mi nombre es|mon nom est|"
+        "il mio nome è|account holder is|holder is|under the name|under the name of|person name|"
+        "full name|name"
+    )
 )
 # A sign-off name before `here` at the start of a message: "franz josef schuchhardt here".
 _HERE = re.compile(
