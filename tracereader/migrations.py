@@ -194,9 +194,30 @@ def m004_action_items(db: sqlite_utils.Database) -> None:
     db.table("action_items").create_index(["state"])
 
 
+def m005_taxonomy_from_notes(db: sqlite_utils.Database) -> None:
+    """Tags promoted from confirmed note patterns: the taxonomy grows out of open coding."""
+    db.table("taxonomy_tags").create(
+        {
+            "name": str,  # the tag name stored on traces (unique, also among the config's tags)
+            "key": str,  # the review app's hotkey, NULL when none was free
+            "description": str,  # the pattern's label when it was promoted (matched by notes)
+            "source_key": str,  # the pattern it came from, e.g. "note:<trace id>"
+            "reviewer": str,
+            "created_at": str,
+        },
+        pk="name",
+    )
+
+
 # Later issues append here, in this order (one named function each, never edited once shipped):
-# m002_review_app, m003_patterns, m004_action_items.
-MIGRATIONS: list[Migration] = [m001_initial, m002_review_app, m003_patterns, m004_action_items]
+# m002_review_app, m003_patterns, m004_action_items, m005_taxonomy_from_notes.
+MIGRATIONS: list[Migration] = [
+    m001_initial,
+    m002_review_app,
+    m003_patterns,
+    m004_action_items,
+    m005_taxonomy_from_notes,
+]
 
 
 def applied(db: sqlite_utils.Database) -> set[str]:
