@@ -112,12 +112,19 @@ def latest_id(store: Store) -> int:
     return int(store.execute("select coalesce(max(id), 0) from pattern_edits").fetchone()[0])
 
 
-def undo_last(store: Store) -> PatternEdit | None:
-    """Delete the most recent edit and return it (None when there is none)."""
+def undo_last(store: Store, *, reviewer: str = "") -> PatternEdit | None:
+    """Delete the most recent edit and return it (None when there is none).
+
+    Undoing a promotion also takes the tag off its traces and out of the taxonomy.
+    """
     edits = load(store)
     if not edits:
         return None
     last = edits[-1]
-    with store.atomic():
+    with store.atomic(immediate=True):
         store.execute("delete from pattern_edits where id = ?", [last.id])
+        if last.kind == "promote" and last.target:
+            from tracereader.taxonomy import revert_promotion  # taxonomy builds on this module
+
+            revert_promotion(store, last.target.removeprefix("tag:"), reviewer=reviewer)
     return last

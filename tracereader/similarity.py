@@ -50,7 +50,7 @@ def comparable(text: str) -> str:
     """The form notes are compared in: specifics as placeholders, then `normalise`d."""
     text = _CODE.sub(" code ", text)
     text = _IDENTIFIER.sub(" tool ", text)
-    return normalise(_NUMBER.sub(" num ", text))
+    return " ".join(normalise(_NUMBER.sub(" num ", text)).split())
 
 
 def word_ngrams(normal: str, sizes: Sequence[int] = NGRAM_SIZES) -> Iterator[str]:
@@ -135,7 +135,7 @@ class SimilarityIndex:
         self,
         candidates: Sequence[str],
         *,
-        embedder: Embedder | None | bool = True,
+        embedder: Embedder | bool | None = True,
         embedding_weight: float = EMBEDDING_WEIGHT,
     ) -> None:
         self.candidates = list(candidates)
@@ -215,6 +215,27 @@ class GroupIndex:
             spread[owner] = float(block.sum())
         self._norms = np.sqrt(np.maximum(spread, 1e-12))
         self._has_texts = np.array([g in members for g in range(groups)], dtype=bool)
+
+    def centroid_cosines(self, groups: Sequence[int]) -> np.ndarray[Any, Any]:
+        """Cosine of each of `groups`' centroids with every group's centroid, (len, groups)."""
+        picked = list(groups)
+        wanted = set(picked)
+        rows = [i for i, owner in enumerate(self.owners.tolist()) if owner in wanted]
+        out = np.zeros((len(picked), self.groups), dtype=np.float64)
+        if not rows:
+            return out
+        position = {g: n for n, g in enumerate(picked)}
+        to_groups = csr_matrix(
+            (np.ones(self.index.size), (np.arange(self.index.size), self.owners)),
+            shape=(self.index.size, self.groups),
+        )
+        for start in range(0, len(rows), BLOCK_ROWS):
+            block = rows[start : start + BLOCK_ROWS]
+            by_group = np.asarray(to_groups.T @ self.index.pairwise(block).T).T  # (block, groups)
+            np.add.at(out, [position[int(self.owners[i])] for i in block], by_group)
+        out /= self._norms[picked][:, None] * self._norms[None, :]
+        out[:, ~self._has_texts] = 0.0
+        return out
 
     def scores(self, query: str) -> np.ndarray[Any, Any]:
         """The cosine of `query` with each group's centroid (0 for a group without texts)."""
