@@ -27,6 +27,8 @@ from tracereader.taxonomy import with_promoted
 PARTNERS = 3
 """How many of each note pattern's closest patterns are considered."""
 LIMIT = 60
+MIN_SCORE = 0.15
+"""Pairs less alike than this are not asked about (a display floor: below it, mostly noise)."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def propose(
                     offered[source].suggestion, offered[target].suggestion, scores[target]
                 )
                 key = frozenset((proposal.source, proposal.target))
-                if proposal.score <= 0 or key in rejected or key in pairs:
+                if proposal.score < MIN_SCORE or key in rejected or key in pairs:
                     continue
                 pairs[key] = proposal
     ranked = sorted(pairs.values(), key=lambda p: (-p.score, p.target, p.source))

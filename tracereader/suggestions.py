@@ -19,8 +19,6 @@ from tracereader.similarity import GroupIndex, SimilarityIndex
 from tracereader.store import Store
 from tracereader.taxonomy import with_promoted
 
-SHOWN = 5
-
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -108,9 +106,7 @@ class SuggestionIndex:
         """How many patterns are on offer."""
         return len(self._candidates)
 
-    def suggest(
-        self, text: str, k: int = SHOWN, *, trace_id: str | None = None
-    ) -> list[Suggestion]:
+    def suggest(self, text: str, k: int = 5, *, trace_id: str | None = None) -> list[Suggestion]:
         """The `k` patterns most like `text`, best first; a pattern that is only the note of
         `trace_id` (the note being edited) is left out."""
         skip = frozenset(n for n, tid in self._only_trace.items() if tid == trace_id)

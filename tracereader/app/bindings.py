@@ -49,9 +49,12 @@ LONG_DESCRIPTIONS = {
 """What the help screen and the README say for each binding id (the footer stays terse)."""
 
 
+TAG_BINDING_PREFIX = "tag-"
+
+
 def tag_binding_id(tag: TagSpec) -> str:
     """The binding id of a taxonomy tag, e.g. `tag-wrong_tool`."""
-    return f"tag-{tag.name}"
+    return f"{TAG_BINDING_PREFIX}{tag.name}"
 
 
 def add_tag_bindings(bindings: BindingsMap, settings: Settings, action: str) -> None:
@@ -67,6 +70,15 @@ def add_tag_bindings(bindings: BindingsMap, settings: Settings, action: str) -> 
             id=tag_binding_id(tag),
         )
         bindings.key_to_bindings.setdefault(tag.key, []).append(binding)
+
+
+def review_keys(settings: Settings) -> set[str]:
+    """Every key the review screen's own bindings use (after the keymap), tags left out."""
+    keys: set[str] = set()
+    for binding in REVIEW_BINDINGS:
+        chosen = settings.keymap.get(binding.id or "", binding.key)
+        keys.update(k.strip() for k in chosen.split(",") if k.strip())
+    return keys
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Sparkline, Static
 from tracereader import pattern_edits
 from tracereader.advisor import advise
 from tracereader.app.screens.pattern_rename import RenameModal
+from tracereader.app.widgets.saturation import SaturationLine
 from tracereader.calibration import proportion_sentence
 from tracereader.config import Settings
 from tracereader.health import check_health
@@ -82,6 +83,16 @@ def _register_action_keys() -> None:
 _register_action_keys()
 
 
+def _register_pattern_keys() -> None:
+    """The suggested-merges and make-it-a-tag keys (`pattern_keys`)."""
+    from tracereader.app.screens import pattern_keys
+
+    pattern_keys.register(PATTERNS_BINDINGS, EXTRA_ACTIONS)
+
+
+_register_pattern_keys()
+
+
 class PatternsScreen(Screen[None]):
     """Candidate patterns ranked by the lower bound of their Wilson interval."""
 
@@ -111,6 +122,7 @@ class PatternsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="patterns-banner", markup=False)
         yield Sparkline([], id="patterns-volume", summary_function=max)
+        yield SaturationLine("", id="patterns-saturation")
         yield DataTable(id="patterns-table", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="patterns-traces", cursor_type="row", zebra_stripes=True)
         yield Static("", id="patterns-summary", markup=False)
@@ -129,6 +141,7 @@ class PatternsScreen(Screen[None]):
     def reload(self, keep: str | None = None) -> None:
         """Regroup from the store and redraw, keeping the cursor on `keep` when it still exists."""
         self.report = build_report(self.store, self.settings)
+        self.query_one(SaturationLine).show(self.report.saturation)
         self._fill_patterns(keep)
         self._fill_summary()
         if self.opened is not None:
@@ -337,7 +350,11 @@ class PatternsScreen(Screen[None]):
 
     def action_undo_edit(self) -> None:
         """Undo the most recent pattern edit."""
-        undone = pattern_edits.undo_last(self.store)
+        undone = pattern_edits.undo_last(self.store, reviewer=self._who)
+        if undone is not None and undone.kind == "promote":
+            changed = getattr(self.app, "taxonomy_changed", None)
+            if changed is not None:
+                changed()
         self.notify(f"Undid {undone.kind}." if undone else "No edit to undo.", markup=False)
         self.reload(self.current_key())
 
