@@ -148,6 +148,7 @@ class SimilarityIndex:
         self._embedded: np.ndarray[Any, Any] | None = None
         if self.embedder is not None:
             self._embedded = self.embedder.embed(self.texts)
+            self._embedded[~self._present] = 0.0  # an empty text is no direction at all
 
     @property
     def size(self) -> int:
@@ -167,7 +168,10 @@ class SimilarityIndex:
         share = self.embedding_weight
         total = (1.0 - share) * self._tfidf.cosines(text)
         if self._embedded is not None and self.embedder is not None:
-            total += share * (self._embedded @ self.embedder.embed([text])[0])
+            # einsum, not BLAS: a threaded matrix-vector product stalls for milliseconds on
+            # a busy machine, einsum costs a steady fraction of one.
+            vector = self.embedder.embed([text])[0]
+            total += share * np.einsum("ij,j->i", self._embedded, vector)
         total[~self._present] = 0.0
         return total.astype(np.float32, copy=False)
 
@@ -176,6 +180,20 @@ class SimilarityIndex:
         if k <= 0 or not self.size:
             return []
         return [int(i) for i in np.argsort(-self.scores(query), kind="stable")[:k]]
+
+    def summed_lengths(self, to_groups: csr_matrix) -> np.ndarray[Any, Any]:
+        """For each group (a column of the 0/1 `to_groups`), the length of its vectors' sum.
+
+        In the joined space the kernel is a dot product, so this is `sqrt(sum_ij K(i, j))`
+        over the group's members, computed from the vectors in O(non-zeros).
+        """
+        share = self.embedding_weight
+        summed = to_groups.T @ self._tfidf.matrix
+        squares = (1.0 - share) * np.asarray(summed.multiply(summed).sum(axis=1)).ravel()
+        if self._embedded is not None:
+            dense = to_groups.T @ self._embedded
+            squares = squares + share * np.einsum("ij,ij->i", dense, dense)
+        return np.sqrt(np.maximum(squares.astype(np.float64), 1e-12))
 
     def pairwise(self, rows: Sequence[int] | None = None) -> np.ndarray[Any, Any]:
         """Similarity of the candidates at `rows` (default all) to every candidate, float32."""
@@ -206,15 +224,12 @@ class GroupIndex:
         self.index = index
         self.owners = np.asarray(owners, dtype=np.int64)
         self.groups = groups
-        spread = np.zeros(groups, dtype=np.float64)
-        members: dict[int, list[int]] = {}
-        for position, owner in enumerate(self.owners.tolist()):
-            members.setdefault(owner, []).append(position)
-        for owner, rows in members.items():
-            block = index.pairwise(rows)[:, rows]
-            spread[owner] = float(block.sum())
-        self._norms = np.sqrt(np.maximum(spread, 1e-12))
-        self._has_texts = np.array([g in members for g in range(groups)], dtype=bool)
+        self._to_groups = csr_matrix(
+            (np.ones(index.size), (np.arange(index.size), self.owners)),
+            shape=(index.size, groups),
+        )
+        self._norms = index.summed_lengths(self._to_groups)
+        self._has_texts = np.bincount(self.owners, minlength=groups)[:groups] > 0
 
     def centroid_cosines(self, groups: Sequence[int]) -> np.ndarray[Any, Any]:
         """Cosine of each of `groups`' centroids with every group's centroid, (len, groups)."""
@@ -225,13 +240,9 @@ class GroupIndex:
         if not rows:
             return out
         position = {g: n for n, g in enumerate(picked)}
-        to_groups = csr_matrix(
-            (np.ones(self.index.size), (np.arange(self.index.size), self.owners)),
-            shape=(self.index.size, self.groups),
-        )
         for start in range(0, len(rows), BLOCK_ROWS):
             block = rows[start : start + BLOCK_ROWS]
-            by_group = np.asarray(to_groups.T @ self.index.pairwise(block).T).T  # (block, groups)
+            by_group = np.asarray(self._to_groups.T @ self.index.pairwise(block).T).T
             np.add.at(out, [position[int(self.owners[i])] for i in block], by_group)
         out /= self._norms[picked][:, None] * self._norms[None, :]
         out[:, ~self._has_texts] = 0.0

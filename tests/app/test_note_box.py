@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from note_flow_support import note_of, notes_filed, seeded_app
-from textual.widgets import OptionList
+from textual.widgets import Static
 
 from tracereader.app.screens.note import NoteModal
 from tracereader.patterns import find_patterns, pattern_by_key
@@ -23,8 +23,9 @@ async def _open_box(pilot, app) -> NoteModal:
 
 
 def _shown(box: NoteModal) -> list[str]:
-    options = box.query_one(OptionList)
-    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+    """The suggestion lines as drawn."""
+    text = str(box.query_one("#note-suggestions", Static).render())
+    return [line for line in text.splitlines() if line.strip()]
 
 
 async def test_typing_shows_the_closest_patterns_with_their_counts(tmp_path: Path) -> None:
@@ -43,12 +44,12 @@ async def test_typing_shows_the_closest_patterns_with_their_counts(tmp_path: Pat
         price = next(s for s in box.shown if s.key == "note:t-0002")
         assert price.count == 2  # t-0002 and its near-duplicate t-0006, merged automatically
         lines = _shown(box)
-        assert lines[0].startswith("1 ") and "trace" in lines[0]
+        assert lines[0].startswith(" 1 ") and "trace" in lines[0]
         box.query_one("Input").value = ""
         await pilot.press(*"called the wrong tool")
         await pilot.pause()
         assert box.shown[0].key == "tag:wrong_tool" and box.shown[0].count == 1
-        assert _shown(box)[0] == "1 wrong_tool  1 trace · tag"
+        assert _shown(box)[0] == " 1 wrong_tool  1 trace · tag"
 
 
 async def test_one_key_files_the_note_under_a_suggestion(tmp_path: Path) -> None:
@@ -88,7 +89,7 @@ async def test_arrow_then_enter_files_under_the_highlighted_one(tmp_path: Path) 
         box = await _open_box(pilot, app)
         await pilot.press(*"rude reply", "down", "down")
         second = box.shown[1]
-        assert box.query_one(OptionList).highlighted == 1
+        assert box.highlighted == 1 and _shown(box)[1].startswith("▶2 ")
         await pilot.press("enter")
         await pilot.pause()
         assert notes_filed(app) == [("t-0011", second.key)]

@@ -18,8 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Static
 
 from tracereader.app.screens.line_modal import follow_cursor_blink
 from tracereader.app.suggestion_source import SuggestionSource
@@ -63,8 +62,8 @@ class NoteModal(ModalScreen[NoteAnswer | None]):
     """Edit the note of the trace on screen; dismisses with a `NoteAnswer`, or None."""
 
     DEFAULT_CSS = """
-    NoteModal #note-suggestions { height: auto; max-height: 7; border: none; }
-    NoteModal #note-suggestions-title { color: $text-muted; margin-top: 1; }
+    NoteModal #note-suggestions { height: 5; }
+    NoteModal #note-suggestions-title { height: 1; color: $text-muted; margin-top: 1; }
     NoteModal #note-hint { color: $text-muted; margin-top: 1; }
     """
 
@@ -89,19 +88,23 @@ class NoteModal(ModalScreen[NoteAnswer | None]):
         self._index: SuggestionIndex | None = None
         self.shown: list[Suggestion] = []
         """The suggestions on screen, in order (alt+1 is the first)."""
+        self.highlighted: int | None = None
+        """The suggestion ↓/↑ picked (Enter files under it), or None (Enter keeps a new code)."""
+        self._titled: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box"):
             yield Static("Note on this trace (what went wrong, in your words)", markup=False)
             yield Input(self._note, placeholder="e.g. quoted a refund window we do not have")
             yield Static("", id="note-suggestions-title", markup=False)
-            yield OptionList(id="note-suggestions", compact=True)
+            yield Static("", id="note-suggestions", markup=False)
             yield Static(HINT, id="note-hint", markup=False)
 
     def on_mount(self) -> None:
         follow_cursor_blink(self)
-        options = self.query_one(OptionList)
-        options.can_focus = False  # typing stays in the input; ↓↑ move the highlight
+        # Ranked in the same turn as the key (not on the Changed message a turn later), so
+        # the typed letter and the suggestions for it reach the screen in one frame.
+        self.watch(self.query_one(Input), "value", self._typed, init=False)
         if self._source is None:
             self._title("")
             return
@@ -127,17 +130,20 @@ class NoteModal(ModalScreen[NoteAnswer | None]):
             self._show()
 
     def _title(self, text: str) -> None:
-        self.query_one("#note-suggestions-title", Static).update(text)
+        if text != self._titled:
+            self._titled = text
+            # Fixed sizes (one line here, five below): a key press repaints, never lays out.
+            self.query_one("#note-suggestions-title", Static).update(text, layout=False)
 
     def _show(self) -> None:
         """Rank the patterns for the text in the input and list the best five."""
         text = self.query_one(Input).value
         index = self._index
-        self.shown = index.suggest(text, SHOWN, trace_id=self._trace_id) if index else []
-        options = self.query_one(OptionList)
-        options.set_options(
-            Option(_prompt(n, s), id=s.key) for n, s in enumerate(self.shown, start=1)
-        )
+        shown = index.suggest(text, SHOWN, trace_id=self._trace_id) if index else []
+        if shown != self.shown:
+            self.shown = shown
+            self.highlighted = None  # typing on: Enter keeps a new open code again
+            self._list()
         if index is None:
             return
         if not index.size:
@@ -149,13 +155,23 @@ class NoteModal(ModalScreen[NoteAnswer | None]):
         else:
             self._title("Most like it (F1…F5 or alt+1…5 files the note there):")
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
+    def _typed(self, _value: str) -> None:
         self._show()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()  # handled by `_typed`, as the value changes
+
+    def _list(self) -> None:
+        """Draw the suggestions, the highlighted one reversed (fixed height: no layout)."""
+        lines = [
+            _prompt(n, s, highlighted=n - 1 == self.highlighted)
+            for n, s in enumerate(self.shown, start=1)
+        ]
+        self.query_one("#note-suggestions", Static).update(Text("\n").join(lines), layout=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        picked = self.query_one(OptionList).highlighted
+        picked = self.highlighted
         chosen = self.shown[picked] if picked is not None and picked < len(self.shown) else None
         self.dismiss(NoteAnswer(event.value, chosen if event.value.strip() else None))
 
@@ -172,26 +188,29 @@ class NoteModal(ModalScreen[NoteAnswer | None]):
 
     def action_move(self, step: int) -> None:
         """Move the highlight through the suggestions (Enter then files under it)."""
-        options = self.query_one(OptionList)
         if not self.shown:
             return
-        current = options.highlighted
+        current = self.highlighted
         if current is None:
-            options.highlighted = 0 if step > 0 else len(self.shown) - 1
-            return
-        moved = current + step
-        options.highlighted = moved if 0 <= moved < len(self.shown) else None
+            self.highlighted = 0 if step > 0 else len(self.shown) - 1
+        else:
+            moved = current + step
+            self.highlighted = moved if 0 <= moved < len(self.shown) else None
+        self._list()
 
     def action_cancel(self) -> None:
         """Close without saving."""
         self.dismiss(None)
 
 
-def _prompt(number: int, suggestion: Suggestion) -> Text:
+def _prompt(number: int, suggestion: Suggestion, *, highlighted: bool = False) -> Text:
     """One suggestion as plain text: its number, label, count and whether it is a tag."""
     kind = " · tag" if suggestion.tag else ""
-    return Text.assemble(
-        (f"{number} ", "bold"),
+    line = Text.assemble(
+        (f"{'▶' if highlighted else ' '}{number} ", "bold"),
         Text(one_line(suggestion.label, 60)),
         (f"  {suggestion.count} trace{'s' * (suggestion.count != 1)}{kind}", "dim"),
     )
+    if highlighted:
+        line.stylize("reverse")
+    return line
