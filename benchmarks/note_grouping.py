@@ -272,6 +272,7 @@ def main() -> None:
     inner = default_embedder()
     embedder = CachedEmbedder(inner) if inner is not None else None
     halves = {name: load(args.data, name) for name in ("tune", "test")}
+    halves["all"] = load(args.data, None)  # both halves at once: more patterns to choose from
     report: dict[str, Any] = {"halves": {}}
     started = time.perf_counter()
     for name, notes in halves.items():
@@ -295,6 +296,8 @@ def main() -> None:
                 f"{fmt(row['suggestion']['centroid'])} | (closest note) "
                 f"{fmt(row['suggestion']['closest_note'])}"
             )
+        asked = int(half["tfidf"]["suggestion"]["asked"][1])
+        print(f"  ({sum(not o for o in notes.one_off)} notes of recurring modes; {asked} asked)")
         report["halves"][name] = half
     tune = report["halves"]["tune"]
     ranked = [m for m in tune if m != "old rapidfuzz"]
