@@ -33,6 +33,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+from app import compositor_refreshes  # noqa: E402
 from patterns import make_notes  # noqa: E402
 
 from tracereader.store import Store  # noqa: E402
@@ -87,18 +88,8 @@ async def typing_latencies(
     With `marks` (times the suggestions were ranked and set), that is the first refresh
     after the last mark following the key, so the frame measured holds the new suggestions.
     """
-    from textual.screen import Screen
-
-    refreshed: list[float] = []
-    original = Screen._compositor_refresh
-
-    def timed(self: Screen) -> None:
-        original(self)
-        refreshed.append(time.perf_counter())
-
-    Screen._compositor_refresh = timed  # type: ignore[method-assign]
     latencies: list[float] = []
-    try:
+    with compositor_refreshes() as refreshed:
         async with app.run_test(size=(110, 32)) as pilot:
             await pilot.pause()
             for key in open_keys:
@@ -119,8 +110,6 @@ async def typing_latencies(
                 after = [t for t in refreshed if t >= since]
                 if after:
                     latencies.append(after[0] - started)
-    finally:
-        Screen._compositor_refresh = original  # type: ignore[method-assign]
     return latencies
 
 

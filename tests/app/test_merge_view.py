@@ -30,6 +30,17 @@ async def _merges(pilot, app) -> MergeSuggestionsScreen:
     return screen
 
 
+async def _patterns_on(pilot, app, key: str) -> PatternsScreen:
+    """Open the patterns screen and move the cursor down to the pattern `key`."""
+    await pilot.press("p")
+    patterns = app.screen
+    assert isinstance(patterns, PatternsScreen) and patterns.report is not None
+    keys = [p.key for p in patterns.report.patterns]
+    for _ in range(keys.index(key)):
+        await pilot.press("down")
+    return patterns
+
+
 def _pairs(screen: MergeSuggestionsScreen) -> list[frozenset[str]]:
     return [frozenset((p.source, p.target)) for p in screen.proposals]
 
@@ -97,12 +108,7 @@ async def test_yes_on_a_pair_merges_them_for_the_patterns_screen(tmp_path: Path)
 async def test_promote_makes_a_tag_with_a_free_key_the_review_screen_uses(tmp_path: Path) -> None:
     app = seeded_app(tmp_path, file_first=True)  # t-0001 is filed under t-0000's note
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("p")
-        patterns = app.screen
-        assert isinstance(patterns, PatternsScreen) and patterns.report is not None
-        keys = [p.key for p in patterns.report.patterns]
-        for _ in range(keys.index("note:t-0000")):
-            await pilot.press("down")
+        patterns = await _patterns_on(pilot, app, "note:t-0000")
         await pilot.press("t")
         await pilot.pause()
         (tag,) = taxonomy.promoted_tags(app.store)
@@ -121,12 +127,7 @@ async def test_promote_makes_a_tag_with_a_free_key_the_review_screen_uses(tmp_pa
 async def test_undo_of_a_promotion_takes_the_tag_back_everywhere(tmp_path: Path) -> None:
     app = seeded_app(tmp_path, file_first=True)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("p")
-        patterns = app.screen
-        assert isinstance(patterns, PatternsScreen) and patterns.report is not None
-        keys = [p.key for p in patterns.report.patterns]
-        for _ in range(keys.index("note:t-0000")):
-            await pilot.press("down")
+        await _patterns_on(pilot, app, "note:t-0000")
         await pilot.press("t", "u")
         await pilot.pause()
         assert taxonomy.promoted_tags(app.store) == []
