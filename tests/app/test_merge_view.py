@@ -73,6 +73,17 @@ async def test_yes_confirms_no_rejects_and_undo_brings_it_back(tmp_path: Path) -
         assert _last_edit(app)[0] == "split"
 
 
+async def test_capital_y_confirms_every_automatic_member(tmp_path: Path) -> None:
+    app = seeded_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _merges(pilot, app)
+        assert any(p.automatic for p in screen.proposals)
+        await pilot.press("Y")
+        await _settle(pilot, app)
+        assert not any(p.automatic for p in screen.proposals)
+        assert _last_edit(app) == ("split", "note:t-0006", "note:t-0002")
+
+
 async def test_a_rejected_pair_never_returns(tmp_path: Path) -> None:
     app = seeded_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -1,9 +1,10 @@
 """Suggested merges: automatic members to confirm, then alike patterns, each a yes or a no.
 
 `y` accepts (confirms the member, or merges the smaller pattern into the larger / into the
-tag), `n` rejects (the pair is stored and never proposed again), `u` undoes the last pattern
-edit, Escape goes back to the patterns. Every answer is committed at once; the list is
-recomputed on a worker with a connection of its own, so answering never waits for it.
+tag), `Y` confirms every automatic member listed, `n` rejects (the pair is stored and never
+proposed again), `u` undoes the last pattern edit, Escape goes back to the patterns. Every
+answer is committed at once; the list is recomputed on a worker with a connection of its
+own, so answering never waits for it.
 Labels are reviewer text: shown as `Text`, never markup.
 """
 
@@ -42,6 +43,7 @@ class MergeSuggestionsScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "accept", "Yes, same failure", id="merges-accept"),
+        Binding("Y", "accept_automatic", "Yes to every automatic", id="merges-accept-automatic"),
         Binding("n", "reject", "No, different", id="merges-reject"),
         Binding("u", "undo", "Undo", id="merges-undo"),
         Binding("escape", "back", "Back", id="merges-back"),
@@ -137,6 +139,19 @@ class MergeSuggestionsScreen(Screen[None]):
     def action_accept(self) -> None:
         """Yes: the two are the same failure."""
         self._answer(True)
+
+    def action_accept_automatic(self) -> None:
+        """Yes to every automatic member listed (near-duplicates, usually), in one go."""
+        automatic = [p for p in self.proposals if p.automatic]
+        if not automatic:
+            self.notify("No automatic members to confirm.", timeout=2, markup=False)
+            return
+        who = self.settings.reviewer_name
+        with self.store.atomic(immediate=True):
+            for proposal in automatic:
+                merge_proposals.accept(self.store, proposal, reviewer=who)
+        self._status(f"Confirmed {len(automatic)} automatic members. Updating the list…")
+        self.reload()
 
     def action_reject(self) -> None:
         """No: different failures; never proposed again."""
