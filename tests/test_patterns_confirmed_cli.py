@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from patterns_support import add_traces, make_trace, review
 
 from tracereader.cli import cli
+from tracereader.grouping import closest_name
 from tracereader.store import Store
 
 
@@ -42,6 +43,13 @@ def test_json_marks_automatic_members_and_reports_saturation(db: Path) -> None:
     assert saturation["reviewed"] == 3 and saturation["stopped_growing"] is False
     code, out = _run("patterns", "--db", str(db))
     assert "1 automatic" in out and "new patterns per 20 traces: 2" in out
+
+
+def test_a_mistyped_pattern_name_gets_a_did_you_mean(db: Path) -> None:
+    code, out = _run("patterns", "merge", "note:r2", "notr:x", "--db", str(db))
+    assert code == 2 and "no pattern 'notr:x'; did you mean 'note:x'?" in out
+    assert closest_name("wrong_tol", ["tone", "wrong_tool"]) == 1
+    assert closest_name("completely different", ["tone", "wrong_tool"]) is None
 
 
 def test_promote_from_the_command_line(db: Path) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from rapidfuzz import fuzz, process, utils
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
@@ -179,6 +180,18 @@ def _representative(indices: list[int], notes: Sequence[str]) -> int:
     spelled = Counter(notes[i].strip() for i in indices)
     best_text = min(spelled, key=lambda t: (-spelled[t], t.isupper(), t))  # SHOUTING loses ties
     return next(i for i in indices if notes[i].strip() == best_text)
+
+
+def closest_name(typed: str, names: Sequence[str], cutoff: float = 75.0) -> int | None:
+    """The index of the name `typed` most likely misspells (rapidfuzz ratio), if any is close.
+
+    For a "did you mean" when a tag or pattern name is typed on the command line: a typo
+    ("wrong_tol") is one edit away, which character n-grams of whole notes do not need.
+    """
+    found = process.extractOne(
+        typed, list(names), scorer=fuzz.ratio, processor=utils.default_process, score_cutoff=cutoff
+    )
+    return None if found is None else int(found[2])
 
 
 def tag_texts_for(name: str, description: str = "") -> list[str]:

@@ -82,7 +82,14 @@ def _edit(db_path: str | None, config_path: str | None, apply: Any) -> None:
                 (p for p in current if p.label.casefold() == ref.casefold()), None
             )
             if found is None:
-                raise UserError(f"no pattern {ref!r}; `tracereader patterns --json` lists the keys")
+                from tracereader.grouping import closest_name
+
+                names = [p.label for p in current] + [p.key for p in current]
+                near = closest_name(ref, names)
+                hint = f"did you mean {names[near]!r}? " if near is not None else ""
+                raise UserError(
+                    f"no pattern {ref!r}; {hint}`tracereader patterns --json` lists the keys"
+                )
             return found.key
 
         try:
