@@ -43,6 +43,11 @@ class SuggestionSource:
 
         return index if built_for == suggestions.version(self.store) else None
 
+    def latest(self) -> SuggestionIndex | None:
+        """The last index built, current or not (shown while a fresh one is built)."""
+        with self._lock:
+            return self._index
+
     def build(self) -> SuggestionIndex:
         """Read the patterns and vectorise them; keeps the result for `ready`."""
         from tracereader import suggestions

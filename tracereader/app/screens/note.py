@@ -109,14 +109,18 @@ class NoteModal(ModalScreen[NoteAnswer | None]):
             self._title("")
             return
         self._index = self._source.ready()
-        if self._index is None:
-            self._title("Finding similar patterns…")
-            if self._source.in_thread:
-                self._build()
-            else:
-                self._ready(self._source.build())
-        else:
+        if self._index is not None:
             self._show()
+        elif self._source.in_thread:
+            # Rank against the last index while a fresh one is built (a note or tag since).
+            self._index = self._source.latest()
+            if self._index is None:
+                self._title("Finding similar patterns…")
+            else:
+                self._show()
+            self._build()
+        else:
+            self._ready(self._source.build())
 
     @work(thread=True, exclusive=True, group="note-suggestions", exit_on_error=False)
     def _build(self) -> None:
@@ -127,6 +131,7 @@ class NoteModal(ModalScreen[NoteAnswer | None]):
     def _ready(self, index: SuggestionIndex) -> None:
         self._index = index
         if self.is_mounted:
+            self.shown = []  # counts may have changed: redraw even the same five
             self._show()
 
     def _title(self, text: str) -> None:
