@@ -7,8 +7,9 @@ recurring failure modes in near-neighbour groups plus 50 one-off notes, split by
 `tune` and a `test` half; see its README and PROVENANCE). Every choice is made on `tune`;
 `test` is scored with the same choice, in the same run, next to the old scorer.
 
-Measured for each similarity (the old rapidfuzz scorer, char n-gram TF-IDF, WordLlama, and
-their mean, which is `tracereader.similarity` with the `embeddings` extra):
+Measured for each similarity (the old rapidfuzz scorer, char n-gram TF-IDF, each embedder of
+the `embeddings` extra alone and with TF-IDF, and all together, which is
+`tracereader.similarity` with the extra):
 - **note hit@k**: for every note of a recurring mode, is a note of the same mode among the k
   notes `most_similar` ranks first among the other notes of its half?
 - **suggestion hit@k**: the note box's job. Notes are written in the set's (shuffled) order;
@@ -17,8 +18,9 @@ their mean, which is `tracereader.similarity` with the `embeddings` extra):
   the first k suggestions? Ranked by centroid (`similarity.GroupIndex`, as the note box
   does) and, for comparison, by the closest single note of each pattern.
 - **automatic merges**: pairwise precision and recall of `grouping.group_notes` at each
-  threshold; the threshold shipped is the lowest whose precision is >= 0.9 on `tune` there
-  and at every higher threshold that merges anything.
+  threshold, with TF-IDF (what ships) and, for comparison, all views; the threshold shipped
+  is the lowest whose precision is >= 0.9 on `tune` there and at every higher threshold
+  that merges anything.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from tracereader import grouping
-from tracereader.embeddings import Embedder, default_embedder
+from tracereader.embeddings import Embedder, default_embedders
 from tracereader.similarity import GroupIndex, SimilarityIndex
 
 REPO = Path(__file__).resolve().parent.parent
@@ -123,36 +125,21 @@ def old_group_notes(texts: Sequence[str]) -> list[list[int]]:
 
 
 # -- similarities measured ------------------------------------------------------------------
-class CachedEmbedder:
-    """The default embedder with a memory of texts already embedded (the runs repeat them)."""
-
-    def __init__(self, inner: Embedder) -> None:
-        self.inner = inner
-        self.name = inner.name
-        self._seen: dict[str, np.ndarray[Any, Any]] = {}
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray[Any, Any]:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._seen]
-        if missing:
-            for text, vector in zip(missing, self.inner.embed(missing), strict=True):
-                self._seen[text] = vector
-        return np.array([self._seen[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
-
-
 Method = Callable[[Sequence[str]], SimilarityIndex]
 
 
-def methods(embedder: Embedder | None) -> dict[str, Method | None]:
+def methods(embedders: list[Embedder]) -> dict[str, Method | None]:
     """Name -> index builder; None marks the old scorer, measured apart."""
     found: dict[str, Method | None] = {
         "old rapidfuzz": None,
-        "tfidf": lambda texts: SimilarityIndex(texts, embedder=False),
+        "tfidf": lambda texts: SimilarityIndex(texts, embedders=False),
     }
-    if embedder is not None:
-        found["wordllama"] = lambda texts: SimilarityIndex(
-            texts, embedder=embedder, embedding_weight=1.0
-        )
-        found["tfidf+wordllama"] = lambda texts: SimilarityIndex(texts, embedder=embedder)
+    for e in embedders:
+        found[e.name] = lambda texts, e=e: SimilarityIndex(texts, embedders=[e], with_tfidf=False)
+        found[f"tfidf+{e.name}"] = lambda texts, e=e: SimilarityIndex(texts, embedders=[e])
+    if len(embedders) > 1:
+        names = "+".join(e.name for e in embedders)
+        found[f"tfidf+{names}"] = lambda texts: SimilarityIndex(texts, embedders=embedders)
     return found
 
 
@@ -241,6 +228,13 @@ def merges(method: Method, notes: NoteSet, threshold: float) -> dict[str, float]
     return pairwise([g.members for g in groups], notes.modes)
 
 
+def merged_with(embedders: list[Embedder]) -> list[str]:
+    """The similarities whose automatic merges are measured: TF-IDF (what ships) and, for
+    comparison, every view together."""
+    full = "+".join(["tfidf", *(e.name for e in embedders)])
+    return ["tfidf"] if full == "tfidf" else ["tfidf", full]
+
+
 def choose_threshold(curve: dict[int, dict[str, float]]) -> int | None:
     """The lowest threshold with precision >= the floor there and at every higher one."""
     chosen: int | None = None
@@ -269,8 +263,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
-    inner = default_embedder()
-    embedder = CachedEmbedder(inner) if inner is not None else None
+    embedders = default_embedders()  # they remember vectors: each text is embedded once
     halves = {name: load(args.data, name) for name in ("tune", "test")}
     halves["all"] = load(args.data, None)  # both halves at once: more patterns to choose from
     report: dict[str, Any] = {"halves": {}}
@@ -281,18 +274,18 @@ def main() -> None:
             f"({sum(notes.one_off)} one-off notes)"
         )
         half: dict[str, Any] = {}
-        for label, method in methods(embedder).items():
+        for label, method in methods(embedders).items():
             sims = kernel(method, notes.texts)
             row: dict[str, Any] = {"note": note_hits(sims, notes)}
             row["suggestion"] = suggestion_hits(method, notes, sims)
             if method is None:
                 old = pairwise(old_group_notes(notes.texts), notes.modes)
                 row["merges"] = {"old defaults": old}
-            else:
+            elif label in merged_with(embedders):
                 row["merges"] = {t: merges(method, notes, t) for t in THRESHOLDS}
             half[label] = row
             print(
-                f"{label:<16} note {fmt(row['note'])} | suggestion (centroid) "
+                f"{label:<20} note {fmt(row['note'])} | suggestion (centroid) "
                 f"{fmt(row['suggestion']['centroid'])} | (closest note) "
                 f"{fmt(row['suggestion']['closest_note'])}"
             )
@@ -305,14 +298,14 @@ def main() -> None:
     report["chosen_similarity"] = best
     print(f"\nchosen on tune by suggestion hit@3: {best}")
     thresholds: dict[str, int | None] = {}
-    for label in ranked:
+    for label in merged_with(embedders):
         thresholds[label] = choose_threshold(tune[label]["merges"])
     report["thresholds"] = thresholds
     print("\nautomatic merges (pairwise precision / recall, pairs merged):")
     for name in halves:
         old = report["halves"][name]["old rapidfuzz"]["merges"]["old defaults"]
         print(f"  {name:<5} old group_notes at its defaults: {_merge_text(old)}")
-        for label in ranked:
+        for label in merged_with(embedders):
             chosen = thresholds[label]
             curve = report["halves"][name][label]["merges"]
             shown = " ".join(f"{t}:{_merge_text(curve[t])}" for t in THRESHOLDS if t >= 50)
@@ -321,14 +314,9 @@ def main() -> None:
                 if chosen is not None
                 else "no threshold keeps precision"
             )
-            print(f"  {name:<5} {label:<16} {summary:<24} curve (P/R/pairs) {shown}")
-    shipped = {
-        "tfidf": grouping.AUTO_MERGE_THRESHOLD,
-        "tfidf+wordllama": grouping.AUTO_MERGE_THRESHOLD_EMBEDDINGS,
-    }
-    for label, value in shipped.items():
-        if label in thresholds and thresholds[label] is not None and thresholds[label] != value:
-            print(f"NOTE: {label} ships {value:g}, tune chooses {thresholds[label]}")
+            print(f"  {name:<5} {label:<20} {summary:<24} curve (P/R/pairs) {shown}")
+    if thresholds.get("tfidf") != grouping.AUTO_MERGE_THRESHOLD:
+        print(f"NOTE: ships {grouping.AUTO_MERGE_THRESHOLD:g}, tune chooses {thresholds['tfidf']}")
     print(f"\n{time.perf_counter() - started:.1f} s")
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")

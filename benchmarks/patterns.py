@@ -5,8 +5,7 @@ Run: `python benchmarks/patterns.py [--notes 10000] [--baseline 1500]`.
 Notes are generated the way reviewers type (20 failure themes, several phrasings each, typos,
 case, punctuation, specific tool and policy names, free additions), so most are distinct
 strings. Timed in the same run:
-- `group_notes` on all notes (`tracereader.similarity`: TF-IDF, plus WordLlama when the
-  `embeddings` extra is installed and `TRACEREADER_EMBEDDINGS` is not `off`),
+- `group_notes` on all notes (automatic merges: the TF-IDF view of `tracereader.similarity`),
 - `find_patterns` end to end on an in-memory store holding the notes as reviews,
 - the all-pairs score matrix (blocked sparse products) against the same TF-IDF cosines in a
   Python double loop over dict vectors, measured on a subset and extrapolated by pair count.
@@ -25,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tracereader.config import load_settings
-from tracereader.grouping import auto_merge_threshold, group_notes
+from tracereader.grouping import AUTO_MERGE_THRESHOLD, group_notes
 from tracereader.patterns import find_patterns
 from tracereader.similarity import NgramTfidf, SimilarityIndex, comparable, word_ngrams
 from tracereader.store import Store
@@ -143,7 +142,9 @@ def main() -> None:
         f"{len(notes)} notes ({len(unique)} distinct after normalising), {os.cpu_count()} "
         f"cores, load average {load:.1f} (wall times grow with other work on the machine)"
     )
-    print(f"similarity {probe.method}, automatic merges at {auto_merge_threshold():g}")
+    print(
+        f"suggestions rank with {probe.method}; automatic merges: tfidf at {AUTO_MERGE_THRESHOLD:g}"
+    )
 
     group_notes(notes[:200])  # warm-up: imports
     started, cpu = time.perf_counter(), time.process_time()
@@ -167,7 +168,7 @@ def main() -> None:
     )
 
     started, cpu = time.perf_counter(), time.process_time()
-    index = SimilarityIndex(unique, embedder=False)
+    index = SimilarityIndex(unique, embedders=False)
     for start in range(0, len(unique), 512):
         index.pairwise(range(start, min(start + 512, len(unique))))
     matrix, matrix_cpu = time.perf_counter() - started, time.process_time() - cpu

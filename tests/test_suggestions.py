@@ -7,6 +7,7 @@ from datetime import timedelta
 import numpy as np
 import pytest
 from patterns_support import BASE, add_traces, make_trace, review
+from similarity_support import SlowWords
 
 from tracereader import merge_proposals, pattern_edits, suggestions
 from tracereader.config import Settings, TagSpec
@@ -142,4 +143,25 @@ def test_automatic_members_come_first_and_yes_confirms_no_takes_out(store: Store
     assert not any(
         {p.source, p.target} == {"note:r1", "note:r2"}
         for p in merge_proposals.propose(store, SETTINGS)
+    )
+
+
+def test_instant_only_leaves_the_slow_views_out() -> None:
+    texts = ["wrong tool called", "answer far too long", "made up a refund rule"]
+    mixed = SimilarityIndex(texts, embedders=[SlowWords()])
+    alone = SimilarityIndex(texts, embedders=False)
+    assert mixed.method == "tfidf+slow-words" and mixed.has_slow_views
+    query = "the tool was wrong"
+    assert mixed.scores(query, instant_only=True) == pytest.approx(alone.scores(query))
+    assert mixed.scores(query) != pytest.approx(alone.scores(query))
+    groups = GroupIndex(mixed, [0, 0, 1], 2)
+    kernel = mixed.pairwise()
+    full = mixed.scores(query)
+    assert groups.scores(query)[0] == pytest.approx(
+        full[:2].sum() / np.sqrt(kernel[:2, :2].sum()), abs=1e-5
+    )
+    instant = alone.scores(query)
+    tfidf = alone.pairwise()
+    assert groups.scores(query, instant_only=True)[0] == pytest.approx(
+        instant[:2].sum() / np.sqrt(tfidf[:2, :2].sum()), abs=1e-5
     )

@@ -6,8 +6,9 @@ notes on its own only above a threshold measured to keep pairwise precision at 0
 on notes nobody here wrote (the independent set in `benchmarks/data/notes_blind/`, measured
 by `benchmarks/note_grouping.py`); such merges are marked automatic until confirmed.
 
-Similarity is `tracereader.similarity` (char n-gram TF-IDF, plus WordLlama embeddings when
-the `embeddings` extra is installed); each has its own measured threshold.
+Suggestions rank with the whole of `tracereader.similarity` (TF-IDF, plus the embeddings of
+the `embeddings` extra); automatic merges use its TF-IDF view alone, so the patterns
+counted are the same whether or not the extra is installed.
 """
 
 from __future__ import annotations
@@ -23,16 +24,15 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from tracereader.embeddings import default_embedder
 from tracereader.similarity import SimilarityIndex, comparable
 
 PairScores = Callable[[Sequence[str]], "np.ndarray[Any, Any]"]
 """All-pairs similarity of distinct normalised notes as a uint8 matrix of percentages."""
 
-# MEASURED (python benchmarks/note_grouping.py): the lowest thresholds whose automatic merges
-# keep pairwise precision >= 0.9 on the tuning half of the independent note set, with margin.
+# MEASURED (python benchmarks/note_grouping.py): the lowest threshold (percent of the TF-IDF
+# cosine) whose automatic merges keep pairwise precision >= 0.9 on the tuning half of the
+# independent note set, there and at every higher threshold. Complete linkage.
 AUTO_MERGE_THRESHOLD = 60.0
-AUTO_MERGE_THRESHOLD_EMBEDDINGS = 70.0
 INDEX_CACHE = 4
 
 
@@ -63,16 +63,9 @@ def most_similar(query: str, candidates: Sequence[str], k: int = 5) -> list[int]
     return _index(tuple(candidates)).top(query, k)
 
 
-def auto_merge_threshold() -> float:
-    """The measured threshold for the similarity in use (with or without embeddings)."""
-    if default_embedder() is not None:
-        return AUTO_MERGE_THRESHOLD_EMBEDDINGS
-    return AUTO_MERGE_THRESHOLD
-
-
 def similarity_percent(texts: Sequence[str]) -> np.ndarray[Any, Any]:
-    """All-pairs `tracereader.similarity` scores of `texts` as uint8 percentages."""
-    index = SimilarityIndex(texts)
+    """All-pairs TF-IDF cosines of `texts` as uint8 percentages (the automatic merges' view)."""
+    index = SimilarityIndex(texts, embedders=False)
     out = np.zeros((len(texts), len(texts)), dtype=np.uint8)
     block = 512
     for start in range(0, len(texts), block):
@@ -116,12 +109,12 @@ def group_notes(
     """Group notes that say the same thing; deterministic whatever the input order.
 
     Pairs scoring at least `threshold` percent (default: the measured
-    `auto_merge_threshold()`) form connected components, each split by complete linkage so
+    `AUTO_MERGE_THRESHOLD`) form connected components, each split by complete linkage so
     that every two notes in a group score at least `threshold` (one loose bridge cannot chain
     two failures together). Notes with no words each stay alone. Groups come back ordered by
     their smallest compared form, members in input order.
     """
-    cut = auto_merge_threshold() if threshold is None else threshold
+    cut = AUTO_MERGE_THRESHOLD if threshold is None else threshold
     normal = [comparable(n) for n in notes]
     counts = Counter(k for k in normal if k)
     unique = sorted(counts)

@@ -1,20 +1,20 @@
 """How alike reviewer notes are: one kernel that ranks notes and the patterns they form.
 
-A note is read two ways, each a unit vector, and similarity is the weighted mean of the two
+A note is read in up to three ways, each a unit vector, and similarity is the mean of their
 cosines (a dot product in the joined space, so a pattern's centroid is meaningful):
 - **char n-gram TF-IDF** (numpy + scipy.sparse): the 2–5-grams of each word padded with
   spaces, so typos ("halucinated"), shared stems ("refused" / "refusal") and word order cost
   little, and rare n-grams weigh more than "the";
-- **WordLlama** static embeddings (the `embeddings` extra, `tracereader.embeddings`): words
-  that mean the same without sharing letters ("rude" / "snarky").
-Before either, the specifics that change from note to note and say nothing about the failure
-become placeholders: a code span is `code`, an identifier such as `search_orders` or
-`os.path` is `tool`, a number, amount or date is `num`.
+- with the `embeddings` extra (`tracereader.embeddings`), **WordLlama** static embeddings and
+  the **Universal Sentence Encoder**: words and phrasings that mean the same without sharing
+  letters ("rude" / "snarky", "asked again" / "re-requested").
+Before any of them, the specifics that change from note to note and say nothing about the
+failure become placeholders: a code span is `code`, an identifier such as `search_orders`
+or `os.path` is `tool`, a number, amount or date is `num`.
 
 A pattern (several notes) is ranked by the cosine of a note with the pattern's centroid,
-which averages those specifics away: on the tuning half of the independent note set it put
-the right pattern in the top 3 for 0.76 of notes against 0.68 for the closest single note
-(`benchmarks/note_grouping.py`).
+which averages those specifics away. The choices were measured on the tuning half of the
+independent note set (`benchmarks/note_grouping.py`, figures in the README).
 """
 
 from __future__ import annotations
@@ -29,11 +29,9 @@ import numpy as np
 from rapidfuzz import utils
 from scipy.sparse import csr_matrix
 
-from tracereader.embeddings import Embedder, default_embedder
+from tracereader.embeddings import Embedder, default_embedders
 
 NGRAM_SIZES = (2, 3, 4, 5)
-EMBEDDING_WEIGHT = 0.5
-"""Share of the WordLlama cosine in the score when embeddings are on (TF-IDF has the rest)."""
 BLOCK_ROWS = 512
 
 _CODE = re.compile(r"`[^`]*`")
@@ -127,28 +125,32 @@ class NgramTfidf:
 class SimilarityIndex:
     """Candidates vectorised once; `scores` rates a query against every one of them.
 
-    `embedder=True` takes the default (WordLlama when the extra is installed and allowed),
-    `None` or `False` uses TF-IDF alone.
+    `embedders=True` takes the defaults (those of the `embeddings` extra that are installed
+    and allowed); `False` uses TF-IDF alone; a list chooses. Every view weighs the same;
+    `with_tfidf=False` (for measuring an embedder alone) leaves TF-IDF out of the mean.
     """
 
     def __init__(
         self,
         candidates: Sequence[str],
         *,
-        embedder: Embedder | bool | None = True,
-        embedding_weight: float = EMBEDDING_WEIGHT,
+        embedders: Sequence[Embedder] | bool = True,
+        with_tfidf: bool = True,
     ) -> None:
         self.candidates = list(candidates)
         self.texts = [comparable(c) for c in self.candidates]
         self._present = np.array([bool(t) for t in self.texts], dtype=bool)
-        chosen = default_embedder() if embedder is True else (embedder or None)
-        self.embedder: Embedder | None = chosen if embedding_weight > 0 else None
-        self.embedding_weight = embedding_weight if self.embedder is not None else 0.0
+        if embedders is True:
+            self.embedders = default_embedders()
+        else:
+            self.embedders = list(embedders) if embedders else []
+        self._with_tfidf = with_tfidf or not self.embedders
         self._tfidf = NgramTfidf(self.texts)
-        self._embedded: np.ndarray[Any, Any] | None = None
-        if self.embedder is not None:
-            self._embedded = self.embedder.embed(self.texts)
-            self._embedded[~self._present] = 0.0  # an empty text is no direction at all
+        self._embedded: list[np.ndarray[Any, Any]] = []
+        for embedder in self.embedders:
+            vectors = embedder.embed(self.texts)
+            vectors[~self._present] = 0.0  # an empty text is no direction at all
+            self._embedded.append(vectors)
 
     @property
     def size(self) -> int:
@@ -157,21 +159,38 @@ class SimilarityIndex:
 
     @property
     def method(self) -> str:
-        """What the scores are made of, for reports: `tfidf` or `tfidf+wordllama`."""
-        return "tfidf" if self.embedder is None else f"tfidf+{self.embedder.name}"
+        """What the scores are made of, for reports: `tfidf`, `tfidf+wordllama+use`, …"""
+        names = ["tfidf"] if self._with_tfidf else []
+        return "+".join([*names, *(e.name for e in self.embedders)])
 
-    def scores(self, query: str) -> np.ndarray[Any, Any]:
-        """Similarity of `query` to every candidate (0 for empty texts), float32."""
+    @property
+    def has_slow_views(self) -> bool:
+        """Whether some view is too slow for every key press (see `instant_only`)."""
+        return any(not e.instant for e in self.embedders)
+
+    def _views(self, instant_only: bool) -> tuple[float, list[int]]:
+        """The weight of each view in the mean, and which embedders take part."""
+        chosen = [n for n, e in enumerate(self.embedders) if e.instant or not instant_only]
+        views = len(chosen) + (1 if self._with_tfidf else 0)
+        return 1.0 / max(views, 1), chosen
+
+    def scores(self, query: str, *, instant_only: bool = False) -> np.ndarray[Any, Any]:
+        """Similarity of `query` to every candidate (0 for empty texts), float32.
+
+        `instant_only` leaves out the views too slow for a key press (the mean of the rest).
+        """
         text = comparable(query)
         if not self.size or not text:
             return np.zeros(self.size, dtype=np.float32)
-        share = self.embedding_weight
-        total = (1.0 - share) * self._tfidf.cosines(text)
-        if self._embedded is not None and self.embedder is not None:
+        share, chosen = self._views(instant_only)
+        total = np.zeros(self.size, dtype=np.float32)
+        if self._with_tfidf:
+            total += share * self._tfidf.cosines(text)
+        for n in chosen:
             # einsum, not BLAS: a threaded matrix-vector product stalls for milliseconds on
             # a busy machine, einsum costs a steady fraction of one.
-            vector = self.embedder.embed([text])[0]
-            total += share * np.einsum("ij,j->i", self._embedded, vector)
+            vector = self.embedders[n].embed([text])[0]
+            total += share * np.einsum("ij,j->i", self._embedded[n], vector)
         total[~self._present] = 0.0
         return total.astype(np.float32, copy=False)
 
@@ -181,17 +200,21 @@ class SimilarityIndex:
             return []
         return [int(i) for i in np.argsort(-self.scores(query), kind="stable")[:k]]
 
-    def summed_lengths(self, to_groups: csr_matrix) -> np.ndarray[Any, Any]:
+    def summed_lengths(
+        self, to_groups: csr_matrix, *, instant_only: bool = False
+    ) -> np.ndarray[Any, Any]:
         """For each group (a column of the 0/1 `to_groups`), the length of its vectors' sum.
 
         In the joined space the kernel is a dot product, so this is `sqrt(sum_ij K(i, j))`
         over the group's members, computed from the vectors in O(non-zeros).
         """
-        share = self.embedding_weight
-        summed = to_groups.T @ self._tfidf.matrix
-        squares = (1.0 - share) * np.asarray(summed.multiply(summed).sum(axis=1)).ravel()
-        if self._embedded is not None:
-            dense = to_groups.T @ self._embedded
+        share, chosen = self._views(instant_only)
+        squares = np.zeros(to_groups.shape[1], dtype=np.float64)
+        if self._with_tfidf:
+            summed = to_groups.T @ self._tfidf.matrix
+            squares += share * np.asarray(summed.multiply(summed).sum(axis=1)).ravel()
+        for n in chosen:
+            dense = to_groups.T @ self._embedded[n]
             squares = squares + share * np.einsum("ij,ij->i", dense, dense)
         return np.sqrt(np.maximum(squares.astype(np.float64), 1e-12))
 
@@ -199,14 +222,15 @@ class SimilarityIndex:
         """Similarity of the candidates at `rows` (default all) to every candidate, float32."""
         picked = list(range(self.size)) if rows is None else list(rows)
         out = np.zeros((len(picked), self.size), dtype=np.float32)
-        share = self.embedding_weight
+        share, chosen = self._views(instant_only=False)
         for start in range(0, len(picked), BLOCK_ROWS):
             block = picked[start : start + BLOCK_ROWS]
             part = out[start : start + len(block)]
             tfidf = self._tfidf.matrix
-            part += (1.0 - share) * (tfidf[block] @ tfidf.T).toarray()
-            if self._embedded is not None:
-                part += share * (self._embedded[block] @ self._embedded.T)
+            if self._with_tfidf:
+                part += share * (tfidf[block] @ tfidf.T).toarray()
+            for n in chosen:
+                part += share * (self._embedded[n][block] @ self._embedded[n].T)
         if picked:
             out[:, ~self._present] = 0.0
             out[~self._present[picked], :] = 0.0
@@ -229,6 +253,11 @@ class GroupIndex:
             shape=(index.size, groups),
         )
         self._norms = index.summed_lengths(self._to_groups)
+        self._instant_norms = (
+            index.summed_lengths(self._to_groups, instant_only=True)
+            if index.has_slow_views
+            else self._norms
+        )
         self._has_texts = np.bincount(self.owners, minlength=groups)[:groups] > 0
 
     def centroid_cosines(self, groups: Sequence[int]) -> np.ndarray[Any, Any]:
@@ -248,16 +277,25 @@ class GroupIndex:
         out[:, ~self._has_texts] = 0.0
         return out
 
-    def scores(self, query: str) -> np.ndarray[Any, Any]:
+    def scores(self, query: str, *, instant_only: bool = False) -> np.ndarray[Any, Any]:
         """The cosine of `query` with each group's centroid (0 for a group without texts)."""
-        sums = np.bincount(self.owners, weights=self.index.scores(query), minlength=self.groups)
-        result = np.where(self._has_texts, sums / self._norms, 0.0)
+        per_text = self.index.scores(query, instant_only=instant_only)
+        sums = np.bincount(self.owners, weights=per_text, minlength=self.groups)
+        norms = self._instant_norms if instant_only else self._norms
+        result = np.where(self._has_texts, sums / norms, 0.0)
         return result.astype(np.float32)
 
-    def top(self, query: str, k: int = 5, *, skip: frozenset[int] = frozenset()) -> list[int]:
+    def top(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        skip: frozenset[int] = frozenset(),
+        instant_only: bool = False,
+    ) -> list[int]:
         """The `k` groups most similar to `query`, best first (ties by group number)."""
         if not comparable(query):
             return []
-        scores = self.scores(query)
+        scores = self.scores(query, instant_only=instant_only)
         order = np.argsort(-scores, kind="stable")
         return [int(g) for g in order if self._has_texts[g] and int(g) not in skip][:k]

@@ -106,11 +106,20 @@ class SuggestionIndex:
         """How many patterns are on offer."""
         return len(self._candidates)
 
-    def suggest(self, text: str, k: int = 5, *, trace_id: str | None = None) -> list[Suggestion]:
+    @property
+    def has_slow_views(self) -> bool:
+        """Whether `suggest(..., instant_only=True)` leaves a view out (rank again on a pause)."""
+        return self._groups.index.has_slow_views
+
+    def suggest(
+        self, text: str, k: int = 5, *, trace_id: str | None = None, instant_only: bool = False
+    ) -> list[Suggestion]:
         """The `k` patterns most like `text`, best first; a pattern that is only the note of
-        `trace_id` (the note being edited) is left out."""
+        `trace_id` (the note being edited) is left out. `instant_only`: without the views
+        too slow for a key press."""
         skip = frozenset(n for n, tid in self._only_trace.items() if tid == trace_id)
-        return [self._candidates[n].suggestion for n in self._groups.top(text, k, skip=skip)]
+        top = self._groups.top(text, k, skip=skip, instant_only=instant_only)
+        return [self._candidates[n].suggestion for n in top]
 
 
 def build(store: Store, settings: Settings) -> SuggestionIndex:

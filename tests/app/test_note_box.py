@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from note_flow_support import note_of, notes_filed, seeded_app
+from similarity_support import SlowWords
 from textual.widgets import Static
 
 from tracereader.app.screens.note import NoteModal
@@ -122,3 +123,21 @@ async def test_the_index_is_reused_until_the_notes_change(tmp_path: Path) -> Non
         await pilot.press(*"a brand new kind of failure", "enter")
         await app.workers.wait_for_complete()
         assert app.suggestions.ready() is not built
+
+
+async def test_a_pause_ranks_again_with_the_slow_views(tmp_path: Path, monkeypatch) -> None:
+    from tracereader import similarity
+
+    monkeypatch.setattr(similarity, "default_embedders", lambda: [SlowWords()])
+    app = seeded_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        box = await _open_box(pilot, app)
+        index = box._index
+        assert index is not None and index.has_slow_views
+        await pilot.press(*"made up a policy")
+        typed = "made up a policy"
+        assert box.shown == index.suggest(typed, 5, trace_id="t-0011", instant_only=True)
+        await pilot.pause(0.4)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert box.shown == index.suggest(typed, 5, trace_id="t-0011")

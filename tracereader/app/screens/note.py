@@ -4,7 +4,9 @@ Enter alone keeps the note as a new open code; alt+1…5 (or F1…F5) files it u
 five suggestions in one key, and ↓/↑ then Enter files it under the highlighted one. Filing is
 a confirmed membership (`pattern_edits.file_note`). Escape cancels. Suggestions come from the
 app's `SuggestionSource`, built on a worker the first time and after every change, so a key
-press only ranks (well under a millisecond for 2,000 notes, see `benchmarks/note_box.py`).
+press only ranks (about a millisecond for 2,000 notes, see `benchmarks/note_box.py`); with
+the sentence encoder of the `embeddings` extra, too slow for every key, a key ranks without
+it and a 0.15 s pause ranks again with it on a worker.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from tracereader.app.screens.line_modal import follow_cursor_blink
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
 
 SHOWN = 5
 """How many suggestions the box lists (alt+1 … alt+5)."""
+REFINE_AFTER_SECONDS = 0.15
+"""A pause in typing this long ranks again with every view (the sentence encoder too)."""
 
 HINT = (
     "Enter keeps a new open code · F1…F5 (or alt+1…5) files it under a suggestion · "
@@ -91,6 +96,7 @@ class NoteModal(ModalScreen[NoteAnswer | None]):
         self.highlighted: int | None = None
         """The suggestion ↓/↑ picked (Enter files under it), or None (Enter keeps a new code)."""
         self._titled: str | None = None
+        self._pause: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-box"):
@@ -141,16 +147,27 @@ class NoteModal(ModalScreen[NoteAnswer | None]):
             self.query_one("#note-suggestions-title", Static).update(text, layout=False)
 
     def _show(self) -> None:
-        """Rank the patterns for the text in the input and list the best five."""
+        """Rank the patterns for the text in the input and list the best five.
+
+        On a key press only the instant views rank; when the index has a slower one (the
+        sentence encoder), the full ranking follows once typing pauses (`_refine`).
+        """
         text = self.query_one(Input).value
         index = self._index
-        shown = index.suggest(text, SHOWN, trace_id=self._trace_id) if index else []
+        slow = index is not None and index.has_slow_views
+        shown = (
+            index.suggest(text, SHOWN, trace_id=self._trace_id, instant_only=slow) if index else []
+        )
         if shown != self.shown:
             self.shown = shown
             self.highlighted = None  # typing on: Enter keeps a new open code again
             self._list()
         if index is None:
             return
+        if slow and text.strip():
+            if self._pause is not None:
+                self._pause.stop()
+            self._pause = self.set_timer(REFINE_AFTER_SECONDS, lambda: self._refine(text))
         if not index.size:
             self._title("No patterns yet: this note starts the first one.")
         elif not text.strip():
@@ -159,6 +176,24 @@ class NoteModal(ModalScreen[NoteAnswer | None]):
             self._title("Nothing similar yet: Enter keeps it as a new open code.")
         else:
             self._title("Most like it (F1…F5 or alt+1…5 files the note there):")
+
+    @work(thread=True, exclusive=True, group="note-refine", exit_on_error=False)
+    def _refine(self, text: str) -> None:
+        """The full ranking of `text` (all views), off the main thread."""
+        index = self._index
+        if index is None:
+            return
+        shown = index.suggest(text, SHOWN, trace_id=self._trace_id)
+        self.app.call_from_thread(self._refined, text, shown)
+
+    def _refined(self, text: str, shown: list[Suggestion]) -> None:
+        if not self.is_mounted or self.query_one(Input).value != text or shown == self.shown:
+            return
+        kept = self.shown[self.highlighted].key if self.highlighted is not None else None
+        self.shown = shown
+        keys = [s.key for s in shown]
+        self.highlighted = keys.index(kept) if kept in keys else None
+        self._list()
 
     def _typed(self, _value: str) -> None:
         self._show()
