@@ -113,8 +113,12 @@ def test_cli_lifecycle_validated_and_shown_in_exports(tmp_path: Path) -> None:
     assert item.last_compare is not None
     assert item.last_compare["p_value"] == doc["p_value"]
     _, md, _ = invoke("export", "--format", "md", "--db", db)
-    assert "- [x] 1. wrong\\_tool: priority" in md
-    assert "fixed in v2, validated: evidence of a change" in md
+    # A validated fix has left the checklist of work to do for the Validated section.
+    assert "wrong\\_tool" not in md.split("## Checklist")[1].split("\n## ")[0]
+    assert (
+        "- [x] 1. wrong\\_tool: fixed in v2, validated: evidence of a change"
+        in md.split("## Validated")[1]
+    )
     _, csv_text, _ = invoke("export", "--format", "csv", "--db", db)
     assert ",validated,v2," in csv_text.splitlines()[1]
 

@@ -29,7 +29,7 @@ def test_rows_at_the_thresholds(store: Store, per_day: int, row: str) -> None:
     daily_traffic(store, days(START, [per_day] * 7))
     advice = advise(store, SETTINGS, today=_today_after(7))
     assert advice.trailing_mean_7d == per_day
-    assert advice.conversations_per_day == per_day
+    assert advice.conversations_on_as_of == per_day
     assert advice.volume_row == row and advice.recommendation == row
     assert advice.crossed_on is None  # it was in this row from the first day
 
@@ -101,7 +101,7 @@ def test_capacity_from_review_pace(store: Store) -> None:
     assert cap.coverage == pytest.approx(45 / 63)
     assert cap.sample_percent == 71
     assert advice.capacity_text == (
-        "at your pace 30 minutes covers about 45 of your 63 daily conversations: sample 71%"
+        "at your pace 30 minutes covers about 45 of your 63.0 daily conversations: sample 71%"
     )
     assert advice.as_dict()["capacity"]["traces_per_budget"] == 45
 
@@ -124,7 +124,9 @@ def test_stale_database_alert(store: Store) -> None:
     assert "deploy" in alerts[0].message
     banner = header_banner(store, SETTINGS, now=last + timedelta(days=3))
     assert (
-        banner is not None and banner.startswith("⚠ No new traces") and "30 conversations" in banner
+        banner is not None
+        and banner.startswith("⚠ No new traces")
+        and "30.0 conversations" in banner
     )
     # The advisor keeps reading the last week that had traffic instead of a week of zeros.
     assert advise(store, SETTINGS, today=date(2026, 10, 20)).trailing_mean_7d == 30
@@ -148,7 +150,7 @@ def test_figures_are_read_as_of_the_last_complete_day_with_traffic(store: Store)
     daily_traffic(store, days(START, [40] * 7 + [55, 0]))  # Oct 1-9; Oct 9 had nothing
     advice = advise(store, SETTINGS, today=date(2026, 10, 10))
     assert advice.as_of == "2026-10-08"
-    assert advice.conversations_per_day == 55  # the count on as_of, the mean's last day
+    assert advice.conversations_on_as_of == 55  # the count on as_of, the mean's last day
     assert advice.trailing_mean_7d == round((6 * 40 + 55) / 7, 2)
     # The empty day is the health check's to report, not a drop in the advisor's row.
     now = datetime(2026, 10, 10, 6, tzinfo=UTC)

@@ -23,7 +23,7 @@ from tracereader.export import (
     md_escape,
 )
 from tracereader.export_dataset import split_conversation
-from tracereader.export_traffic import current_traffic, newest_day
+from tracereader.export_traffic import current_traffic
 from tracereader.stats import Proportion, wilson_interval
 
 
@@ -234,14 +234,17 @@ def test_traffic_and_report_on_the_known_database(db: Path) -> None:
 
     store = Store.open(db)
     settings = load_settings(create=False)
-    traffic = current_traffic(store, settings)
-    # The advisor's trailing mean, asked as of the newest trace's day (Nov 18): it runs to the
-    # last full day before it, whatever the clock says.
+    # The advisor's own figure, as the app and status show it: the trailing mean up to the last
+    # complete day with traffic (Nov 18, the newest trace's day, once the clock is past it).
     from tracereader.advisor import advise
 
-    advice = advise(store, settings, today=date(2026, 11, 18)).as_dict()
+    after = date(2026, 12, 1)
+    traffic = current_traffic(store, settings, today=after)
+    advice = advise(store, settings, today=after).as_dict()
     assert traffic.source == "advisor: trailing 7-day mean"
-    assert (traffic.through, traffic.per_day) == ("2026-11-17", advice["trailing_mean_7d"])
+    assert (traffic.through, traffic.per_day) == ("2026-11-18", advice["trailing_mean_7d"])
+    # On the newest trace's own day that day is not over yet: the mean runs to the day before.
+    assert current_traffic(store, settings, today=date(2026, 11, 18)).through == "2026-11-17"
     report = build_report(store, settings)
     assert [item.pattern.key for item in report.items][:2] == [
         "tag:bad_formatting",
@@ -255,13 +258,13 @@ def test_traffic_ignores_traces_that_took_the_ingest_time(db: Path) -> None:
 
     store = Store.open(db)
     settings = load_settings(create=False)
-    before = current_traffic(store, settings)
+    after = date(2026, 12, 1)
+    before = current_traffic(store, settings, today=after)
     # A timestamp-less trace ingested two weeks after the newest one moves nothing.
     undated = trace_for(Row(id="t-0950", release="v2", day=30))
     store.add_traces([undated], format="native", ner=False, inferred_ids=["t-0950"])
-    assert newest_day(store, settings) == date(2026, 11, 18)
-    assert current_traffic(store, settings) == before
-    assert before.through == "2026-11-17"
+    assert current_traffic(store, settings, today=after) == before
+    assert before.through == "2026-11-18"
     store.close()
 
 

@@ -219,11 +219,13 @@ def test_file_bookkeeping_row(store: Store, tmp_path: Path) -> None:
     assert row["format"] == "tracereader" and len(row["prefix_sha256"]) == 64
 
 
-def test_a_reader_bug_becomes_one_line_without_content(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_converter_bug_costs_its_record_only_and_quotes_nothing(
+    store: Store,
+    tmp_path: Path,
+    stub_anonymizer: list[StubAnonymizer],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from tracereader.formats.native import NATIVE
-    from tracereader.ingest import IngestError
 
     def broken(records: Any) -> Iterator[Any]:
         for record in records:
@@ -232,7 +234,23 @@ def test_a_reader_bug_becomes_one_line_without_content(
 
     monkeypatch.setattr(NATIVE, "convert", broken)
     src = tmp_path / "a.jsonl"
-    src.write_text(line(1, "jane@example.com"))
+    src.write_text(line(1, "jane@example.com") + line(2, "bob@example.com"))
+    summary = run(store, src)
+    assert summary.rejected_total == 2 and summary.landed == 0
+    assert all("KeyError" in r and "@" not in r for r in summary.rejected), summary.rejected
+
+
+def test_a_reader_bug_becomes_one_line_without_content(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracereader.ingest import IngestError
+
+    def broken(self: RecordReader, body: bytes, *args: Any) -> Any:
+        raise KeyError(body.decode())
+
+    monkeypatch.setattr(RecordReader, "_parse_line", broken)
+    src = tmp_path / "a.jsonl"
+    src.write_text(line(1, "jane@example.com") * 6)
     with pytest.raises(IngestError) as info:
         run(store, src)
     assert "KeyError" in str(info.value) and "jane" not in str(info.value)

@@ -42,6 +42,19 @@ def test_newest_and_oldest(filled: Store) -> None:
     assert ids(filled, order="oldest")[:3] == ["t-0000", "t-0001", "t-0002"]
 
 
+def test_newest_lists_traces_stamped_at_ingest_after_the_dated_ones(filled: Store) -> None:
+    from datetime import UTC, datetime
+
+    from tracereader.queue import first_page
+
+    undated = make_trace(40)
+    undated.timestamp = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # the ingest time, newest of all
+    filled.add_traces([undated], format="native", ner=True, inferred_ids=[undated.id])
+    assert ids(filled)[:2] == ["t-0011", "t-0010"] and ids(filled)[-1] == undated.id
+    assert first_page(filled, QueueOptions(), "ana", 3) == ["t-0011", "t-0010", "t-0009"]
+    assert ids(filled, since=date(2026, 11, 1))[-1] == undated.id
+
+
 def test_random_is_seeded_and_stable_across_opens(filled: Store, tmp_path) -> None:
     first = ids(filled, order="random")
     assert sorted(first) == sorted(ids(filled)) and first != ids(filled)
@@ -83,10 +96,19 @@ def test_filters(filled: Store) -> None:
     assert len(ids(filled, since=date(2026, 11, 2), until=date(2026, 11, 2))) == 12
     assert ids(filled, since=date(2026, 11, 3)) == []
     assert ids(filled, text="order 1007") == ["t-0007"]
-    assert ids(filled, text="lookup_order") == [f"t-{i:04d}" for i in (9, 6, 3, 0)]
+    # Tool calls and the system prompt are searched only when asked (they repeat everywhere).
+    assert ids(filled, text="lookup_order") == []
+    assert ids(filled, text="lookup_order", text_in_tools=True) == [
+        f"t-{i:04d}" for i in (9, 6, 3, 0)
+    ]
+    assert ids(filled, text="brief and polite") == []
+    assert len(ids(filled, text="brief and polite", text_in_system=True)) == 12
+    assert ids(filled, trace_id="0007") == ["t-0007"]
     assert ids(filled, text="100%") == []
     ReviewLog(filled, "ana").toggle_tag("t-0004", "tone")
     assert ids(filled, tag="tone") == ["t-0004"]
+    ReviewLog(filled, "ana").set_note("t-0002", "Quoted a refund window we do not have")
+    assert ids(filled, note="refund window") == ["t-0002"]  # reviewed, and found by its note
 
 
 def test_skipped_traces_go_last(filled: Store) -> None:

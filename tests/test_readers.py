@@ -250,5 +250,5 @@ def test_yaml_alias_bomb_is_rejected_not_expanded(tmp_path: Path) -> None:
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines) + "\n---\nok: 1\n")
     result = summary(read(path, max_record_bytes=100_000))
-    assert result[0][0] == "bad" and "larger than" in str(result[0][2])
+    assert result[0][0] == "bad" and "expands to more than" in str(result[0][2])
     assert result[1] == ("ok", 11, {"ok": 1})

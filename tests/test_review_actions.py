@@ -159,3 +159,23 @@ def test_m002_review_app_migration_on_an_in_memory_database() -> None:
     for table in ("review_actions", "queue_skips", "queue_samples", "app_time"):
         assert table in store.db.table_names()
     assert "verdict_source" in store.db["reviews"].columns_dict
+
+
+def test_undo_says_what_it_undid(log: ReviewLog) -> None:
+    log.toggle_tag("t-0000", "wrong_tool")
+    log.set_verdict("t-0000", "pass")
+    log.set_note("t-0000", "first")
+    log.set_note("t-0000", "second")
+    log.add_tag_to_many(["t-0001", "t-0002"], "tone")
+    log.mark_seen("t-0003")
+    log.skip("t-0003")
+    said = [log.undo().description for _ in range(7)]  # type: ignore[union-attr]
+    assert said == [
+        "skip of t-0003: it is back in its place",
+        "seen on t-0003: it is unreviewed again",
+        "bulk tag tone on 2 traces",
+        "note on t-0000 (back to “first”)",
+        "note on t-0000 (back to no note)",
+        "verdict pass on t-0000 (back to fail)",
+        "tag wrong_tool on t-0000",
+    ]

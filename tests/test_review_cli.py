@@ -86,9 +86,9 @@ def test_demo_ingests_pre_reviews_and_prints_status_without_a_terminal(
     db = tmp_path / "demo.db"
     result = CliRunner().invoke(cli, ["demo", "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert f"demo database: {db}" in result.output
-    assert "3 traces landed" in result.output
-    assert "pre-reviewed 2 older traces" in result.output  # 80% of 3, oldest first
+    assert f"demo database: {db} (kept)" in result.output
+    assert "loaded 3 sample traces" in result.output
+    assert "pre-reviewed 2 older ones" in result.output  # 80% of 3, oldest first
     assert "not a terminal: printed the status" in result.output
     assert f"kept the demo database: {db}" in result.output
     store = Store.open(db)

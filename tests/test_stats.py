@@ -175,3 +175,28 @@ def test_needed_per_side_grows_as_the_difference_shrinks() -> None:
     assert math.isfinite(needed_per_side(0.0, 1.0) or 0)
     with pytest.raises(ValueError):
         needed_per_side(1.5, 0.3)
+
+
+@pytest.mark.parametrize("confidence", [0.5, 0.8, 0.9, 0.95, 0.99, 0.999, 0.9999999])
+def test_wilson_quantile_is_scipy_special_ndtri(confidence: float) -> None:
+    from scipy.special import ndtri
+
+    from tracereader.stats import normal_quantile
+
+    p = 1 - (1 - confidence) / 2
+    assert normal_quantile(p) == pytest.approx(float(ndtri(p)), abs=1e-14)
+
+
+def test_importing_stats_and_computing_an_interval_loads_no_scipy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from tracereader.stats import wilson_interval, needed_per_side\n"
+        "wilson_interval(3, 10); needed_per_side(0.2, 0.1)\n"
+        "import tracereader.patterns, tracereader.pattern_report\n"
+        "print(sorted(m for m in ('scipy', 'numpy', 'scipy.stats') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tracereader import stored
 from tracereader.store import Store
 from tracereader.timeutil import to_iso, utcnow
 
@@ -68,11 +69,11 @@ class ActionItem:
 
 
 def _row_to_item(row: dict[str, Any]) -> ActionItem:
-    compare = json.loads(row["last_compare"]) if row.get("last_compare") else None
+    compare = stored.from_json(row.get("last_compare"), dict)
     return ActionItem(
         key=row["key"],
         label=row["label"] or row["key"],
-        state=row["state"] or OPEN,
+        state=row["state"] if row["state"] in STATES else OPEN,
         release=row["release"],
         fixed_at=row["fixed_at"],
         validated_at=row["validated_at"],

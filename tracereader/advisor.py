@@ -18,9 +18,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from tracereader import stored
 from tracereader.config import Settings
 from tracereader.store import Store
-from tracereader.timeutil import day_bounds, local_day, parse_iso, utcnow
+from tracereader.timeutil import day_bounds, local_day, utcnow
 from tracereader.volume import DailyVolume, daily_conversations
 
 PLATFORM_AT = 100
@@ -37,6 +38,11 @@ ROW_TEXT = {
     "pipeline": "a full feedback pipeline is justified (500+/day over several topics)",
     "human_review": "high-stakes domain: add a human review queue with escalation",
 }
+
+
+def per_day_text(mean: float) -> str:
+    """The one way a conversations/day figure is written: the app, patterns, status, exports."""
+    return f"{mean:.1f} conversations/day"
 
 
 def volume_row(mean: float, several_topics: bool = True) -> str:
@@ -67,21 +73,22 @@ class Capacity:
             pace = f"{self.median_seconds_per_trace:.0f} s a trace"
             return f"at your pace ({pace}) {budget} covers about {self.traces_per_budget} traces"
         if self.coverage >= 1:
-            return f"at your pace {budget} covers all of your {daily:.0f} daily conversations"
+            return f"at your pace {budget} covers all of your {daily:.1f} daily conversations"
         return (
-            f"at your pace {budget} covers about {self.traces_per_budget} of your {daily:.0f}"
+            f"at your pace {budget} covers about {self.traces_per_budget} of your {daily:.1f}"
             f" daily conversations: sample {self.sample_percent}%"
         )
 
 
 def reading_capacity(store: Store, settings: Settings, daily: float) -> Capacity | None:
     """Median seconds per reviewed trace, traces per daily budget, share of traffic covered."""
-    seconds = [
-        float(s)
+    readable = (
+        stored.number(s)
         for (s,) in store.db.execute(
             "select seconds from reviews where reviewed_at is not null and seconds > 0"
         )
-    ]
+    )
+    seconds = [s for s in readable if s is not None and s > 0]
     if not seconds:
         return None
     median = statistics.median(seconds)
@@ -98,9 +105,10 @@ class Advice:
     today: str
     as_of: str | None
     """The day the figures are read to: yesterday, or the last day with traffic before it."""
-    conversations_per_day: int | None
-    """Conversations on `as_of` (so it and the 7-day mean describe the same days)."""
+    conversations_on_as_of: int | None
+    """Conversations on `as_of`, the last day of the 7-day mean (not the figure: see below)."""
     trailing_mean_7d: float | None
+    """Conversations per day: the one figure every screen, status and export shows."""
     volume_row: str
     recommendation: str
     crossed_on: str | None
@@ -122,10 +130,17 @@ class Advice:
         """One short line for the app header."""
         if self.trailing_mean_7d is None:
             return "no traffic yet"
-        parts = [f"{self.trailing_mean_7d:.0f} conversations/day (7-day mean)", self.recommendation]
+        parts = [self.per_day_text, self.recommendation]
         if self.distance_to_next is not None and self.next_threshold is not None:
             parts.append(f"{per_day_short(self.distance_to_next)}/day below {self.next_threshold}")
         return " · ".join(parts)
+
+    @property
+    def per_day_text(self) -> str:
+        """`21.6 conversations/day (7-day mean to 2026-11-11)`, or that there is no traffic."""
+        if self.trailing_mean_7d is None:
+            return "no conversations recorded yet"
+        return f"{per_day_text(self.trailing_mean_7d)} (7-day mean to {self.as_of})"
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form; `capacity` has median_seconds_per_trace, traces_per_budget, coverage."""
@@ -181,12 +196,12 @@ def _some_tag_is_actionable(store: Store, threshold: int) -> bool:
 
 def _thin_data(store: Store, settings: Settings, today: date) -> str | None:
     """After 14 days of reviewing with no actionable pattern, say what that means."""
-    first = store.db.execute(
-        "select min(reviewed_at) from reviews where reviewed_at is not null"
-    ).fetchone()[0]
-    if not first:
+    first = stored.oldest_moment(
+        store, "select reviewed_at from reviews where reviewed_at is not null"
+    )
+    if first is None:
         return None
-    days = (today - local_day(parse_iso(first), settings.timezone)).days
+    days = (today - local_day(first, settings.timezone)).days
     if days < THIN_DATA_DAYS:
         return None
     if _some_tag_is_actionable(store, settings.actionable_threshold):
@@ -211,7 +226,7 @@ def advise(store: Store, settings: Settings, today: date | None = None) -> Advic
     if not volume.had_traffic:
         base_row = "manual"
         return Advice(
-            today=today.isoformat(), as_of=None, conversations_per_day=None,
+            today=today.isoformat(), as_of=None, conversations_on_as_of=None,
             trailing_mean_7d=None, volume_row=base_row,
             recommendation="human_review" if settings.high_stakes else base_row,
             crossed_on=None, next_threshold=PLATFORM_AT, distance_to_next=None, trend=None,
@@ -241,7 +256,7 @@ def advise(store: Store, settings: Settings, today: date | None = None) -> Advic
     if volume.inferred:
         notes.append(f"{volume.inferred} traces had no timestamp and are not counted per day")
     recommendation = "human_review" if settings.high_stakes else row
-    message = f"{mean:.0f} conversations/day (7-day mean to {as_of.isoformat()}): {ROW_TEXT[row]}"
+    message = f"{per_day_text(round(mean, 2))} (7-day mean to {as_of.isoformat()}): {ROW_TEXT[row]}"
     if settings.high_stakes:
         message += f"; {ROW_TEXT['human_review']}"
     if crossed:
@@ -251,7 +266,7 @@ def advise(store: Store, settings: Settings, today: date | None = None) -> Advic
     return Advice(
         today=today.isoformat(),
         as_of=as_of.isoformat(),
-        conversations_per_day=volume.counts[index],
+        conversations_on_as_of=volume.counts[index],
         trailing_mean_7d=round(mean, 2),
         volume_row=row,
         recommendation=recommendation,

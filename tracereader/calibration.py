@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tracereader import stored
 from tracereader.model import SIGNAL_AMBIGUITY, THUMBS_DOWN
 from tracereader.stats import Proportion
 from tracereader.store import Store
@@ -23,7 +24,8 @@ from tracereader.store import Store
 
 
 def feedback_direction(score: float | None) -> int:
-    """+1 for a thumbs up, -1 for a thumbs down, 0 for neutral or no score."""
+    """+1 for a thumbs up, -1 for a thumbs down, 0 for neutral or no score (or no number)."""
+    score = stored.number(score)
     if score is None:
         return 0
     if score >= 1:

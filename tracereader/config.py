@@ -68,6 +68,8 @@ class Settings:
     """Medical, legal or financial product: adds the human-review row to the advisor."""
     stale_after_days: float = 2
     """Pipeline health: newest trace older than this many days raises an alert."""
+    min_read_seconds: float = 3
+    """Moving on counts a trace as reviewed only after this long on screen (else: passed)."""
     ner_model: str = ""
     """spaCy pipeline for names; empty picks the best installed English model."""
     no_ner: bool = False
@@ -142,6 +144,7 @@ def settings_from_mapping(data: dict[str, Any], where: str = "config") -> Settin
             actionable_threshold=int(data.get("actionable_threshold", 5)),
             high_stakes=bool(data.get("high_stakes", False)),
             stale_after_days=float(data.get("stale_after_days", 2)),
+            min_read_seconds=float(data.get("min_read_seconds", 3)),
             ner_model=str(data.get("ner_model") or ""),
             no_ner=bool(data.get("no_ner", False)),
             tags=tags,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracereader import actions, export_traffic
+from tracereader import actions, export_traffic, stored
 from tracereader.store import Store
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def failing_turn(store: Store, trace_id: str) -> str:
             return str(content)
     for role, _, tool_calls in rows:
         if role == "assistant" and tool_calls:
-            calls = json.loads(tool_calls)
+            calls = stored.tool_calls(tool_calls)
             if calls:
                 call = calls[-1]
                 args = json.dumps(call.get("arguments"), sort_keys=True, ensure_ascii=False)
@@ -201,10 +201,12 @@ def build_report(store: Store, settings: Settings, *, include_candidates: bool =
 
 
 def _rank_key(item: ExportItem) -> tuple[Any, ...]:
-    """Actionable before candidates; costed by priority, then uncosted by ci_low; then by key."""
+    """Work still to do first (validated fixes last); actionable before candidates; costed by
+    priority, then uncosted by ci_low; then by key."""
     p = item.pattern
     costed = item.priority is not None
-    return (not p.actionable, not costed, -(item.priority or 0.0), -p.ci_low, p.label, p.key)
+    done = item.state.state == actions.VALIDATED
+    return (done, not p.actionable, not costed, -(item.priority or 0.0), -p.ci_low, p.label, p.key)
 
 
 # -- rendering ------------------------------------------------------------------------------
@@ -283,7 +285,8 @@ def _text(value: str) -> str:
 
 
 def _num(value: float | None) -> str:
-    return "" if value is None else repr(float(value))
+    number = stored.number(value)
+    return "" if number is None else repr(number)
 
 
 def md_escape(text: str) -> str:

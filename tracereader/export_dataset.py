@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from tracereader import stored
 from tracereader.store import Store
 
 PLATFORMS = ("langsmith", "langfuse", "braintrust")
@@ -21,7 +22,8 @@ PLATFORMS = ("langsmith", "langfuse", "braintrust")
 def _message(row: dict[str, Any]) -> dict[str, Any]:
     """A stored message in the OpenAI chat shape all three platforms display."""
     message: dict[str, Any] = {"role": row["role"], "content": row["content"]}
-    if row["tool_calls"]:
+    calls = stored.tool_calls(row["tool_calls"])
+    if calls:
         message["tool_calls"] = [
             {
                 "id": call.get("id"),
@@ -33,7 +35,7 @@ def _message(row: dict[str, Any]) -> dict[str, Any]:
                     ),
                 },
             }
-            for call in json.loads(row["tool_calls"])
+            for call in calls
         ]
     if row["tool_call_id"]:
         message["tool_call_id"] = row["tool_call_id"]

@@ -6,6 +6,7 @@ import re
 import shlex
 
 from tracereader.actions import FIXED, NOT_VALIDATED, OPEN, VALIDATED
+from tracereader.advisor import per_day_text
 from tracereader.compare import describe_rate
 from tracereader.export import PRIORITY_FORMULA, ExportItem, Report, md_escape
 from tracereader.patterns import Pattern
@@ -47,7 +48,7 @@ def _state(item: ExportItem) -> str:
 def _priority(item: ExportItem, per_day: float) -> str:
     expected = item.expected_failing_per_day
     base = (
-        f"{item.pattern.ci_low:.1%} (lower bound) × {per_day:.1f} conversations/day = "
+        f"{item.pattern.ci_low:.1%} (lower bound) × {per_day_text(per_day)} = "
         f"{expected:.2f} expected failing conversations/day"
     )
     if item.priority is None or item.cost_hours is None:
@@ -124,7 +125,7 @@ def render_markdown(report: Report) -> str:
             if report.include_candidates
             else ""
         )
-        + f"; {traffic.per_day:.1f} conversations/day ({traffic.source}, "
+        + f"; {per_day_text(traffic.per_day)} ({traffic.source}, "
         f"up to {traffic.through or 'no data'}).",
         "",
         "State: " + " · ".join(f"{n} {STATE_WORDS[s]}" for s, n in counts.items()) + ".",
@@ -135,8 +136,11 @@ def render_markdown(report: Report) -> str:
     if not report.items:
         lines += ["No actionable pattern yet: keep reviewing (a pattern needs enough traces).", ""]
         return "\n".join(lines)
+    ranked = list(enumerate(report.items, 1))
+    open_items = [(rank, item) for rank, item in ranked if item.state.state != VALIDATED]
+    validated = [(rank, item) for rank, item in ranked if item.state.state == VALIDATED]
     lines += ["## Checklist", ""]
-    for rank, item in enumerate(report.items, 1):
+    for rank, item in open_items:
         p = item.pattern
         if not p.actionable:  # --all: listed for context, never as something to act on
             lines.append(
@@ -144,10 +148,23 @@ def render_markdown(report: Report) -> str:
                 f"({p.count} of {p.threshold} needed)"
             )
             continue
-        done = "x" if item.state.state == VALIDATED else " "
         priority = f"priority {item.priority:.3f}/h" if item.priority is not None else "no priority"
-        lines.append(f"- [{done}] {rank}. {md_escape(p.label)}: {priority}, {_state(item)}")
+        lines.append(f"- [ ] {rank}. {md_escape(p.label)}: {priority}, {_state(item)}")
+    if not open_items:
+        lines.append("Nothing left open: every action item's fix is validated.")
     lines.append("")
-    for rank, item in enumerate(report.items, 1):
+    for rank, item in open_items:
         lines += _section(rank, item, traffic.per_day)
+    if validated:
+        lines += [
+            "## Validated",
+            "",
+            "Fixes a proportions test confirmed; kept for the record.",
+            "",
+        ]
+        for rank, item in validated:
+            lines.append(f"- [x] {rank}. {md_escape(item.pattern.label)}: {_state(item)}")
+        lines.append("")
+        for rank, item in validated:
+            lines += _section(rank, item, traffic.per_day)
     return "\n".join(lines)

@@ -1,9 +1,10 @@
-"""Current conversations per day for export priorities, anchored on the data so exports are stable.
+"""Conversations per day for export priorities: the advisor's figure, as the app shows it.
 
 The advisor (`tracereader.advisor`, counting with `tracereader.volume`) is the one source of
-the figure. It is asked as if today were the day of the newest trace (so its mean runs to the
-last full day before it) rather than about the clock's today, so the same database gives the
-same figure. Traces whose timestamp is the ingest time do not move that day.
+the figure: the trailing 7-day mean up to the last complete day that had traffic, the same
+number the app header, the patterns screen and `status --json` show. It only moves when a day
+with traffic ends, so the same database gives the same export until then. Traces whose
+timestamp is the ingest time do not count.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from tracereader.advisor import advise
 from tracereader.store import Store
-from tracereader.timeutil import local_day, parse_iso
 
 if TYPE_CHECKING:
     from tracereader.config import Settings
@@ -33,20 +33,9 @@ class Traffic:
         return asdict(self)
 
 
-def newest_day(store: Store, settings: Settings) -> date | None:
-    """The local day of the newest trace with a source timestamp, or None when there is none."""
-    row = store.db.execute(
-        "select max(timestamp) from traces where timestamp_inferred = 0"
-    ).fetchone()
-    if not row or not row[0]:
-        return None
-    return local_day(parse_iso(row[0]), settings.timezone)
-
-
-def current_traffic(store: Store, settings: Settings) -> Traffic:
-    """The advisor's trailing 7-day mean, asked as of the newest trace's day (not the clock's)."""
-    last = newest_day(store, settings)
-    advice = None if last is None else advise(store, settings, today=last)
-    if advice is None or advice.trailing_mean_7d is None:
+def current_traffic(store: Store, settings: Settings, today: date | None = None) -> Traffic:
+    """The advisor's trailing 7-day mean, as of `today` (the clock's by default)."""
+    advice = advise(store, settings, today=today)
+    if advice.trailing_mean_7d is None:
         return Traffic(0.0, "no traces with a timestamp of their own", None)
     return Traffic(advice.trailing_mean_7d, "advisor: trailing 7-day mean", advice.as_of)

@@ -16,15 +16,18 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from rapidfuzz import fuzz, process, utils
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 
-from tracereader.similarity import SimilarityIndex, comparable
+if TYPE_CHECKING:
+    import numpy as np
+
+    from tracereader.similarity import SimilarityIndex
+
+# numpy, scipy and the similarity index (0.2 s to import) are imported inside the functions
+# that compute, so that importing this module, and a patterns run whose clusters are cached
+# (`grouping_cache`), stay free of them.
 
 PairScores = Callable[[Sequence[str]], "np.ndarray[Any, Any]"]
 """All-pairs similarity of distinct normalised notes as a uint8 matrix of percentages."""
@@ -38,6 +41,8 @@ INDEX_CACHE = 4
 
 def _index(candidates: tuple[str, ...]) -> SimilarityIndex:
     """A vectorised index of the candidates, kept for repeated queries (the note box's keys)."""
+    from tracereader.similarity import SimilarityIndex
+
     cached = _INDEXES.get(candidates)
     if cached is None:
         cached = SimilarityIndex(candidates)
@@ -65,6 +70,10 @@ def most_similar(query: str, candidates: Sequence[str], k: int = 5) -> list[int]
 
 def similarity_percent(texts: Sequence[str]) -> np.ndarray[Any, Any]:
     """All-pairs TF-IDF cosines of `texts` as uint8 percentages (the automatic merges' view)."""
+    import numpy as np
+
+    from tracereader.similarity import SimilarityIndex
+
     index = SimilarityIndex(texts, embedders=False)
     out = np.zeros((len(texts), len(texts)), dtype=np.uint8)
     block = 512
@@ -87,6 +96,9 @@ def _split_by_complete_linkage(
     sims: np.ndarray[Any, Any], threshold: float
 ) -> list[np.ndarray[Any, Any]]:
     """Cut one component so that every pair inside each cluster scores at least `threshold`."""
+    import numpy as np
+    from scipy.cluster.hierarchy import fcluster, linkage
+
     size = sims.shape[0]
     if size <= 2:
         return [np.arange(size)]
@@ -114,6 +126,12 @@ def group_notes(
     two failures together). Notes with no words each stay alone. Groups come back ordered by
     their smallest compared form, members in input order.
     """
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from tracereader.similarity import comparable
+
     cut = AUTO_MERGE_THRESHOLD if threshold is None else threshold
     normal = [comparable(n) for n in notes]
     counts = Counter(k for k in normal if k)
@@ -157,6 +175,8 @@ def _most_central(
     sims: np.ndarray[Any, Any],
 ) -> int:
     """The unique note with the highest weighted similarity to the rest of its cluster."""
+    import numpy as np
+
     if len(cluster) == 1:
         return cluster[0]
     sub = sims[np.ix_(cluster, cluster)].astype(np.float64)

@@ -22,11 +22,12 @@ from tracereader.config import Settings
 from tracereader.formats import FORMATS
 from tracereader.formats.base import RawRecord, TraceFormat
 from tracereader.formats.detect import DetectionError, choose, get_format, peek
+from tracereader.ingest_batch import anonymize_batch, text_size
 from tracereader.model import Rejection, Trace
 from tracereader.readers import RecordReader, file_kind, sha256_file
 from tracereader.sanitize import identifier
 from tracereader.store import Store
-from tracereader.timeutil import to_iso, utcnow
+from tracereader.timeutil import in_range, to_iso, utcnow
 
 if TYPE_CHECKING:
     from tracereader.anonymize import Anonymizer
@@ -59,14 +60,25 @@ class IngestSummary:
     skipped_files: list[str] = field(default_factory=list)
     """Files skipped because nothing changed since they were ingested."""
     inferred_timestamps: int = 0
+    out_of_range_timestamps: int = 0
+    """Timestamps before 1970 or from 2200 on, stored as ingest time (traces) or none (events)."""
+    nul_characters: int = 0
+    """NUL characters in strings, stored as U+FFFD."""
+    non_finite_numbers: int = 0
+    """NaN and infinities, stored as the strings "NaN", "Infinity", "-Infinity"."""
     pending: list[str] = field(default_factory=list)
     """Half-written last lines left for the next ingest (informational, not rejections)."""
 
-    def reject(self, where: str, line: int, reason: str) -> None:
-        """Record one rejection as `file:line: reason`."""
+    def reject(self, path: str, line: int, reason: str, where: str | None = None) -> None:
+        """Record one rejection as `file:line: reason` (`file:line: element 7: reason`)."""
         self.rejected_total += 1
         if len(self.rejected) < MAX_REPORTED_REJECTIONS:
-            self.rejected.append(f"{where}:{line}: {reason}")
+            at = f"{where}: " if where else ""
+            self.rejected.append(f"{path}:{line}: {at}{reason}")
+
+    def rejection(self, path: str, item: Rejection) -> None:
+        """Record a reader's or converter's rejection."""
+        self.reject(path, item.line, item.reason, item.where)
 
     def summary_line(self) -> str:
         """One line: landed, duplicates, rejected, PII by type, seconds, NER state."""
@@ -84,6 +96,14 @@ class IngestSummary:
         parts.append(f"PII replaced: {pii}")
         if self.inferred_timestamps:
             parts.append(f"{self.inferred_timestamps} timestamps set to ingest time")
+        if self.out_of_range_timestamps:
+            parts.append(
+                f"{self.out_of_range_timestamps} timestamps outside 1970-2200 treated as missing"
+            )
+        if self.nul_characters:
+            parts.append(f"{self.nul_characters} NUL characters stored as U+FFFD")
+        if self.non_finite_numbers:
+            parts.append(f"{self.non_finite_numbers} NaN/infinite numbers stored as text")
         parts.append(f"{self.seconds:.1f} s")
         line = "; ".join(parts)
         if not self.ner_enabled:
@@ -114,9 +134,16 @@ class _Ingest:
     """One run's state: the store, the lazily created anonymizer, the summary."""
 
     def __init__(
-        self, store: Store, settings: Settings, forced: str, no_ner: bool, progress: Any
+        self,
+        store: Store,
+        settings: Settings,
+        forced: str,
+        no_ner: bool,
+        progress: Any,
+        adjust: Callable[[Trace], None] | None = None,
     ) -> None:
         self.store = store
+        self.adjust = adjust
         self.settings = settings
         self.forced = forced
         self.no_ner = no_ner or settings.no_ner
@@ -163,28 +190,28 @@ class _Ingest:
         items: Iterator[RawRecord | Rejection] = iter(reader)
         resumed = reader.start_offset > 0 and row is not None
         previous = row["format"] if resumed and row else None
-        fmt = self._format_for(shown, items, previous, explicit)
-        if fmt is None:  # no format fits this file found in a folder: reported, not remembered
-            return
-        if fmt[0] is None:  # nothing readable (empty, or only bad records): read and reported
-            self._remember_read(key, stat, reader, whole_hash, "")
-            return
-        items = fmt[1]
-        self.summary.files[shown] = fmt[0].name
+        name = previous or (self.forced if self.forced != "auto" else "file")
         try:
-            self._convert(fmt[0], items, reader, shown)
+            fmt = self._format_for(shown, items, previous, explicit)
+            if fmt is None:  # no format fits this file found in a folder: reported, not kept
+                return
+            if fmt[0] is None:  # nothing readable (empty, or only bad records): read, reported
+                self._remember_read(key, stat, reader, whole_hash, "")
+                return
+            name = fmt[0].name
+            self.summary.files[shown] = name
+            self._convert(fmt[0], fmt[1], reader, shown)
         except (IngestError, KeyboardInterrupt):
             raise
         except Exception as exc:  # a reader bug must not print a traceback quoting content
             if os.environ.get(DEBUG_ENV):
                 raise
             raise IngestError(
-                f"{shown}: ingest failed inside the {fmt[0].name} reader or the anonymizer "
-                f"({type(exc).__name__}); earlier files and batches were stored, this file was "
-                f"not recorded as read; set {DEBUG_ENV}=1 for the traceback (it may quote "
-                "trace content)"
+                f"{shown}: ingest failed inside the {name} reader ({type(exc).__name__}); "
+                "earlier files and batches were stored, this file was not recorded as read; "
+                f"set {DEBUG_ENV}=1 for the traceback (it may quote trace content)"
             ) from None
-        self._remember_read(key, stat, reader, whole_hash, fmt[0].name)
+        self._remember_read(key, stat, reader, whole_hash, name)
 
     def _remember_read(
         self, key: str, stat: os.stat_result, reader: RecordReader, whole: str | None, fmt: str
@@ -195,6 +222,8 @@ class _Ingest:
         else:
             digest, consumed = whole or "", stat.st_size
         self._remember(key, stat, consumed, reader.consumed_lines, digest, fmt)
+        self.summary.nul_characters += reader.changes.nul_characters
+        self.summary.non_finite_numbers += reader.changes.non_finite
         notice = reader.pending_notice()
         if notice is not None:
             self.summary.pending.append(notice)
@@ -236,7 +265,7 @@ class _Ingest:
         if not sample:  # empty, or only bad records: report those, no format needed
             for item in items:
                 if isinstance(item, Rejection):
-                    self.summary.reject(shown, item.line, item.reason)
+                    self.summary.rejection(shown, item)
             return None, items
         try:
             return choose(r.value for r in sample), items
@@ -253,65 +282,112 @@ class _Ingest:
         reader: RecordReader,
         shown: str,
     ) -> None:
-        def records() -> Iterator[RawRecord]:
-            for item in items:
-                if isinstance(item, Rejection):
-                    self.summary.reject(shown, item.line, item.reason)
-                else:
-                    yield item
+        source: tuple[int, str | None] = (0, None)  # the record read last: where a trace began
+        read = 0
+        reader_failed = False
 
-        batch: list[Trace] = []
+        def records() -> Iterator[RawRecord]:
+            nonlocal source, read, reader_failed
+            try:
+                for item in items:
+                    if isinstance(item, Rejection):
+                        self.summary.rejection(shown, item)
+                    else:
+                        source, read = (item.line, item.where), read + 1
+                        yield item
+            except Exception:
+                reader_failed = True
+                raise
+
+        batch: list[tuple[Trace, int, str | None]] = []
         chars = 0
-        for result in fmt.convert(records()):
-            if isinstance(result, Rejection):
-                self.summary.reject(shown, result.line, result.reason)
+        converter = fmt.convert(records())
+        read_at_start = 0
+        while True:
+            try:
+                result = next(converter)
+            except StopIteration:
+                break
+            except Exception as exc:
+                # A converter bug on one record: reject it and go on with a fresh converter
+                # over the rest of the file (the reader itself failing still stops the file).
+                if reader_failed or read == read_at_start or os.environ.get(DEBUG_ENV):
+                    raise
+                line, where = source
+                reason = f"the {fmt.name} reader failed on this record ({type(exc).__name__})"
+                self.summary.reject(shown, line, reason + "; reading went on after it", where)
+                converter, read_at_start = fmt.convert(records()), read
                 continue
-            batch.append(result)
-            chars += _text_size(result)
+            if isinstance(result, Rejection):
+                self.summary.rejection(shown, result)
+                continue
+            batch.append((result, *source))
+            chars += text_size(result)
             if len(batch) >= BATCH_SIZE or chars >= BATCH_CHARS:
-                self._flush(batch, fmt.name)
+                self._flush(batch, fmt.name, shown)
                 batch, chars = [], 0
                 self._advance(reader)
         if batch:
-            self._flush(batch, fmt.name)
+            self._flush(batch, fmt.name, shown)
         self._advance(reader)
 
     def _advance(self, reader: RecordReader) -> None:
         if self.progress is not None:
             self.progress(reader.raw_position(), self.summary)
 
-    def _flush(self, batch: list[Trace], format_name: str) -> None:
+    def _flush(
+        self, sourced: list[tuple[Trace, int, str | None]], format_name: str, shown: str
+    ) -> None:
         """Give ids and times, drop known ids, anonymize the rest and store them."""
         anonymizer = self._anon()
         now = utcnow()
+        batch = [trace for trace, _, _ in sourced]
         inferred: set[int] = set()
         for index, trace in enumerate(batch):
             if trace.id is None:
-                trace.id = anonymizer.stable_id(trace)
+                trace.id = anonymizer.stable_id(trace)  # limits.py keeps this JSON-encodable
             # Printed bare by the CLI and exports: no escape sequence may ride along.
             trace.id = identifier(str(trace.id))
             trace.release = identifier(trace.release) if trace.release else trace.release
             trace.model = identifier(trace.model) if trace.model else trace.model
+            self._clamp_times(trace)
+            if self.adjust is not None:  # e.g. the demo moving its dates up to today
+                self.adjust(trace)
             if trace.timestamp is None:
                 trace.timestamp = now
                 inferred.add(index)
         known = self.store.existing_ids(t.id for t in batch if t.id is not None)
-        fresh = [(i, t) for i, t in enumerate(batch) if t.id not in known]
+        fresh = [i for i, t in enumerate(batch) if t.id not in known]
         before = Counter(anonymizer.pii_counts)
-        clean = anonymizer.anonymize([t for _, t in fresh])
-        inferred_ids = [c.id for (i, _), c in zip(fresh, clean, strict=True) if i in inferred]
+        anonymized, failures = anonymize_batch(anonymizer, [batch[i] for i in fresh])
+        for failure in failures:
+            _, line, where = sourced[fresh[failure.index]]
+            self.summary.reject(shown, line, failure.reason, where)
+        kept = [(i, c) for i, c in zip(fresh, anonymized, strict=True) if c is not None]
+        clean = [c for _, c in kept]
+        inferred_ids = [c.id for i, c in kept if i in inferred and c.id is not None]
         added, duplicates = self.store.add_traces(
             clean,
             format=format_name,
             ner=anonymizer.ner_enabled,
             run_id=self.run_id,
-            inferred_ids=[i for i in inferred_ids if i is not None],
+            inferred_ids=inferred_ids,
         )
         self.summary.landed += added
         self.summary.duplicates += duplicates + len(batch) - len(fresh)
         self.summary.inferred_timestamps += len(inferred_ids)
         for kind, count in (anonymizer.pii_counts - before).items():
             self.summary.pii_counts[kind] = self.summary.pii_counts.get(kind, 0) + count
+
+    def _clamp_times(self, trace: Trace) -> None:
+        """Treat a timestamp outside 1970-2200 as missing: no later command may trip on it."""
+        if trace.timestamp is not None and not in_range(trace.timestamp):
+            trace.timestamp = None
+            self.summary.out_of_range_timestamps += 1
+        for event in trace.events:
+            if event.at is not None and not in_range(event.at):
+                event.at = None
+                self.summary.out_of_range_timestamps += 1
 
     # -- bookkeeping ------------------------------------------------------------------------
     def _file_row(self, key: str) -> dict[str, Any] | None:
@@ -366,16 +442,6 @@ class _Ingest:
             )
 
 
-def _text_size(trace: Trace) -> int:
-    """Roughly how many characters a trace holds (its messages, calls and metadata)."""
-    size = len(str(trace.metadata)) if trace.metadata else 0
-    for message in trace.messages:
-        size += len(message.content or "")
-        for call in message.tool_calls:
-            size += len(str(call.arguments))
-    return size
-
-
 ProgressCallback = Callable[[int, IngestSummary], None]
 
 
@@ -387,13 +453,18 @@ def ingest_paths(
     format: str = "auto",
     no_ner: bool = False,
     progress: bool = False,
+    adjust: Callable[[Trace], None] | None = None,
 ) -> IngestSummary:
-    """Ingest files and folders into `store`; raise IngestError for a usage problem."""
+    """Ingest files and folders into `store`; raise IngestError for a usage problem.
+
+    `adjust` is called on every trace read, before ids are checked and text anonymized (the
+    demo moves the sample's dates with it; it must not touch content).
+    """
     if format != "auto" and format not in FORMATS:
         raise IngestError(f"unknown format {format!r}; known formats: auto, {', '.join(FORMATS)}")
     started = time.perf_counter()
     files = expand_paths(paths)
-    run = _Ingest(store, settings, format, no_ner, None)
+    run = _Ingest(store, settings, format, no_ner, None, adjust)
     run.start_run(paths)
     bar = _progress_bar(files) if progress else None
     try:

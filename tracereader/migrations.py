@@ -209,14 +209,37 @@ def m005_taxonomy_from_notes(db: sqlite_utils.Database) -> None:
     )
 
 
+def m006_queue_order_and_cluster_cache(db: sqlite_utils.Database) -> None:
+    """Dated traces before ingest-time ones in the newest-first queue, and cached note clusters.
+
+    A trace whose source had no timestamp carries the ingest time, which says when it was read,
+    not when it ran: the newest-first queue lists it after every dated trace, walking these
+    indexes (no sort step). `note_clusters` keeps the clustering of the current notes under a
+    hash of its inputs (indices only, never note text; see `grouping_cache`).
+    """
+    db.execute(
+        "create index if not exists idx_traces_inferred_timestamp"
+        " on traces (timestamp_inferred, timestamp desc)"
+    )
+    db.execute(
+        "create index if not exists idx_traces_release_inferred_timestamp"
+        " on traces (release, timestamp_inferred, timestamp desc)"
+    )
+    db.table("note_clusters").create(
+        {"key": str, "clusters": str, "created_at": str}, pk="key", if_not_exists=True
+    )
+
+
 # Later issues append here, in this order (one named function each, never edited once shipped):
-# m002_review_app, m003_patterns, m004_action_items, m005_taxonomy_from_notes.
+# m002_review_app, m003_patterns, m004_action_items, m005_taxonomy_from_notes,
+# m006_queue_order_and_cluster_cache.
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_review_app,
     m003_patterns,
     m004_action_items,
     m005_taxonomy_from_notes,
+    m006_queue_order_and_cluster_cache,
 ]
 
 

@@ -81,3 +81,5 @@ class Rejection:
 
     line: int
     reason: str
+    where: str | None = None
+    """Which element of a JSON array or document of a YAML stream (`element 7`), if any."""

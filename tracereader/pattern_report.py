@@ -138,3 +138,11 @@ def common_scale(patterns: list[Pattern]) -> float:
     """The right edge shared by every bar: the largest upper bound, rounded up to 10%."""
     highest = max((p.ci_high for p in patterns), default=1.0)
     return min(1.0, max(0.1, -(-highest * 10 // 1) / 10))
+
+
+def interval_axis(scale: float, width: int = 24) -> str:
+    """The bars' axis as a column header: `0%` at the left edge, the scale at the right."""
+    right = f"{100 * scale:.0f}%"
+    if width < len(right) + 3:
+        return right.rjust(width)
+    return "0%" + " " * (width - 2 - len(right)) + right

@@ -19,8 +19,9 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tracereader import grouping, pattern_edits
+from tracereader import grouping_cache, pattern_edits
 from tracereader.config import Settings
+from tracereader.release_rates import ReleaseRate, rates_by_release, reviewed_per_release
 from tracereader.stats import wilson_interval
 from tracereader.store import Store
 
@@ -55,6 +56,8 @@ class Pattern:
     """Traces the reviewer put here themselves (count minus `automatic_ids`)."""
     automatic: bool = False
     """Whether any trace is here only through an automatic merge (shown until confirmed)."""
+    by_release: list[ReleaseRate] = field(default_factory=list)
+    """k/n with its Wilson interval for each release with reviewed traces (`release_rates`)."""
 
     @property
     def needed(self) -> int:
@@ -143,6 +146,7 @@ def _without_rejected(
 
 
 def _base_groups(
+    store: Store,
     reviewed: list[_Reviewed],
     tag_rows: list[tuple[str, str]],
     placed: Collection[str],
@@ -157,7 +161,7 @@ def _base_groups(
     free = [r for r in with_notes if r.trace_id not in placed]
     alone = [r for r in with_notes if r.trace_id in placed]
     texts = [r.note or "" for r in free]
-    for cluster in grouping.group_notes(texts, threshold=threshold):
+    for cluster in grouping_cache.cached_group_notes(store, texts, threshold):
         members, expelled = _without_rejected([free[i] for i in cluster.members], rejected)
         alone.extend(expelled)
         head = members[0]  # the earliest-reviewed note names the group
@@ -243,7 +247,7 @@ def find_patterns(
     tag_rows = _tag_rows(store)
     edits = pattern_edits.load(store)
     placed = {tid for tid in _last_placements(edits) if tid in by_id}
-    groups = _base_groups(reviewed, tag_rows, placed, _rejected_pairs(edits), threshold)
+    groups = _base_groups(store, reviewed, tag_rows, placed, _rejected_pairs(edits), threshold)
     roots, labels = _apply_edits(groups, edits)
     traces_by_tag: dict[str, set[str]] = {}
     for trace_id, tag in tag_rows:
@@ -257,7 +261,19 @@ def find_patterns(
     ]
     patterns = [p for p in patterns if p.count > 0]
     patterns.sort(key=lambda p: (-p.ci_low, -p.count, p.label, p.key))
+    _add_release_rates(store, patterns, reviewed)
     return patterns
+
+
+def _add_release_rates(store: Store, patterns: list[Pattern], reviewed: list[_Reviewed]) -> None:
+    """Give every pattern its rate per release (releases in the order they were first seen)."""
+    from tracereader.compare import known_releases
+
+    release_of = {r.trace_id: r.release or None for r in reviewed}
+    per_release = reviewed_per_release(release_of.values())
+    order = known_releases(store)
+    for pattern in patterns:
+        pattern.by_release = rates_by_release(pattern.trace_ids, release_of, per_release, order)
 
 
 def _pattern(

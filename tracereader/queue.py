@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from tracereader import stored
 from tracereader.daily import day_bounds
 from tracereader.store import Store
 from tracereader.timeutil import to_iso, utcnow
@@ -35,17 +36,37 @@ class QueueFilter:
     since: date | None = None
     until: date | None = None
     include_reviewed: bool = False
+    text_in_system: bool = False
+    """Search the system prompt too (it repeats in every trace, so it is off by default)."""
+    text_in_tools: bool = False
+    """Search tool calls and tool results too (JSON, off by default)."""
+    trace_id: str | None = None
+    """Part of a trace id."""
+    note: str | None = None
+    """Text in the reviewer's note (notes are on reviewed traces, so those are included)."""
+
+    @property
+    def with_reviewed(self) -> bool:
+        """Whether reviewed traces are in: asked for, or implied by a tag or note search."""
+        return self.include_reviewed or bool(self.tag) or bool(self.note)
 
     def describe(self) -> str:
         """A short human summary, e.g. `release=v2 text~"refund"`."""
         parts = [f"{k}={v}" for k in ("release", "model", "tag") if (v := getattr(self, k))]
         if self.text:
-            parts.append(f"text~{self.text!r}")
+            where = ["user/assistant"]
+            where += ["system"] if self.text_in_system else []
+            where += ["tools"] if self.text_in_tools else []
+            parts.append(f"text~{self.text!r} in {'+'.join(where)}")
+        if self.trace_id:
+            parts.append(f"id~{self.trace_id!r}")
+        if self.note:
+            parts.append(f"note~{self.note!r}")
         if self.since:
             parts.append(f"since {self.since.isoformat()}")
         if self.until:
             parts.append(f"until {self.until.isoformat()}")
-        if self.include_reviewed or self.tag:
+        if self.with_reviewed:
             parts.append("incl. reviewed")
         return " ".join(parts)
 
@@ -112,7 +133,7 @@ def queue_sql(options: QueueOptions, only_id: str | None = None) -> tuple[str, l
     if only_id is not None:
         where.append("t.id = ?")
         params.append(only_id)
-    if not (flt.include_reviewed or flt.tag):
+    if not flt.with_reviewed:
         where.append(
             "not exists (select 1 from reviews r where r.trace_id = t.id"
             " and r.reviewed_at is not null)"
@@ -123,6 +144,8 @@ def queue_sql(options: QueueOptions, only_id: str | None = None) -> tuple[str, l
     if flt.model:
         where.append("t.model = ?")
         params.append(flt.model)
+    if (flt.since or flt.until) and options.order == "newest":
+        where.append("t.timestamp_inferred in (0, 1)")  # lets the range walk the newest index
     if flt.since:
         where.append("t.timestamp >= ?")
         params.append(day_bounds(flt.since, options.timezone)[0])
@@ -133,14 +156,34 @@ def queue_sql(options: QueueOptions, only_id: str | None = None) -> tuple[str, l
         where.append("exists (select 1 from tags g where g.trace_id = t.id and g.tag = ?)")
         params.append(flt.tag)
     if flt.text:
-        escaped = flt.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        needle = f"%{_like_escape(flt.text)}%"
+        # The user's and assistant's words by default: the system prompt repeats in every
+        # trace ("refund" matched 128 of 139) and tool JSON is noise unless asked for.
+        scopes = ["(m.role in ('user', 'assistant') and m.content like ? escape '\\')"]
+        params.append(needle)
+        if flt.text_in_system:
+            scopes.append("(m.role = 'system' and m.content like ? escape '\\')")
+            params.append(needle)
+        if flt.text_in_tools:
+            scopes.append(
+                "(m.role = 'tool' and m.content like ? escape '\\')"
+                " or m.tool_calls like ? escape '\\'"
+            )
+            params.extend([needle, needle])
         where.append(
-            "exists (select 1 from messages m where m.trace_id = t.id"
-            " and (m.content like ? escape '\\' or m.tool_calls like ? escape '\\'))"
+            f"exists (select 1 from messages m where m.trace_id = t.id and ({' or '.join(scopes)}))"
         )
-        params.extend([f"%{escaped}%"] * 2)
+    if flt.trace_id:
+        where.append("t.id like ? escape '\\'")
+        params.append(f"%{_like_escape(flt.trace_id)}%")
+    if flt.note:
+        where.append(
+            "exists (select 1 from reviews n where n.trace_id = t.id and n.note like ? escape '\\')"
+        )
+        params.append(f"%{_like_escape(flt.note)}%")
     order = {
-        "newest": "t.timestamp desc, t.id",
+        # An ingest-time stamp says when a trace was read, not when it ran: dated traces first.
+        "newest": "t.timestamp_inferred, t.timestamp desc, t.id",
         "oldest": "t.timestamp asc, t.id",
         "random": "t.timestamp desc, t.id",
         # Thumbs-down as calibration.feedback_direction reads it: below 0, or in (0, 0.5).
@@ -150,6 +193,11 @@ def queue_sql(options: QueueOptions, only_id: str | None = None) -> tuple[str, l
     }[options.order]
     clause = f" where {' and '.join(where)}" if where else ""
     return f"select t.id from traces t{clause} order by {order}", params
+
+
+def _like_escape(text: str) -> str:
+    """`text` for a LIKE pattern, its wildcards taken literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def queue_seed(store: Store) -> str:
@@ -276,13 +324,13 @@ def queue_rows(store: Store, trace_ids: list[str]) -> list[QueueRow]:
             " order by id",
             chunk,
         ):
-            signals.setdefault(tid, []).append(kind)
+            signals.setdefault(tid, []).append(stored.text(kind) or "?")
         tags: dict[str, list[str]] = {}
         for tid, tag in store.execute(
             f"select trace_id, tag from tags where trace_id in ({marks}) order by created_at, tag",
             chunk,
         ):
-            tags.setdefault(tid, []).append(tag)
+            tags.setdefault(tid, []).append(stored.text(tag) or "?")
         for row in store.execute(
             "select t.id, t.timestamp, t.release, t.model, t.feedback_score, t.first_user_line,"
             " r.reviewed_at, r.verdict from traces t left join reviews r on r.trace_id = t.id"
@@ -292,13 +340,13 @@ def queue_rows(store: Store, trace_ids: list[str]) -> list[QueueRow]:
             tid = row[0]
             found[tid] = QueueRow(
                 trace_id=tid,
-                timestamp=row[1],
-                release=row[2],
-                model=row[3],
-                feedback_score=row[4],
+                timestamp=stored.text(row[1]) or "",
+                release=stored.text(row[2]),
+                model=stored.text(row[3]),
+                feedback_score=stored.number(row[4]),
                 signals=tuple(signals.get(tid, ())),
                 tags=tuple(tags.get(tid, ())),
-                first_user_line=row[5] or "",
+                first_user_line=stored.text(row[5]) or "",
                 reviewed=row[6] is not None,
                 verdict=row[7],
             )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from tracereader import stored
 from tracereader.store import Store
 from tracereader.timeutil import to_iso, utcnow
 
@@ -64,10 +65,45 @@ class ReviewState:
 
 @dataclass(frozen=True)
 class Undone:
-    """What an undo reverted: the action's kind and the traces it touched."""
+    """What an undo reverted: the action's kind, the traces it touched, and what that undid."""
 
     kind: str
     trace_ids: list[str] = field(default_factory=list)
+    description: str = ""
+    """What was undone, in words: `tag wrong_tool on t-0011`, `verdict pass on t-0011 (…)`."""
+
+
+def describe_change(
+    kind: str, before: dict[str, ReviewState], after: dict[str, ReviewState]
+) -> str:
+    """One action in words, from its journaled states (for the undo notice)."""
+    ids = list(after) or list(before)
+    who = ids[0] if len(ids) == 1 else f"{len(ids)} traces"
+    first_before = before.get(ids[0], ReviewState()) if ids else ReviewState()
+    first_after = after.get(ids[0], ReviewState()) if ids else ReviewState()
+    if kind in ("tag", "untag", "bulk_tag"):
+        changed = sorted(
+            {
+                t
+                for tid in ids
+                for t in set(after.get(tid, ReviewState()).tags)
+                ^ set(before.get(tid, ReviewState()).tags)
+            }
+        )
+        return f"{kind.replace('_', ' ')} {', '.join(changed) or '(none)'} on {who}"
+    if kind == "verdict":
+        return (
+            f"verdict {first_after.verdict or 'cleared'} on {who}"
+            f" (back to {first_before.verdict or 'none'})"
+        )
+    if kind == "note":
+        previous = f"“{first_before.note}”" if first_before.note else "no note"
+        return f"note on {who} (back to {previous})"
+    if kind == "seen":
+        return f"seen on {who}: it is unreviewed again"
+    if kind == "skip":
+        return f"skip of {who}: it is back in its place"
+    return f"{kind.replace('_', ' ')} on {who}"
 
 
 class ReviewLog:
@@ -202,13 +238,18 @@ class ReviewLog:
             ).fetchone()
             if row is None:
                 return None
-            action_id, kind, ids_json, before_json, _after = row
-            restored = {tid: ReviewState.from_json(s) for tid, s in json.loads(before_json).items()}
+            action_id, kind, ids_json, before_json, after_json = row
+            restored = _journaled_states(before_json)
+            undone = _journaled_states(after_json)
             current = {tid: self.state(tid) for tid in restored}
             for tid, state in restored.items():
                 self._write(tid, state, current[tid])
             self._journal("undo", current, restored, undoes=action_id)
-        return Undone(kind=kind, trace_ids=json.loads(ids_json))
+        ids = [str(t) for t in stored.from_json(ids_json, list) or [] if t in restored]
+        kind_text = stored.text(kind) or "action"
+        return Undone(
+            kind=kind_text, trace_ids=ids, description=describe_change(kind_text, restored, undone)
+        )
 
     def transaction(self) -> AbstractContextManager[None]:
         """Group several actions (and bookkeeping) into one commit, e.g. verdict and move on."""
@@ -311,3 +352,14 @@ def _with_tag(state: ReviewState, tag: str, on: bool, stamp: str) -> ReviewState
         reviewed_at=state.reviewed_at or stamp,
     )
     return _implied(changed)
+
+
+def _journaled_states(states_json: object) -> dict[str, ReviewState]:
+    """The states a journal row saved; a row another tool garbled restores nothing (no crash)."""
+    states: dict[str, ReviewState] = {}
+    for trace_id, data in (stored.from_json(states_json, dict) or {}).items():
+        try:
+            states[str(trace_id)] = ReviewState.from_json(data)
+        except (AttributeError, TypeError, ValueError):
+            continue
+    return states

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import os
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -76,8 +77,10 @@ def apply_sample_reviews(
     *,
     fraction: float = 1.0,
     reviewer: str = "sample",
+    only: Collection[str] | None = None,
 ) -> int:
-    """Write reviews and tags for the oldest `fraction` of the listed traces present in `store`.
+    """Write reviews and tags for the oldest `fraction` of the listed traces present in `store`
+    (or, with `only`, for those of these ids that are listed and present).
 
     `reviewed_at` is the trace's timestamp plus a few minutes; tags are replaced for the traces
     written (the CSV is the whole truth for them). Runs in one transaction; returns how many
@@ -87,14 +90,18 @@ def apply_sample_reviews(
         raise ValueError(f"fraction must be between 0 and 1, got {fraction}")
     reviews = {r.trace_id: r for r in read_sample_reviews(path)}
     present: list[tuple[str, str]] = []
-    ids = list(reviews)
+    ids = list(reviews) if only is None else [tid for tid in only if tid in reviews]
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         sql = f"select id, timestamp from traces where id in ({marks})"
         present.extend((row[0], row[1]) for row in store.db.execute(sql, chunk))
     present.sort(key=lambda item: (item[1], item[0]))
-    chosen = present[: round(fraction * len(present))]
+    if only is not None:
+        wanted = set(only)
+        chosen = [item for item in present if item[0] in wanted]
+    else:
+        chosen = present[: round(fraction * len(present))]
     review_rows: list[dict[str, object]] = []
     tag_rows: list[dict[str, object]] = []
     # The review app records whether a verdict was chosen or implied by tags (migration m002).

@@ -21,6 +21,7 @@ from tracereader.queue import (
 from tracereader.review import ReviewLog, Undone
 from tracereader.store import Store, StoredTrace
 from tracereader.timeutil import utcnow
+from tracereader.walk import Walk
 
 MAX_VISIT_SECONDS = 600.0
 """A single visit longer than this counts as this much (the reviewer left the screen on)."""
@@ -41,8 +42,17 @@ class ReviewSession:
         now: Callable[[], datetime] = utcnow,
         monotonic: Callable[[], float] = time.monotonic,
         lazy: bool = False,
+        min_read_seconds: float = 3.0,
     ) -> None:
         self.store = store
+        self.min_read_seconds = min_read_seconds
+        """Moving on counts a trace as reviewed only after this long on screen (see `next`)."""
+        self.passed: set[str] = set()
+        """Traces moved past too quickly to count as read (still unreviewed, still queued)."""
+        self.last_passed: str | None = None
+        """The trace the latest move passed unread, for the screen to say so; None if it counted."""
+        self.walk: Walk | None = None
+        """Traces stepped through outside the queue (see `start_walk`), None on the queue."""
         self.reviewer = reviewer
         self.options = options
         self.now = now
@@ -70,7 +80,9 @@ class ReviewSession:
 
     @property
     def current(self) -> str | None:
-        """The id of the trace on screen, None when the queue is empty."""
+        """The id of the trace on screen (a walk's, while one lasts), None when there is none."""
+        if self.walk is not None:
+            return self.walk.current
         return self.ids[self.index] if 0 <= self.index < len(self.ids) else None
 
     def trace(self, trace_id: str) -> StoredTrace | None:
@@ -86,6 +98,8 @@ class ReviewSession:
 
     def neighbour(self, step: int = 1) -> str | None:
         """The id `step` places away from the current one, if any (for prefetching)."""
+        if self.walk is not None:
+            return self.walk.neighbour(step)
         index = self.index + step
         return self.ids[index] if 0 <= index < len(self.ids) else None
 
@@ -93,24 +107,93 @@ class ReviewSession:
         """Traces this reviewer reviewed today."""
         return reviewed_on(self.store, self.reviewer, self.today, self.options.timezone)
 
+    def seconds_on(self, trace_id: str) -> float:
+        """Time the trace has been on screen: earlier visits plus this one if it is current."""
+        stored = self.log.state(trace_id).seconds
+        if trace_id == self.current:
+            stored += min(self.monotonic() - self._shown_at, MAX_VISIT_SECONDS)
+        return stored
+
+    def unread_passes(self) -> list[str]:
+        """The passed traces nobody has judged or read since (what the header counts)."""
+        if not self.passed:
+            return []
+        ids = sorted(self.passed)
+        marks = ",".join("?" * len(ids))
+        done = {
+            row[0]
+            for row in self.store.execute(
+                f"select trace_id from reviews where reviewed_at is not null"
+                f" and trace_id in ({marks})",
+                ids,
+            )
+        }
+        self.passed -= done
+        return [t for t in ids if t not in done]
+
     # -- moving -----------------------------------------------------------------------------
     def next(self) -> bool:
-        """Save the review of the current trace and move on; False at the end of the queue."""
+        """Move on; False at the end of the queue.
+
+        The trace counts as reviewed (seen, no verdict) only when it was read: on screen for
+        `min_read_seconds` in all. A quicker move passes it: nothing is judged, it stays
+        unreviewed and in the queue, and `last_passed` names it so the screen can say so.
+        A verdict, tag or note has already made it reviewed either way.
+        """
         current = self.current
         if current is None:
             return False
+        if self.walk is not None:
+            return self._step_walk(1)
         with self.log.transaction():
-            self.log.mark_seen(current)
+            self.last_passed = None
+            if self.seconds_on(current) >= self.min_read_seconds:
+                self.log.mark_seen(current)
+                self.passed.discard(current)
+            elif not self.log.state(current).reviewed:
+                self.last_passed = current
+                self.passed.add(current)
             return self._go(self.index + 1)
 
     def previous(self) -> bool:
         """Go back one trace; False at the start."""
+        if self.walk is not None:
+            return self._step_walk(-1)
         return self.index > 0 and self._go(self.index - 1)
+
+    # -- walks: traces outside the queue ----------------------------------------------------
+    def start_walk(self, walk: Walk) -> None:
+        """Show the walk's traces instead of the queue's until `end_walk` (the queue is kept)."""
+        with self.log.transaction():
+            self._leave()
+            self.walk = walk
+            self._arrive()
+
+    def end_walk(self) -> Walk | None:
+        """Back to the queue where the reviewer left it; returns the walk that ended."""
+        walk = self.walk
+        if walk is None:
+            return None
+        with self.log.transaction():
+            self._leave()
+            self.walk = None
+            self._arrive()
+        return walk
+
+    def _step_walk(self, step: int) -> bool:
+        walk = self.walk
+        if walk is None or not walk.can_step(step):
+            return False
+        with self.log.transaction():
+            self._leave()
+            walk.index += step
+            self._arrive()
+        return True
 
     def skip(self) -> bool:
         """Send the current trace to the back of the queue and show the next one."""
         current = self.current
-        if current is None or len(self.ids) < 2:
+        if current is None or len(self.ids) < 2 or self.walk is not None:
             return False
         with self.log.transaction():
             self.log.skip(current)
@@ -123,6 +206,10 @@ class ReviewSession:
 
     def goto(self, trace_id: str) -> None:
         """Show this trace, adding it to the queue after the current one if it is not there."""
+        if self.walk is not None and trace_id in self.walk.trace_ids:
+            self._step_walk(self.walk.trace_ids.index(trace_id) - self.walk.index)
+            return
+        self.end_walk()
         if trace_id not in self.ids:
             self.ids.insert(min(self.index + 1, len(self.ids)), trace_id)
         self._go(self.ids.index(trace_id))
@@ -143,6 +230,7 @@ class ReviewSession:
     # -- the queue itself -------------------------------------------------------------------
     def set_filter(self, new_filter: QueueFilter) -> None:
         """Rebuild the queue with another filter, staying on the current trace when it matches."""
+        self.end_walk()
         current = self.current
         self._leave()
         self.options = self.options.with_filter(new_filter)
@@ -162,10 +250,18 @@ class ReviewSession:
         self.complete = True
 
     def merge(self, fresh: list[str]) -> int:
-        """Append traces that arrived since the queue was built; return how many joined."""
+        """Append traces that arrived since the queue was built; return how many joined.
+
+        Traces not reached yet that left the queue meanwhile (reviewed by another process, as
+        the demo's pre-reviewed samples are) are dropped; the ones already visited stay.
+        """
         before = len(self.ids)
         was_empty = self.current is None
-        self.ids = merge_new(self.ids, fresh)
+        still = set(fresh)
+        visited = self.ids[: self.index + 1]
+        ahead = [tid for tid in self.ids[self.index + 1 :] if tid in still]
+        before -= len(self.ids) - len(visited) - len(ahead)
+        self.ids = merge_new(visited + ahead, fresh)
         if was_empty and self.ids:
             self.index = min(self.index, len(self.ids) - 1)
             self._arrive()
@@ -179,6 +275,7 @@ class ReviewSession:
             return False
         with self.log.transaction():
             self.log.set_verdict(current, "pass")
+            self.passed.discard(current)
             return self.next()
 
     def flush_time(self) -> None:
@@ -205,5 +302,5 @@ class ReviewSession:
     def _arrive(self) -> None:
         self._shown_at = self.monotonic()
         current = self.current
-        if current is not None:
+        if current is not None and self.walk is None:  # a walk never moves the queue's place
             save_position(self.store, self.reviewer, current)

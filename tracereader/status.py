@@ -6,11 +6,12 @@ Reads SQLite only (no Presidio, spaCy or Textual), so it starts instantly. Other
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from tracereader import stored
 from tracereader.config import Settings
 from tracereader.store import Store
+from tracereader.timeutil import to_iso
 
 
 def _scalar(store: Store, sql: str) -> Any:
@@ -42,20 +43,20 @@ def last_ingest(store: Store) -> dict[str, Any] | None:
     return {
         "started_at": row["started_at"],
         "finished_at": row["finished_at"],
-        "ok": int(row["ok"] or 0),
-        "duplicates": int(row["duplicates"] or 0),
-        "rejected": int(row["rejected"] or 0),
-        "format": row["format"],
+        "ok": stored.integer(row["ok"]) or 0,
+        "duplicates": stored.integer(row["duplicates"]) or 0,
+        "rejected": stored.integer(row["rejected"]) or 0,
+        "format": stored.text(row["format"]),
         "ner": bool(row["ner"]),
-        "pii": json.loads(row["pii"] or "{}"),
+        "pii": stored.from_json(row["pii"], dict) or {},
     }
 
 
 def collect_status(store: Store, settings: Settings) -> dict[str, Any]:
     """The JSON document of `tracereader status --json` (counts are integers, times ISO 8601)."""
-    first, last = store.db.execute(  # ingest-time stamps say nothing about the traffic
-        "select min(timestamp), max(timestamp) from traces where timestamp_inferred = 0"
-    ).fetchone()
+    own_times = "select timestamp from traces where timestamp_inferred = 0"  # not ingest time
+    first = stored.oldest_moment(store, own_times)
+    last = stored.newest_moment(store, own_times)
     reviewed = "select count(*) from reviews where reviewed_at is not null"
     inferred = "select count(*) from traces where timestamp_inferred = 1"
     from tracereader.status_advice import status_keys  # advisor and pipeline health (E)
@@ -66,8 +67,8 @@ def collect_status(store: Store, settings: Settings) -> dict[str, Any]:
         "messages": store.count("messages"),
         "reviewed": int(_scalar(store, reviewed) or 0),
         "tags": store.count("tags"),
-        "first_trace_at": first,
-        "last_trace_at": last,
+        "first_trace_at": None if first is None else to_iso(first),
+        "last_trace_at": None if last is None else to_iso(last),
         "last_ingest": last_ingest(store),
         "ner": ner_state(store),
         "inferred_timestamps": int(_scalar(store, inferred) or 0),

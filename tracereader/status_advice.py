@@ -14,6 +14,7 @@ from tracereader.timeutil import local_day, utcnow
 # The keys this module adds to the status document (the status table shows them its own way).
 STATUS_KEYS = (
     "conversations_per_day",
+    "conversations_on_as_of",
     "trailing_mean_7d",
     "recommendation",
     "crossed_on",
@@ -26,7 +27,8 @@ _BARS = "▁▂▃▄▅▆▇█"
 
 
 def status_keys(store: Store, settings: Settings, now: datetime | None = None) -> dict[str, Any]:
-    """`conversations_per_day`, `trailing_mean_7d`, `recommendation`, `crossed_on`, `daily`,
+    """`conversations_per_day` (the trailing 7-day mean: the figure the app and exports show),
+    `conversations_on_as_of`, `trailing_mean_7d`, `recommendation`, `crossed_on`, `daily`,
     `alerts`, `capacity` and the rest of the advice under `advisor`."""
     moment = now or utcnow()
     advice = advise(store, settings, today=local_day(moment, settings.timezone))
@@ -35,7 +37,8 @@ def status_keys(store: Store, settings: Settings, now: datetime | None = None) -
     for key in ("daily", "capacity", *STATUS_KEYS):
         rest.pop(key, None)
     return {
-        "conversations_per_day": advice.conversations_per_day,
+        "conversations_per_day": advice.trailing_mean_7d,
+        "conversations_on_as_of": advice.conversations_on_as_of,
         "trailing_mean_7d": advice.trailing_mean_7d,
         "recommendation": advice.recommendation,
         "crossed_on": advice.crossed_on,

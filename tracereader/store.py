@@ -6,6 +6,7 @@ Review, pattern and action-item tables are written by their own domain modules
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -17,15 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracereader import locations
+from tracereader import locations, stored
 from tracereader.migrations import migrate, pending
 
 if TYPE_CHECKING:
     import sqlite_utils
 from tracereader.model import Event, Feedback, Message, ToolCall, Trace
-from tracereader.timeutil import parse_iso, to_iso, utcnow
+from tracereader.timeutil import to_iso, utcnow
 
 BUSY_TIMEOUT_MS = 30_000
+TEXT_FACTORY = functools.partial(str, encoding="utf-8", errors="replace")
+"""Stored text that is not UTF-8 (written by another tool) reads as U+FFFD, not an error."""
 _SAVEPOINTS = itertools.count(1)
 
 
@@ -57,6 +60,7 @@ def _private_umask() -> Iterator[None]:
 def connect(path: Path) -> sqlite3.Connection:
     """Open a connection usable from worker threads that waits for other writers."""
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn.text_factory = TEXT_FACTORY
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA recursive_triggers=ON")  # what sqlite-utils sets on its connections
@@ -191,6 +195,7 @@ class Store:
     def memory(cls) -> Store:
         """A migrated in-memory store, for tests."""
         conn = sqlite3.connect(":memory:", check_same_thread=False)
+        conn.text_factory = TEXT_FACTORY
         conn.execute("PRAGMA foreign_keys=ON")
         store = cls(conn, None)
         migrate(store.db)
@@ -282,16 +287,21 @@ class Store:
         if not rows:
             return None
         row = rows[0]
+        # Read leniently (`stored`): a row written by another tool must not break the app.
         messages = [
             Message(
-                role=m["role"],
-                content=m["content"],
+                role=stored.text(m["role"]) or "?",
+                content=stored.text(m["content"]),
                 tool_calls=[
-                    ToolCall(name=c["name"], arguments=c.get("arguments"), id=c.get("id"))
-                    for c in json.loads(m["tool_calls"] or "[]")
+                    ToolCall(
+                        name=stored.text(c.get("name")) or "?",
+                        arguments=c.get("arguments"),
+                        id=stored.text(c.get("id")),
+                    )
+                    for c in stored.tool_calls(m["tool_calls"])
                 ],
-                tool_call_id=m["tool_call_id"],
-                name=m["name"],
+                tool_call_id=stored.text(m["tool_call_id"]),
+                name=stored.text(m["name"]),
             )
             for m in _dicts(
                 self.execute("select * from messages where trace_id = ? order by idx", [trace_id])
@@ -302,23 +312,30 @@ class Store:
         signals = self.execute("select * from signals where trace_id = ? order by id", [trace_id])
         for s in _dicts(signals):
             if s["explicit"]:
-                feedback = Feedback(score=s["score"], comment=s["comment"])
+                feedback = Feedback(
+                    score=stored.number(s["score"]), comment=stored.text(s["comment"])
+                )
             else:
-                at = parse_iso(s["at"]) if s["at"] else None
-                events.append(Event(type=s["kind"], at=at, message_index=s["message_index"]))
+                events.append(
+                    Event(
+                        type=stored.text(s["kind"]) or "?",
+                        at=stored.moment(s["at"]),
+                        message_index=stored.integer(s["message_index"]),
+                    )
+                )
         trace = Trace(
             messages=messages,
             id=row["id"],
-            timestamp=parse_iso(row["timestamp"]),
-            user_id=row["user_hash"],
-            session_id=row["session_hash"],
-            model=row["model"],
-            release=row["release"],
+            timestamp=stored.moment(row["timestamp"]),
+            user_id=stored.text(row["user_hash"]),
+            session_id=stored.text(row["session_hash"]),
+            model=stored.text(row["model"]),
+            release=stored.text(row["release"]),
             feedback=feedback,
             events=events,
-            metadata=json.loads(row["metadata"] or "{}"),
-            error=row["error"],
-            latency_ms=row["latency_ms"],
+            metadata=stored.from_json(row["metadata"], dict) or {},
+            error=stored.text(row["error"]),
+            latency_ms=stored.number(row["latency_ms"]),
         )
         return StoredTrace(
             trace=trace,

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+"""The first moment a trace may be stamped with; anything earlier is a broken clock."""
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+"""The end of the range of trace timestamps (anything later is a broken clock or a typo)."""
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC."""
@@ -15,10 +20,37 @@ def utcnow() -> datetime:
 
 
 def to_iso(moment: datetime) -> str:
-    """Format a datetime as stored; naive datetimes are taken to be UTC."""
+    """Format a datetime as stored; naive datetimes are taken to be UTC.
+
+    The year is always four digits (`strftime("%Y")` writes year 1 as `1`, which no ISO
+    parser reads back).
+    """
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(UTC)
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}Z"
+
+
+def in_range(moment: datetime) -> bool:
+    """Whether a timestamp lies in [1970, 2200): what ingest stores as a trace's own time."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return EARLIEST <= moment < LATEST
+
+
+def parse_stored(text: object) -> datetime | None:
+    """A stored timestamp read back leniently: None for anything unreadable or out of range.
+
+    Ingest only stores times in range, but a database can be written by anything; every
+    command that reads timestamps goes through here so that no stored row can break it.
+    """
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        moment = parse_iso(text)
+    except (ValueError, OverflowError):
+        return None
+    return moment if in_range(moment) else None
 
 
 def parse_iso(text: str) -> datetime:
@@ -63,3 +95,10 @@ def day_bounds(day: date, tz_name: str) -> tuple[str, str]:
     """The stored-timestamp range [start, end) covering local `day` in the time zone `tz_name`."""
     start = datetime.combine(day, time.min, tzinfo=zone(tz_name))
     return to_iso(start), to_iso(start + timedelta(days=1))
+
+
+def local_text(stamp: str | None, tz_name: str) -> str:
+    """A stored timestamp as local wall time, `2026-11-30 14:03`, or `—` without one."""
+    if not stamp:
+        return "—"
+    return parse_iso(stamp).astimezone(zone(tz_name)).strftime("%Y-%m-%d %H:%M")

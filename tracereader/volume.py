@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import accumulate
 
+from tracereader import stored
 from tracereader.store import Store
-from tracereader.timeutil import parse_iso, zone
+from tracereader.timeutil import zone
 
 WINDOW_DAYS = 7
 
@@ -65,15 +66,17 @@ def daily_conversations(store: Store, tz_name: str, today: date) -> DailyVolume:
     """Count distinct conversations per local calendar day, through `today`."""
     tz = zone(tz_name)
     per_day: dict[date, set[str]] = {}
-    last: str | None = None
+    last: datetime | None = None
     for stamp, conversation in store.db.execute(
         "select timestamp, coalesce(session_hash, 'trace:' || id) from traces"
         " where timestamp_inferred = 0 and timestamp is not null"
     ):
-        moment = parse_iso(stamp)
-        per_day.setdefault(moment.astimezone(tz).date(), set()).add(conversation)
-        if last is None or stamp > last:
-            last = stamp
+        moment = stored.moment(stamp)
+        if moment is None:  # unreadable or out of range: not a day anyone had traffic
+            continue
+        per_day.setdefault(moment.astimezone(tz).date(), set()).add(str(conversation))
+        if last is None or moment > last:
+            last = moment
     inferred = int(
         store.db.execute("select count(*) from traces where timestamp_inferred = 1").fetchone()[0]
     )
@@ -83,5 +86,4 @@ def daily_conversations(store: Store, tz_name: str, today: date) -> DailyVolume:
     end = max(today, max(per_day))
     days = [first + timedelta(days=i) for i in range((end - first).days + 1)]
     counts = [len(per_day.get(d, ())) for d in days]
-    last_trace = parse_iso(last) if last else None
-    return DailyVolume(days=days, counts=counts, inferred=inferred, last_trace=last_trace)
+    return DailyVolume(days=days, counts=counts, inferred=inferred, last_trace=last)

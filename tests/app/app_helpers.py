@@ -22,6 +22,8 @@ def frozen_options(**changes: Any) -> AppOptions:
         "refresh_seconds": 0,
         "tick_seconds": 0,
         "show_banner": False,
+        "prewarm_patterns": False,
+        "keep_theme": False,
     }
     values.update(changes)
     return AppOptions(**values)
@@ -38,3 +40,10 @@ def make_app(tmp_path: Path, count: int = 12, **settings: Any) -> TraceReaderApp
 def screen_text(pane: TextPane) -> str:
     """The text a pane actually renders (all its wrapped lines), as the terminal shows it."""
     return pane.rendered_text()
+
+
+async def settle(pilot: Any) -> None:
+    """Let workers (the patterns screen computes in one) finish, then let the screen redraw."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -25,7 +25,7 @@ SCRIPT = textwrap.dedent(
     async def main():
         app = build_app(sys.argv[1], review_settings(), frozen_options())
         async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("j", "2", "n", *"lost", "enter")
+            await pilot.press("g", "2", "n", *"lost", "enter")
             print("ACK", flush=True)
             await asyncio.sleep(60)
 
@@ -60,7 +60,8 @@ def test_sigkill_after_an_acknowledged_action_loses_nothing(tmp_path: Path) -> N
         assert tags == [("t-0003", "wrong_tool")]
         reviews = dict(store.db.execute("select trace_id, note from reviews").fetchall())
         assert reviews["t-0003"] == "lost"
-        assert "t-0004" in reviews  # moving on saved it as seen
+        verdicts = dict(store.db.execute("select trace_id, verdict from reviews").fetchall())
+        assert verdicts["t-0004"] == "pass"  # g saved its verdict before moving on
         assert load_position(store, "tester") == "t-0003"
     finally:
         store.close()

@@ -36,3 +36,44 @@ def test_help_screen(snap_compare, tmp_path: Path) -> None:
 def test_note_modal(snap_compare, tmp_path: Path) -> None:
     press = ["n", *"quoted a refund window"]
     assert snap_compare(snapshot_app(tmp_path), press=press, terminal_size=SIZE)
+
+
+def patterns_app(tmp_path: Path) -> TraceReaderApp:
+    from pattern_data import many_patterns_db
+
+    many_patterns_db(tmp_path / "patterns.db")
+    return build_app(
+        tmp_path / "patterns.db", review_settings(), frozen_options(cursor_blink=False)
+    )
+
+
+async def _open_patterns(pilot) -> None:  # type: ignore[no-untyped-def]
+    from app_helpers import settle
+
+    await pilot.press("p")
+    await settle(pilot)
+
+
+def test_patterns_screen_80x24(snap_compare, tmp_path: Path) -> None:
+    app = patterns_app(tmp_path)
+    assert snap_compare(app, run_before=_open_patterns, terminal_size=SIZE)
+
+
+def test_patterns_screen_120x40(snap_compare, tmp_path: Path) -> None:
+    app = patterns_app(tmp_path)
+    assert snap_compare(app, run_before=_open_patterns, terminal_size=(120, 40))
+
+
+def test_patterns_drill_down(snap_compare, tmp_path: Path) -> None:
+    app = patterns_app(tmp_path)
+    assert snap_compare(app, run_before=_open_patterns, press=["enter"], terminal_size=SIZE)
+
+
+def test_patterns_help(snap_compare, tmp_path: Path) -> None:
+    app = patterns_app(tmp_path)
+    press = ["question_mark"]
+    assert snap_compare(app, run_before=_open_patterns, press=press, terminal_size=SIZE)
+
+
+def test_filter_modal(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(snapshot_app(tmp_path), press=["slash", *"refund"], terminal_size=SIZE)

@@ -23,7 +23,7 @@ async def _settle(pilot, app) -> None:
 async def _merges(pilot, app) -> MergeSuggestionsScreen:
     await pilot.press("p")
     assert isinstance(app.screen, PatternsScreen)
-    await pilot.press("c")
+    await pilot.press("g")
     screen = app.screen
     assert isinstance(screen, MergeSuggestionsScreen)
     await _settle(pilot, app)

@@ -27,7 +27,7 @@ def test_note_box_with_suggestions(snap_compare, tmp_path: Path) -> None:
 def test_suggested_merges(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot) -> None:
         await pilot.press("p")
-        await pilot.press("c")
+        await pilot.press("g")
         await _settled(pilot)
 
     assert snap_compare(seeded_app(tmp_path), run_before=run_before, terminal_size=SIZE)

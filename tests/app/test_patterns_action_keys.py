@@ -8,12 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from app_helpers import settle
 from exportcmp_data import build, two_release_rows
 from textual.app import App
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from tracereader import actions
-from tracereader.app.screens.action_keys import ReleaseModal
+from tracereader.app.screens.action_keys import ExportModal, ReleaseModal
 from tracereader.app.screens.patterns import PatternsScreen
 from tracereader.config import Settings, load_settings
 from tracereader.export import render
@@ -44,7 +45,7 @@ def _fix_cell(screen: PatternsScreen, key: str) -> str:
     return str(table.get_row(key)[-1])
 
 
-async def test_x_exports_markdown_and_says_where(
+async def test_x_asks_where_and_never_replaces_a_file_silently(
     seeded: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "cwd"
@@ -53,21 +54,45 @@ async def test_x_exports_markdown_and_says_where(
     settings = load_settings(create=False)
     app = Host(seeded, settings)
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PatternsScreen)
         await pilot.press("x")
         await pilot.pause()
+        assert isinstance(app.screen, ExportModal)
         written = out / "tracereader-actions.md"
+        assert app.screen.query_one("#export-path", Input).value == str(written)
+        await pilot.press("enter")
+        await pilot.pause()
         assert written.read_text(encoding="utf-8") == render(seeded, settings, "md")
         messages = [n.message for n in app._notifications]
-        assert any(str(written.resolve()) in m for m in messages)
+        assert any(str(written.resolve()) in m and "action item" in m for m in messages)
+        # A second export to the same file asks before replacing it.
+        written.write_text("my own notes", encoding="utf-8")
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportModal)
+        hint = str(app.screen.query_one("#export-hint", Static).render())
+        assert "exists: Enter again replaces it" in hint
+        assert written.read_text(encoding="utf-8") == "my own notes"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert written.read_text(encoding="utf-8") == render(seeded, settings, "md")
+        # Another name, another format: JSON by its extension.
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one("#export-path", Input).value = str(out / "items.json")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (out / "items.json").read_text(encoding="utf-8") == render(seeded, settings, "json")
 
 
 async def test_f_marks_the_highlighted_pattern_fixed(seeded: Store) -> None:
     settings = load_settings(create=False)
     app = Host(seeded, settings)
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PatternsScreen)
         assert _fix_cell(screen, "tag:wrong_tool") == "open"

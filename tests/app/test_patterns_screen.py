@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from app_helpers import settle
 from patterns_support import BASE, add_traces, make_trace, review
 from rich.text import Text
 from textual.app import App
@@ -74,27 +75,34 @@ def _labels(screen: PatternsScreen) -> list[str]:
 async def test_open_shows_ranked_patterns_with_bars(seeded: Store) -> None:
     app = Host(seeded)
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PatternsScreen)
         # Refund (2/11, merged automatically) and tone (2/11) tie on the interval; the label
         # breaks the tie.
         assert _labels(screen) == ["wrong_tool", REFUND[1], "tone", HOSTILE]
         table = screen.query_one("#patterns-table", DataTable)
+        headers = [str(column.label) for column in table.columns.values()]
+        assert headers[:5] == ["#", "pattern", "k/n", "rate", "95% CI"]
+        assert headers[5].startswith("0%") and headers[5].endswith("80%")  # the bars' axis
+        assert headers[6:] == ["trend", "status", "fix"]
         first = table.get_row_at(0)
         assert all(isinstance(cell, Text) for cell in first)
-        assert str(first[1]).startswith("▶ ") and str(first[6]) == "ACTIONABLE"
-        assert str(table.get_row_at(2)[6]) == "2 of 5 needed"
+        assert str(first[1]).startswith("▶ ") and str(first[7]) == "ACTIONABLE"
+        assert str(table.get_row_at(2)[7]) == "2 of 5 needed"
         assert str(table.get_row_at(2)[1]).startswith("  ")
         assert "●" in str(first[5]) and "├" in str(first[5])
         summary = str(screen.query_one("#patterns-summary", Static).render())
-        assert "reviewer pass rate" in summary and "n = 11" in summary
+        assert "pass rate" in summary and "n = 11" in summary
+        detail = str(screen.query_one("#patterns-detail", Static).render())
+        assert detail.startswith("wrong_tool by release: v1 55% (28–79%, 6/11)")
+        assert "open: no fix recorded" in detail
 
 
 async def test_hostile_note_is_shown_as_text_not_markup(seeded: Store) -> None:
     app = Host(seeded)
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert HOSTILE in _labels(app.screen)
         assert app.is_running
 
@@ -102,26 +110,30 @@ async def test_hostile_note_is_shown_as_text_not_markup(seeded: Store) -> None:
 async def test_drill_down_and_open_a_trace(seeded: Store) -> None:
     app = Host(seeded)
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")
         screen = app.screen
         assert isinstance(screen, PatternsScreen) and screen.opened == "tag:wrong_tool"
         traces = screen.query_one("#patterns-traces", DataTable)
-        assert [str(traces.get_row_at(i)[0]) for i in range(traces.row_count)] == [
-            f"w{i}" for i in range(6)
-        ]
-        assert str(traces.get_row_at(0)[3]) == "Wrong tool!!"
+        # newest first, local times, the first user line, the note
+        assert list(traces.rows) == [f"w{i}" for i in reversed(range(6))]
+        assert str(traces.get_row_at(5)[0]) == "2026-11-02 12:00"
+        assert str(traces.get_row_at(5)[2]) == "question w0"
+        assert str(traces.get_row_at(5)[3]) == "Wrong tool!!"
+        heading = str(screen.query_one("#patterns-heading", Static).render())
+        assert heading.startswith("wrong_tool · 6 of 11 reviewed traces (54.5%, 95% CI")
+        assert "newest first" in heading
         await pilot.press("escape")
         assert screen.opened is None
         await pilot.press("enter", "down", "enter")
-        assert app.opened == ["w1"]
+        assert app.opened == ["w4"]
         assert not isinstance(app.screen, PatternsScreen)
 
 
 async def test_merge_marked_into_another(seeded: Store) -> None:
     app = Host(seeded)
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down", "m")  # mark the refund notes
         screen = app.screen
         assert isinstance(screen, PatternsScreen) and screen.marked == "note:r1"
@@ -136,7 +148,7 @@ async def test_merge_marked_into_another(seeded: Store) -> None:
 async def test_rename_through_the_modal(seeded: Store) -> None:
     app = Host(seeded)
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("down", "down", "r")
         assert isinstance(app.screen, RenameModal)
         app.screen.query_one("Input").value = ""
@@ -150,8 +162,8 @@ async def test_rename_through_the_modal(seeded: Store) -> None:
 async def test_split_a_note_out_and_undo(seeded: Store) -> None:
     app = Host(seeded)
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("down", "enter", "down", "s")
+        await settle(pilot)
+        await pilot.press("down", "enter", "s")  # r2, the newest of the refund notes
         edits = _edits_made(seeded)
         assert [(e.kind, e.trace_id) for e in edits] == [("split", "r2")]
         screen = app.screen

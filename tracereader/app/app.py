@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sqlite3
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -17,14 +18,19 @@ from tracereader.app.options import AppOptions
 from tracereader.app.screens.review import ReviewScreen
 from tracereader.app.suggestion_source import SuggestionSource
 from tracereader.config import Settings
+from tracereader.sanitize import one_line
 from tracereader.session import ReviewSession
 from tracereader.store import Store
 from tracereader.taxonomy import with_promoted
+from tracereader.ui_state import load_theme, save_theme
+from tracereader.walk import Walk
 
 if TYPE_CHECKING:
     from tracereader.suggestions import Suggestion
 
 FLUSH_EVERY_TICKS = 10
+PREWARM_AFTER_SECONDS = 1.0
+"""After the first frame, when the patterns are computed once in the background."""
 WARM_AFTER_IDLE_SECONDS = 3.0
 """Idle this long (reading a trace), the app builds the note box's suggestions in a worker."""
 
@@ -53,6 +59,7 @@ class TraceReaderApp(App[None]):
             now=options.now,
             monotonic=options.monotonic,
             lazy=options.lazy_queue and store.path is not None,
+            min_read_seconds=settings.min_read_seconds,
         )
         self.banner: str | None = None
         self._review_screen: ReviewScreen | None = None
@@ -64,14 +71,27 @@ class TraceReaderApp(App[None]):
         self.collector = IdleCollector()
         self.suggestions = SuggestionSource(store, lambda: self.settings)
         """The note box's index of patterns, rebuilt on a worker when notes change."""
+        self._background_landed = -1
+        self._background_over = False
+        self.summary: list[str] = []
+        """Today's summary, made when the app quits (the CLI prints it after the screen)."""
         self.set_keymap(settings.keymap)
+        self._restore_theme()
 
     def get_default_screen(self) -> Screen:
         """The review screen is the base screen, so the first frame already shows a trace."""
         self._review_screen = ReviewScreen(self.settings)
         return self._review_screen
 
+    def _restore_theme(self) -> None:
+        """Use the theme picked last time (ctrl+p → theme); `on_mount` remembers the next pick."""
+        saved = load_theme() if self.options.keep_theme else None
+        if saved and saved in self.available_themes:
+            self.theme = saved
+
     def on_mount(self) -> None:
+        if self.options.keep_theme:
+            self.theme_changed_signal.subscribe(self, lambda theme: save_theme(theme.name))
         if self.options.tick_seconds:
             self.set_interval(self.options.tick_seconds, self._tick)
         if self.options.refresh_seconds and self.store.path is not None:
@@ -112,9 +132,39 @@ class TraceReaderApp(App[None]):
                 timeout=10,
                 markup=False,
             )
+        self._watch_background()
         for screen in self.screen_stack:
-            if isinstance(screen, ReviewScreen):
+            if isinstance(screen, ReviewScreen) and screen.is_mounted:
                 screen.refresh_header()
+
+    def _watch_background(self) -> None:
+        """Follow another process's work (the demo's feed): show it, pick up what it stored."""
+        watch = self.options.background
+        if watch is None or self._background_over or not self.review_screen.is_mounted:
+            return
+        state = watch(self.store)
+        if state is None:
+            return
+        screen = self.review_screen
+        if screen.background != state.text:
+            screen.background = state.text
+            if self.session.current is None:  # the empty queue's page says what is coming
+                screen.show_current()
+        if state.landed != self._background_landed:
+            self._background_landed = state.landed
+            self.refresh_queue()
+        if state.done:
+            self._background_over = True
+            self.refresh_queue()
+            if self.options.show_banner and self.store.path is not None:
+                self._banner_worker()
+            if state.text is None:
+                self.notify(
+                    f"All {state.landed} sample traces are in; the older ones came pre-reviewed, "
+                    "so p shows patterns.",
+                    timeout=6,
+                    markup=False,
+                )
 
     # -- new traces from other processes ----------------------------------------------------
     def refresh_queue(self, announce: bool = False) -> None:
@@ -158,7 +208,18 @@ class TraceReaderApp(App[None]):
             self._complete_worker()
         if self.options.show_banner and self.store.path is not None:
             self._banner_worker()
+        if self.options.prewarm_patterns and self.store.path is not None:
+            self.set_timer(PREWARM_AFTER_SECONDS, self._prewarm_worker)
         self.collector.start()
+
+    @work(thread=True, exclusive=True, group="prewarm", exit_on_error=False)
+    def _prewarm_worker(self) -> None:
+        """Compute the patterns once in the background (imports, cached note clusters), so the
+        first p shows its results at once."""
+        from tracereader.patterns_view import load_view_at
+
+        assert self.store.path is not None
+        load_view_at(self.store.path, self.settings)
 
     def on_unmount(self) -> None:
         self.collector.stop()
@@ -168,7 +229,8 @@ class TraceReaderApp(App[None]):
 
     def _merged(self, joined: int, announce: bool) -> None:
         screen = self.review_screen
-        if joined or announce:
+        feeding = self.options.background is not None and not self._background_over
+        if announce or (joined and not feeding):  # while a feed runs, its header line says it
             message = f"{joined} new trace(s) joined the queue." if joined else "No new traces."
             self.notify(message, timeout=3, markup=False)
         if joined and len(self.session.ids) == joined:
@@ -227,21 +289,56 @@ class TraceReaderApp(App[None]):
         self.review_screen.refresh_panel()
 
     # -- other screens ----------------------------------------------------------------------
-    def open_patterns(self) -> None:
-        """Push the patterns screen, if this build has it."""
+    def open_patterns(self, reopen: str | None = None, at_trace: str | None = None) -> None:
+        """Push the patterns screen (drilled into pattern `reopen` at `at_trace`, if given)."""
         try:
             module = importlib.import_module("tracereader.app.screens.patterns")
         except ImportError:
             self.notify("The patterns view is not available in this build.", markup=False)
             return
-        self.push_screen(module.PatternsScreen(self.store, self.settings))
+        screen = module.PatternsScreen(self.store, self.settings, reopen=reopen, at_trace=at_trace)
+        self.push_screen(screen)
+
+    def open_walk(self, walk: Walk) -> None:
+        """Step through `walk`'s traces on the review screen, leaving the queue as it is."""
+        self.session.start_walk(walk)
+        self.review_screen.show_current()
+        self.review_screen.refresh_bindings()
+
+    def end_walk(self) -> None:
+        """Back to the queue; a pattern's walk goes back to that pattern's traces."""
+        walk = self.session.end_walk()
+        screen = self.review_screen
+        screen.show_current()
+        screen.refresh_bindings()
+        if walk is not None and walk.origin is not None:
+            self.open_patterns(reopen=walk.origin, at_trace=walk.current)
+
+    def open_trace_by_id(self, text: str) -> None:
+        """Show the trace whose id is `text` (or starts with it), outside the queue."""
+        from tracereader.lookup import find_trace_ids
+
+        found = find_trace_ids(self.store, text)
+        shown = one_line(text, 30)
+        if not found:
+            self.notify(f"No trace id is or starts with {shown!r}.", markup=False)
+            return
+        if len(found) > 1:
+            listed = ", ".join(one_line(t, 24) for t in found[:5])
+            more = "…" if len(found) > 5 else ""
+            count = f"{len(found)}{'+' if len(found) == 10 else ''}"
+            message = f"{count} traces start with {shown!r}: {listed}{more}; type more of it."
+            self.notify(message, markup=False)
+            return
+        trace_id = found[0]
+        self.open_walk(Walk(f"trace {one_line(trace_id, 30)}", [trace_id], 0, None))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every review action in the command palette, plus Textual's own (themes, keys…)."""
         yield from super().get_system_commands(screen)
         review = self.review_screen
         for binding in REVIEW_BINDINGS:
-            if binding.id in {"scroll-down", "scroll-up", "page-down", "page-up"}:
+            if binding.id in {"scroll-down", "scroll-up", "page-down", "page-up", "end-walk"}:
                 continue
             action = binding.action
 
@@ -258,6 +355,20 @@ class TraceReaderApp(App[None]):
 
     # -- leaving ----------------------------------------------------------------------------
     def action_quit_app(self) -> None:
-        """Store time spent on the current trace and in the app, then quit."""
+        """Store time spent on the current trace and in the app, sum up today, then quit."""
         self.session.flush_time()
+        from tracereader.today_summary import today_summary
+
+        session = self.session
+        try:
+            self.summary = today_summary(
+                self.store,
+                self.settings,
+                session.reviewer,
+                session.today,
+                seconds=session.clock.seconds_today(session.now()),
+                passed=len(session.unread_passes()),
+            )
+        except (sqlite3.Error, ValueError) as exc:  # it must never stand between you and quitting
+            self.summary = [f"(no summary of today: {type(exc).__name__})"]
         self.exit()

@@ -6,9 +6,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from tracereader.queue import QueueOptions
 from tracereader.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from tracereader.demo_feed import FeedState
+    from tracereader.store import Store
 
 
 @dataclass
@@ -31,3 +36,11 @@ class AppOptions:
     """Show the queue's first page at once and load the rest in a worker (large databases)."""
     cursor_blink: bool = True
     """Blink text cursors (off in snapshot tests)."""
+    prewarm_patterns: bool = True
+    """Compute the patterns once in the background after the first frame (first p is instant)."""
+    keep_theme: bool = True
+    """Start with the theme picked last time and remember a new pick (off in snapshot tests)."""
+    background: Callable[[Store], FeedState | None] | None = None
+    """Work another process does for this database (the demo's feed), polled every tick."""
+    quit_note: str | None = None
+    """Said in the help and printed on quit, e.g. that the demo database is deleted."""

@@ -56,17 +56,16 @@ def compare(
     release a fix shipped in (see `tracereader fixed`) with the one before records the
     result on the action item: validated when significant and the rate fell.
     """
-    from tracereader.actions import item_for, record_validation, states
     from tracereader.compare import CompareError
-    from tracereader.compare import compare as run_compare
     from tracereader.config import load_settings
+    from tracereader.fix_loop import compare_and_record
     from tracereader.store import Store
 
     settings = load_settings(config_path)
     store = Store.open(db_path, create=False)
     try:
         try:
-            result = run_compare(
+            result, item = compare_and_record(
                 store,
                 settings,
                 tag=tag,
@@ -79,12 +78,6 @@ def compare(
         except CompareError as exc:
             raise UserError(str(exc)) from None
         document = result.as_dict()
-        item = None
-        held = item_for(states(store), list(result.subject.held_keys or (result.subject.key,)))
-        if result.split.release_after is not None and held is not None:
-            item = record_validation(
-                store, held.key, document, release_after=result.split.release_after
-            )
     finally:
         store.close()
     if as_json:

@@ -24,14 +24,17 @@ def _date(value: str | None, flag: str) -> date | None:
         raise UserError(f"{flag}: write the date as YYYY-MM-DD") from None
 
 
-def _run_app(db_path: str | Path | None, settings: Any, queue_options: Any) -> None:
-    from tracereader.app import AppOptions, build_app
+def _run_app(db_path: str | Path | None, settings: Any, options: Any) -> None:
+    """Run the app, then print today's summary (and the app's note on quitting, if any)."""
+    from tracereader.app import build_app
 
-    app = build_app(db_path, settings, AppOptions(queue=queue_options))
+    app = build_app(db_path, settings, options)
     try:
         app.run()
     finally:
         app.store.close()
+    for line in app.summary:
+        click.echo(line)
 
 
 @click.command()
@@ -88,7 +91,9 @@ def review(
         )
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UserError("review needs an interactive terminal (stdin and stdout)")
-    _run_app(db_path, settings, options)
+    from tracereader.app import AppOptions
+
+    _run_app(db_path, settings, AppOptions(queue=options))
 
 
 def sample_traces_dir() -> Path:
@@ -111,10 +116,12 @@ def sample_traces_dir() -> Path:
 @click.option("--keep", is_flag=True, help="Keep the demo database (its path is printed).")
 @user_errors
 def demo(db_path: str | None, config_path: str | None, keep: bool) -> None:
-    """Ingest sample_traces/ into a fresh database and open the review app on it."""
+    """Open the review app at once on a fresh database that the sample traces fill meanwhile.
+
+    Their dates are moved so the newest is today; the older ones arrive pre-reviewed from
+    sample_traces/reviews.csv, so the patterns screen has data.
+    """
     from tracereader.config import load_settings
-    from tracereader.ingest import IngestError, ingest_paths
-    from tracereader.queue import QueueOptions
     from tracereader.store import Store
 
     folder = sample_traces_dir()
@@ -135,39 +142,91 @@ def demo(db_path: str | None, config_path: str | None, keep: bool) -> None:
     else:
         workdir = Path(tempfile.mkdtemp(prefix="tracereader-demo-"))
         db_file = workdir / "demo.db"
-    click.echo(f"demo database: {db_file}")
+    fate = "kept" if keep else "deleted when you quit; --keep keeps it"
+    click.echo(f"demo database: {db_file} ({fate})")
+    Store.open(db_file).close()  # created and migrated before either process opens it
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    try:
+        if interactive:
+            _demo_app(db_file, folder, settings, config_path, keep)
+        else:
+            _demo_printed(db_file, folder, settings)
+    finally:
+        _leave_demo(db_file, workdir, keep, made_folder=db_path is None)
+
+
+def _demo_app(
+    db_file: Path, folder: Path, settings: Any, config_path: str | None, keep: bool
+) -> None:
+    """The app on screen at once; the sample traces arrive from a background process."""
+    import subprocess
+
+    from tracereader.app import AppOptions
+    from tracereader.demo_feed import feed_state
+    from tracereader.queue import QueueOptions
+
+    command = [sys.executable, "-m", "tracereader.demo_feed", "--db", str(db_file)]
+    command += ["--folder", str(folder)] + (["--config", config_path] if config_path else [])
+    feeder = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # a ctrl+c in the app is the app's, not the feed's
+    )
+    note = f"Demo: this database ({db_file}) is " + (
+        "kept when you quit."
+        if keep
+        else "deleted when you quit; tracereader demo --keep keeps it."
+    )
+    options = AppOptions(
+        queue=QueueOptions(timezone=settings.timezone),
+        background=feed_state,
+        quit_note=note,
+    )
+    try:
+        _run_app(db_file, settings, options)
+    finally:
+        if feeder.poll() is None:
+            feeder.terminate()
+            try:
+                feeder.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                feeder.kill()
+                feeder.wait()
+
+
+def _demo_printed(db_file: Path, folder: Path, settings: Any) -> None:
+    """Not a terminal (CI, a pipe): load everything here, then print the status."""
+    from tracereader.commands.status import render
+    from tracereader.demo_feed import feed
+    from tracereader.ingest import IngestError
+    from tracereader.status import collect_status
+    from tracereader.store import Store
+
     store = Store.open(db_file)
     try:
         try:
-            summary = ingest_paths([folder], store, settings, progress=sys.stderr.isatty())
+            count = feed(store, settings, folder)
         except IngestError as exc:
             raise UserError(str(exc)) from None
-        click.echo(summary.summary_line())
-        reviews_csv = folder / "reviews.csv"
-        if reviews_csv.exists():
-            from tracereader.sample_reviews import apply_sample_reviews
-
-            count = apply_sample_reviews(store, reviews_csv, fraction=0.8)
-            click.echo(
-                f"pre-reviewed {count} older traces from sample_traces/reviews.csv; "
-                "the newest are left in your queue"
-            )
-        interactive = sys.stdin.isatty() and sys.stdout.isatty()
-        if not interactive:
-            from tracereader.commands.status import render
-            from tracereader.status import collect_status
-
-            click.echo(render(collect_status(store, settings)))
-            click.echo("not a terminal: printed the status instead of opening the review app")
+        click.echo(
+            f"loaded {store.count('traces')} sample traces (dates moved so the newest is now); "
+            f"pre-reviewed {count} older ones from sample_traces/reviews.csv"
+        )
+        click.echo(render(collect_status(store, settings)))
     finally:
         store.close()
-    try:
-        if interactive:
-            _run_app(db_file, settings, QueueOptions(timezone=settings.timezone))
-    finally:
-        if keep:
-            click.echo(f"kept the demo database: {db_file}")
-        else:
-            for path in workdir.glob("*"):
-                path.unlink()
-            workdir.rmdir()
+    click.echo("not a terminal: printed the status instead of opening the review app")
+
+
+def _leave_demo(db_file: Path, workdir: Path, keep: bool, *, made_folder: bool) -> None:
+    """Keep or delete the demo database, and say which and where."""
+    if keep:
+        click.echo(f"kept the demo database: {db_file}")
+        return
+    for path in workdir.glob("*"):
+        path.unlink()
+    if made_folder:
+        workdir.rmdir()
+    click.echo(f"deleted the demo database {db_file}; `tracereader demo --keep` keeps the next one")

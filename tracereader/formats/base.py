@@ -19,6 +19,8 @@ class RawRecord:
     """The parsed value (usually a dict)."""
     end_offset: int
     """Byte offset just past the record in the (decompressed) file, for incremental reads."""
+    where: str | None = None
+    """Which element of a JSON array or document of a YAML stream (`element 7`), if any."""
 
 
 class RecordError(ValueError):
@@ -46,11 +48,11 @@ def convert_each(
         try:
             yield convert_one(record.value)
         except RecordError as exc:
-            yield Rejection(record.line, str(exc))
+            yield Rejection(record.line, str(exc), record.where)
         except RecursionError:
-            yield Rejection(record.line, "nested too deeply")
+            yield Rejection(record.line, "nested too deeply", record.where)
         except UNREADABLE as exc:
-            yield Rejection(record.line, f"unreadable record ({type(exc).__name__})")
+            yield Rejection(record.line, f"unreadable record ({type(exc).__name__})", record.where)
 
 
 class TraceFormat(Protocol):

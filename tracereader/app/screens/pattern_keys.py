@@ -1,4 +1,4 @@
-"""Two keys of the patterns screen: `c` opens the suggested merges, `t` makes a note pattern a tag.
+"""Two keys of the patterns screen: `g` opens the suggested merges, `t` makes a note pattern a tag.
 
 They join the screen through its extension points (`PATTERNS_BINDINGS`, `EXTRA_ACTIONS`), so
 the screen's own file only calls `register`. Promoting tags the pattern's confirmed traces,
@@ -64,7 +64,7 @@ def register(
     actions["promote"] = promote_current
     bindings.extend(
         [
-            Binding("c", "extra('merges')", "Suggested merges", id="patterns-merges"),
-            Binding("t", "extra('promote')", "Make it a tag", id="patterns-promote"),
+            Binding("g", "extra('merges')", "Merges?", id="patterns-merges"),
+            Binding("t", "extra('promote')", "To tag", id="patterns-promote"),
         ]
     )

@@ -12,11 +12,6 @@ from tracereader.app.screens.line_modal import LineModal
 class RenameModal(LineModal):
     """Ask for a pattern's new label; dismisses with the text, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    RenameModal { align: center middle; }
-    RenameModal > Vertical { width: 70; height: auto; border: round $accent; padding: 0 1;
-                             background: $surface; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="rename-cancel")
     ]

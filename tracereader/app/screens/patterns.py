@@ -1,54 +1,81 @@
-"""The patterns screen: ranked patterns with interval bars, drill-down, merge, rename and split.
+"""The patterns screen: ranked patterns that explain themselves, the fix loop, drill-down, edits.
 
-Every edit is committed to SQLite the moment it is made (`tracereader.pattern_edits`) and the
-patterns are regrouped at once. Labels and notes are reviewer text: shown as `Text`, never
-markup. Other areas add keys by appending to `PATTERNS_BINDINGS` (each binding has an id, so
-users can rebind it through `keymap:`).
+Every number says what it is: the volume chart has a title, dates and scale; the interval bars
+have an axis; each pattern's rate per release and its fix's before → after sit under the
+table. The report is computed in a worker (a loading indicator shows meanwhile); edits are
+committed to SQLite the moment they are made (`tracereader.pattern_edits`) and redrawn at
+once. Labels and notes are reviewer text: shown as `Text`, never markup. Other areas add keys
+by appending to `PATTERNS_BINDINGS` (each binding has an id, so users can rebind it through
+`keymap:`), columns to `EXTRA_COLUMNS` and actions to `EXTRA_ACTIONS`.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
+from datetime import datetime
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Sparkline, Static
+from textual.widgets import DataTable, Footer, Static
 
-from tracereader import pattern_edits
-from tracereader.advisor import advise
-from tracereader.app.screens.pattern_rename import RenameModal
-from tracereader.app.widgets.saturation import SaturationLine
-from tracereader.calibration import proportion_sentence
-from tracereader.config import Settings
-from tracereader.health import check_health
-from tracereader.pattern_report import (
-    PatternReport,
-    build_report,
-    common_scale,
-    interval_bar,
-    interval_text,
-    status_text,
+from tracereader.app.screens import action_keys, pattern_edit_keys, pattern_keys, pattern_traces
+from tracereader.app.screens.pattern_table import (
+    DIVIDER_KEY,
+    Layout,
+    divider_cells,
+    fit,
+    pattern_cells,
 )
+from tracereader.app.widgets.saturation import SaturationLine
+from tracereader.charts import day_chart
+from tracereader.config import Settings
+from tracereader.fix_loop import check_fix
+from tracereader.pattern_report import PatternReport
 from tracereader.patterns import Pattern
+from tracereader.patterns_view import PatternsView, load_view, load_view_at
+from tracereader.queue import QueueRow
 from tracereader.sanitize import one_line
 from tracereader.store import Store
+from tracereader.timeutil import local_day, utcnow
+from tracereader.walk import Walk
 
 SPARKLINE_DAYS = 28
-BAR_WIDTH = 24
+SIGNALS_FROM_HEIGHT_MIN = 30
+"""The signal calibration shows without `i` only on a screen this tall with room to spare."""
+FIXED_LINES = 13
+"""Lines besides the table's: banner, chart, detail, summary, footer."""
+CHART_FROM_HEIGHT = 22
+CAPACITY_FROM_HEIGHT = 30
 
 PATTERNS_BINDINGS: list[BindingType] = [
     Binding("escape", "back", "Back", id="patterns-back"),
-    Binding("m", "mark", "Mark to merge", id="patterns-mark"),
-    Binding("M", "merge", "Merge marked here", id="patterns-merge", key_display="M"),
-    Binding("r", "rename", "Rename", id="patterns-rename"),
-    Binding("s", "split", "Split note out", id="patterns-split"),
-    Binding("u", "undo_edit", "Undo edit", id="patterns-undo"),
+    Binding("c", "compare", "Compare", id="patterns-compare"),
+    Binding("f", "fixed", "Fixed in", id="patterns-fixed"),
+    Binding("x", "export", "Export", id="patterns-export"),
+    Binding("m", "mark", "Merge", id="patterns-mark"),
+    Binding("M", "merge", "Merge here", id="patterns-merge", key_display="M", show=False),
+    Binding("r", "rename", "Rename", id="patterns-rename", show=False),
+    Binding("s", "split", "Split note out", id="patterns-split", show=False),
+    Binding("u", "undo_edit", "Undo edit", id="patterns-undo", show=False),
+    Binding("i", "signals", "Signals", id="patterns-signals", show=False),
+    Binding("j", "cursor(1)", "Down", id="patterns-down", show=False),
+    Binding("k", "cursor(-1)", "Up", id="patterns-up", show=False),
+    Binding("question_mark", "help", "Keys", id="patterns-help", key_display="?"),
 ]
 """The screen's keys; append a `Binding` (with an id) here to add one."""
+
+HELP_NOTES = (
+    "Enter: on a pattern, list its traces (newest first); on a trace, open it in the review",
+    "screen, where j/k step through the pattern's traces one by one and Esc comes back here.",
+    "Rates are k/n over reviewed traces with a 95% Wilson interval; patterns are ranked by the",
+    "interval's lower bound. A fix validated by c leaves the list for the validated section.",
+)
 
 CellFunction = Callable[["PatternsScreen", Pattern], Text]
 EXTRA_COLUMNS: list[tuple[str, CellFunction]] = []
@@ -57,40 +84,7 @@ EXTRA_ACTIONS: dict[str, Callable[[PatternsScreen], object]] = {}
 """Keys other areas add: bind `extra('<name>')` in PATTERNS_BINDINGS and register it here."""
 
 
-def _register_action_keys() -> None:
-    """The export and fixed-in-release keys and the fix column (F's `action_keys`), if present."""
-    try:
-        from tracereader.app.screens import action_keys
-    except ImportError:
-        return
-
-    def fixed(screen: PatternsScreen) -> None:
-        pattern = screen.current_pattern()
-        if pattern is not None:
-            action_keys.ask_fixed_release(screen, pattern.key, pattern.label)
-
-    EXTRA_COLUMNS.append(("fix", action_keys.fix_state))
-    EXTRA_ACTIONS["export"] = action_keys.export_action_items
-    EXTRA_ACTIONS["fixed"] = fixed
-    PATTERNS_BINDINGS.extend(
-        [
-            Binding("x", "extra('export')", "Export", id="patterns-export"),
-            Binding("f", "extra('fixed')", "Fixed in release", id="patterns-fixed"),
-        ]
-    )
-
-
-_register_action_keys()
-
-
-def _register_pattern_keys() -> None:
-    """The suggested-merges and make-it-a-tag keys (`pattern_keys`)."""
-    from tracereader.app.screens import pattern_keys
-
-    pattern_keys.register(PATTERNS_BINDINGS, EXTRA_ACTIONS)
-
-
-_register_pattern_keys()
+pattern_keys.register(PATTERNS_BINDINGS, EXTRA_ACTIONS)
 
 
 class PatternsScreen(Screen[None]):
@@ -98,280 +92,354 @@ class PatternsScreen(Screen[None]):
 
     DEFAULT_CSS = """
     PatternsScreen { layout: vertical; }
-    PatternsScreen #patterns-banner { height: auto; padding: 0 1; }
-    PatternsScreen #patterns-volume { height: 2; margin: 0 1; }
+    PatternsScreen #patterns-banner { height: auto; max-height: 3; padding: 0 1;
+                                      text-wrap: nowrap; text-overflow: ellipsis; }
+    PatternsScreen #patterns-chart { height: 3; padding: 0 1; }
     PatternsScreen #patterns-table { height: 1fr; }
+    PatternsScreen #patterns-detail { height: auto; max-height: 3; padding: 0 1;
+                                      background: $boost; }
+    PatternsScreen #patterns-heading { height: auto; padding: 0 1; display: none;
+                                       background: $boost; }
     PatternsScreen #patterns-traces { height: 1fr; display: none; }
-    PatternsScreen.drilled #patterns-traces { display: block; }
-    PatternsScreen.drilled #patterns-table { display: none; }
-    PatternsScreen #patterns-summary { height: auto; max-height: 10; padding: 0 1; }
+    PatternsScreen.drilled #patterns-traces, PatternsScreen.drilled #patterns-heading {
+        display: block;
+    }
+    PatternsScreen.drilled #patterns-table, PatternsScreen.drilled #patterns-detail,
+    PatternsScreen.drilled #patterns-chart { display: none; }
+    PatternsScreen.short #patterns-chart { display: none; }
+    PatternsScreen #patterns-summary { height: auto; max-height: 12; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = PATTERNS_BINDINGS
     AUTO_FOCUS = "#patterns-table"
 
-    def __init__(self, store: Store, settings: Settings) -> None:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        reopen: str | None = None,
+        at_trace: str | None = None,
+    ) -> None:
         super().__init__(id="patterns")
         self.store = store
         self.settings = settings
-        self.report: PatternReport | None = None
+        self.view: PatternsView | None = None
         self.marked: str | None = None
         """Key of the pattern marked for merging."""
         self.opened: str | None = None
         """Key of the pattern whose traces are listed (None on the patterns list)."""
+        self._reopen, self._at_trace = reopen, at_trace
+        self._layout: Layout | None = None
+        self._signals_shown = False
+
+    @property
+    def report(self) -> PatternReport | None:
+        """The patterns report on display (None while it is computed)."""
+        return self.view.report if self.view is not None else None
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="patterns-banner", markup=False)
-        yield Sparkline([], id="patterns-volume", summary_function=max)
+        yield Static(Text("Computing patterns…"), id="patterns-banner")
+        yield Static("", id="patterns-chart", markup=False)
         yield SaturationLine("", id="patterns-saturation")
         yield DataTable(id="patterns-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="patterns-detail", markup=False)
+        yield Static("", id="patterns-heading", markup=False)
         yield DataTable(id="patterns-traces", cursor_type="row", zebra_stripes=True)
         yield Static("", id="patterns-summary", markup=False)
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        table = self.query_one("#patterns-table", DataTable)
-        table.add_columns("#", "pattern", "k/n", "rate", "95% CI", "interval", "status")
-        table.add_columns(*(header for header, _ in EXTRA_COLUMNS))
-        traces = self.query_one("#patterns-traces", DataTable)
-        traces.add_columns("trace", "seen", "release", "note")
-        self._show_volume()
-        self.reload()
+        self.query_one("#patterns-table", DataTable).loading = True
+        self._fit_height()
+        if self.store.path is None:
+            self._show_view(load_view(self.store, self.settings, self._now()))
+        else:
+            self._load_worker(self._now())
+
+    def _now(self) -> datetime:
+        """The app's clock (frozen in tests and snapshots), else the wall clock."""
+        clock = getattr(getattr(self.app, "options", None), "now", None)
+        return clock() if callable(clock) else utcnow()
+
+    @work(thread=True, exclusive=True, group="patterns", exit_on_error=False)
+    def _load_worker(self, now: datetime) -> None:
+        assert self.store.path is not None
+        view = load_view_at(self.store.path, self.settings, now)
+        self.app.call_from_thread(self._show_view, view)
 
     # -- data -------------------------------------------------------------------------------
     def reload(self, keep: str | None = None) -> None:
         """Regroup from the store and redraw, keeping the cursor on `keep` when it still exists."""
-        self.report = build_report(self.store, self.settings)
-        self.query_one(SaturationLine).show(self.report.saturation)
-        self._fill_patterns(keep)
+        self._show_view(load_view(self.store, self.settings, self._now()), keep)
+
+    def _show_view(self, view: PatternsView, keep: str | None = None) -> None:
+        self.view = view
+        self.query_one("#patterns-table", DataTable).loading = False
+        self._show_banner()
+        self.query_one(SaturationLine).show(view.report.saturation)
+        self.redraw(keep or self._reopen)
         self._fill_summary()
-        if self.opened is not None:
+        if self._reopen is not None:
+            key, self._reopen = self._reopen, None
+            if self.pattern(key) is not None:
+                self._drill(key, self._at_trace)
+        elif self.opened is not None:
             self._fill_traces(self.opened)
 
-    def _show_volume(self) -> None:
-        advice = advise(self.store, self.settings)
-        alerts = check_health(self.store, self.settings)
-        lines = [f"⚠ {a.message}" for a in alerts]
-        lines.append(f"Volume: {advice.message}")
-        if advice.capacity_text:
-            lines.append(f"Reading capacity: {advice.capacity_text}")
-        if advice.thin_data:
-            lines.append(f"Thin data: {advice.thin_data}")
+    def _show_banner(self) -> None:
+        assert self.view is not None
+        lines = self.view.banner_lines(capacity=self.size.height >= CAPACITY_FROM_HEIGHT)
         self.query_one("#patterns-banner", Static).update(Text("\n".join(lines)))
-        counts = list(advice.daily.values())[-SPARKLINE_DAYS:]
-        self.query_one("#patterns-volume", Sparkline).data = [float(c) for c in counts] or [0.0]
+        self._draw_chart()
 
-    def _fill_patterns(self, keep: str | None) -> None:
-        assert self.report is not None
+    def _draw_chart(self) -> None:
+        if self.view is None:
+            return
+        today = local_day(self._now(), self.settings.timezone)
+        width = max(20, self.size.width - 2)
+        lines = day_chart(self.view.advice.daily, today, days=SPARKLINE_DAYS, width=width)
+        self.query_one("#patterns-chart", Static).update(Text("\n".join(lines)))
+
+    def _extra(self) -> list[tuple[str, Callable[[Pattern], Text]]]:
+        return [(header, partial(cell, self)) for header, cell in EXTRA_COLUMNS]
+
+    def redraw(self, keep: str | None) -> None:
+        """Refill the table (columns fitted to the width), the cursor kept on `keep`."""
+        view = self.view
+        if view is None:
+            return
         table = self.query_one("#patterns-table", DataTable)
-        table.clear()
-        scale = common_scale(self.report.patterns)
-        for rank, p in enumerate(self.report.patterns, 1):
-            table.add_row(*self._cells(rank, p, scale), key=p.key)
-        if keep is not None:
-            for index, p in enumerate(self.report.patterns):
-                if p.key == keep:
-                    table.move_cursor(row=index)
-                    break
-
-    def _cells(self, rank: int, p: Pattern, scale: float) -> list[Text]:
-        """One row; actionable rows are marked ▶ and bold, candidates dimmed with what is needed."""
-        style = "bold" if p.actionable else "dim"
-        mark = "▶ " if p.actionable else "  "
-        if p.key == self.marked:
-            mark = "✚ "
-        label = Text(mark + one_line(p.label, 60), style=style)
-        return [
-            Text(str(rank), style=style),
-            label,
-            Text(f"{p.count}/{p.reviewed}", style=style),
-            Text(f"{100 * p.rate:.0f}%", style=style),
-            Text(interval_text(p), style=style),
-            Text(interval_bar(p.ci_low, p.rate, p.ci_high, scale, BAR_WIDTH), style=style),
-            Text(status_text(p).upper() if p.actionable else status_text(p), style=style),
-            *(cell(self, p) for _, cell in EXTRA_COLUMNS),
-        ]
+        extra = self._extra()
+        layout = fit(self.size.width or 80, view, extra)
+        keep = keep or self.current_key()
+        table.clear(columns=layout != self._layout)
+        if layout != self._layout or not table.columns:
+            for header, width in layout.headers(extra):
+                table.add_column(header, width=width)
+            self._layout = layout
+        open_patterns = [p for p in view.report.patterns if not view.is_validated(p)]
+        validated = [p for p in view.report.patterns if view.is_validated(p)]
+        for rank, p in enumerate(open_patterns + validated, 1):
+            if validated and p is validated[0]:
+                table.add_row(*divider_cells(len(validated), len(table.columns)), key=DIVIDER_KEY)
+            cells = pattern_cells(rank, p, view, layout, marked=p.key == self.marked, extra=extra)
+            table.add_row(*cells, key=p.key)
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep))
+        self._show_detail()
 
     def _fill_summary(self) -> None:
-        assert self.report is not None
-        r = self.report
-        lines = [
-            f"{r.reviewed} reviewed · actionable at {r.threshold}+ traces · "
-            f"{sum(p.actionable for p in r.patterns)} actionable of {len(r.patterns)}",
-            proportion_sentence("Satisfaction (thumbs up)", r.satisfaction.rate)
-            + f" · {proportion_sentence('reviewer pass rate', r.pass_rate)}",
-        ]
-        if r.signals:
-            lines.append("Signals, judged bad by the reviewer (evidence to read, not verdicts):")
-            lines += [f"  {one_line(s.sentence)}" for s in r.signals]
+        view = self.view
+        if view is None:
+            return
+        lines = view.summary_lines(signals=self._show_signals())
         self.query_one("#patterns-summary", Static).update(Text("\n".join(lines)))
 
-    def _fill_traces(self, key: str) -> None:
-        pattern = self._pattern(key)
-        table = self.query_one("#patterns-traces", DataTable)
-        table.clear()
-        if pattern is None:
-            return
-        notes = dict(zip(pattern.note_ids, pattern.notes, strict=True))
-        rows = self.store.db.execute(
-            "select id, timestamp, release from traces"
-            " where id in (select value from json_each(?)) order by timestamp, id",
-            [json.dumps(pattern.trace_ids)],
-        ).fetchall()
-        for trace_id, stamp, release in rows:
-            table.add_row(
-                Text(one_line(trace_id, 40)),
-                Text(stamp or ""),
-                Text(one_line(release or "", 20)),
-                Text(one_line(notes.get(trace_id, ""), 80)),
-                key=trace_id,
-            )
+    def _show_signals(self) -> bool:
+        """Shown with `i`, or by themselves when the screen has room for them and every row."""
+        if self._signals_shown:
+            return True
+        if self.view is None or not self.view.report.signals:
+            return False
+        rows = len(self.view.report.patterns) + 1  # the table's rows and its header
+        needed = FIXED_LINES + rows + len(self.view.report.signals) + 1
+        return self.size.height >= max(needed, SIGNALS_FROM_HEIGHT_MIN)
 
-    def _pattern(self, key: str | None) -> Pattern | None:
-        if self.report is None or key is None:
+    def _show_detail(self) -> None:
+        """Under the table: the highlighted pattern's rate per release and where its fix stands."""
+        detail = self.query_one("#patterns-detail", Static)
+        pattern = self.current_pattern()
+        if pattern is None or self.view is None:
+            detail.update(Text("Enter lists a pattern's traces · ? shows every key"))
+            return
+        detail.update(Text(self.view.detail_text(pattern)))
+
+    def _fill_traces(self, key: str) -> None:
+        pattern = self.pattern(key)
+        table = self.query_one("#patterns-traces", DataTable)
+        heading = self.query_one("#patterns-heading", Static)
+        if pattern is None:
+            table.clear()
+            return
+        width = self.size.width or 80
+        pattern_traces.fill(
+            table, heading, pattern, self._newest_first(pattern), width, self.settings.timezone
+        )
+
+    def _newest_first(self, pattern: Pattern) -> list[QueueRow]:
+        return pattern_traces.newest_first(self.store, pattern)
+
+    def pattern(self, key: str | None) -> Pattern | None:
+        """The pattern with this key in the report on display."""
+        if self.view is None or key is None:
             return None
-        return next((p for p in self.report.patterns if p.key == key), None)
+        return next((p for p in self.view.report.patterns if p.key == key), None)
 
     def current_key(self) -> str | None:
-        table = self.query_one("#patterns-table", DataTable)
+        """The key of the pattern under the cursor (or of the one whose traces are listed)."""
         if self.opened is not None:
             return self.opened
+        table = self.query_one("#patterns-table", DataTable)
         if not table.row_count:
             return None
-        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return None if key == DIVIDER_KEY else key
 
     def current_pattern(self) -> Pattern | None:
         """The pattern under the cursor (or the one whose traces are listed)."""
-        return self._pattern(self.current_key())
+        return self.pattern(self.current_key())
 
-    def _current_trace(self) -> str | None:
+    def current_trace(self) -> str | None:
+        """The trace under the cursor in a pattern's list of traces."""
         table = self.query_one("#patterns-traces", DataTable)
         if self.opened is None or not table.row_count:
             return None
         return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
+    # -- layout -----------------------------------------------------------------------------
+    def on_resize(self, event: Resize) -> None:
+        self._fit_height()
+        if self.view is not None:
+            self.redraw(self.current_key())
+            self._fill_summary()
+            self._draw_chart()
+            if self.opened is not None:
+                at = self.current_trace()
+                self._fill_traces(self.opened)
+                traces = self.query_one("#patterns-traces", DataTable)
+                if at is not None and at in traces.rows:
+                    traces.move_cursor(row=traces.get_row_index(at))
+
+    def _fit_height(self) -> None:
+        self.set_class(self.size.height < CHART_FROM_HEIGHT, "short")
+
     # -- navigation -------------------------------------------------------------------------
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "patterns-table":
+            self._show_detail()
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         key = str(event.row_key.value)
         if event.data_table.id == "patterns-table":
-            self.opened = key
-            self._fill_traces(key)
-            self.add_class("drilled")
-            self.query_one("#patterns-traces", DataTable).focus()
+            if key != DIVIDER_KEY:
+                self._drill(key)
         else:
             self.open_trace(key)
 
+    def _drill(self, key: str, at_trace: str | None = None) -> None:
+        self.opened = key
+        self._fill_traces(key)
+        self.add_class("drilled")
+        traces = self.query_one("#patterns-traces", DataTable)
+        traces.focus()
+        if at_trace is not None and at_trace in traces.rows:
+            traces.move_cursor(row=traces.get_row_index(at_trace))
+
+    def action_cursor(self, step: int) -> None:
+        """j/k move the cursor, in the pattern list and in a pattern's traces."""
+        table_id = "#patterns-traces" if self.opened is not None else "#patterns-table"
+        table = self.query_one(table_id, DataTable)
+        (table.action_cursor_down if step > 0 else table.action_cursor_up)()
+
     def open_trace(self, trace_id: str) -> None:
-        """Show the trace in the review screen: the app's `open_trace`, else its session."""
-        opener = getattr(self.app, "open_trace", None)
-        session = getattr(self.app, "session", None)
-        review = getattr(self.app, "review_screen", None)
-        if opener is None and (session is None or review is None):
+        """Read the pattern's traces in the review screen, from this one, without the queue."""
+        opener = getattr(self.app, "open_walk", None)
+        pattern = self.pattern(self.opened)
+        if opener is not None and pattern is not None:
+            ids = [row.trace_id for row in self._newest_first(pattern)]
+            walk = Walk(one_line(pattern.label, 40), ids, ids.index(trace_id), pattern.key)
+            self.dismiss()
+            opener(walk)
+            return
+        fallback = getattr(self.app, "open_trace", None)
+        if fallback is None:
             self.notify("This app cannot open traces from here.", markup=False)
             return
         self.dismiss()
-        if opener is not None:
-            opener(trace_id)
-            return
-        assert session is not None and review is not None
-        session.goto(trace_id)  # the review app's queue: adds the trace after the current one
-        review.show_current()
+        fallback(trace_id)
 
     def action_back(self) -> None:
         """From a pattern's traces back to the list; from the list back to reviewing."""
         if self.opened is not None:
             keep, self.opened = self.opened, None
             self.remove_class("drilled")
-            table = self.query_one("#patterns-table", DataTable)
-            table.focus()
-            self._fill_patterns(keep)
+            self.query_one("#patterns-table", DataTable).focus()
+            self.redraw(keep)
             return
         self.dismiss()
 
-    # -- edits (each committed at once) -----------------------------------------------------
+    def action_signals(self) -> None:
+        """Show or hide the signal calibration under the table."""
+        self._signals_shown = not self._signals_shown
+        self._fill_summary()
+
+    def action_help(self) -> None:
+        """This screen's keys."""
+        from tracereader.app.screens.help import screen_help
+
+        self.app.push_screen(screen_help(self.app, "Patterns screen", self.BINDINGS, HELP_NOTES))
+
+    # -- the fix loop -----------------------------------------------------------------------
+    def action_export(self) -> None:
+        """Write the action items to a file (asks where)."""
+        action_keys.ask_export(self)
+
+    def action_fixed(self) -> None:
+        """Record the release that ships the highlighted pattern's fix."""
+        pattern = self.current_pattern()
+        if pattern is not None:
+            action_keys.ask_fixed_release(self, pattern)
+
+    def action_compare(self) -> None:
+        """Test the highlighted pattern across its fix's release and record the verdict."""
+        pattern = self.current_pattern()
+        if pattern is None:
+            return
+        self.notify(f"Comparing {one_line(pattern.label, 40)}…", timeout=2, markup=False)
+        self._compare_worker(pattern)
+
+    @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
+    def _compare_worker(self, pattern: Pattern) -> None:
+        store = Store.open(self.store.path, create=False) if self.store.path else self.store
+        try:
+            result, item = check_fix(store, self.settings, pattern)
+            message = action_keys.compare_message(pattern.label, result.verdict(), item)
+            severity = "information"
+        except Exception as exc:  # a CompareError says what to do; anything else is reported
+            message, severity = action_keys.compare_failed(exc), "warning"
+        finally:
+            if store is not self.store:
+                store.close()
+        self.app.call_from_thread(self._compared, pattern.key, message, severity)
+
+    def _compared(self, key: str, message: str, severity: str) -> None:
+        self.notify(message, severity=severity, timeout=10, markup=False)  # type: ignore[arg-type]
+        self.reload(key)
+
+    # -- edits (each committed at once; see pattern_edit_keys) -------------------------------
     def action_mark(self) -> None:
         """Mark the pattern under the cursor to merge it into another one (M)."""
-        key = self.current_key()
-        if key is None:
-            return
-        self.marked = None if self.marked == key else key
-        if self.opened is None:
-            self._fill_patterns(key)
-        pattern = self._pattern(key)
-        shown = one_line(pattern.label if pattern is not None else key, 60)
-        message = (
-            f"Marked {shown}: move to another pattern and press M" if self.marked else "Unmarked"
-        )
-        self.notify(message, timeout=3, markup=False)
+        pattern_edit_keys.mark(self)
 
     def action_merge(self) -> None:
-        """Merge the marked pattern into the one under the cursor."""
-        target = self.current_key()
-        if self.marked is None or target is None:
-            self.notify("Mark a pattern with m first.", timeout=3, markup=False)
-            return
-        if target == self.marked:
-            self.notify("Move to the pattern to merge into.", timeout=3, markup=False)
-            return
-        source, self.marked = self.marked, None
-        self._edit(
-            lambda: pattern_edits.merge(self.store, source, target, reviewer=self._who), target
-        )
-        self.notify("Merged.", timeout=2, markup=False)
+        """Merge the marked pattern into the one under the cursor, and say what that made."""
+        pattern_edit_keys.merge(self)
 
     def action_rename(self) -> None:
         """Give the pattern under the cursor a new label."""
-        key = self.current_key()
-        pattern = self._pattern(key)
-        if key is None or pattern is None:
-            return
-
-        def done(label: str | None) -> None:
-            if label is None:
-                return
-            self._edit(
-                lambda: pattern_edits.rename(self.store, key, label, reviewer=self._who), key
-            )
-
-        self.app.push_screen(RenameModal(pattern.label), done)
+        pattern_edit_keys.rename(self)
 
     def action_split(self) -> None:
         """Move the note of the trace under the cursor out of this pattern."""
-        trace_id = self._current_trace()
-        pattern = self._pattern(self.opened)
-        if trace_id is None or pattern is None:
-            self.notify("Open a pattern (Enter) and pick a note to split out.", markup=False)
-            return
-        if trace_id not in pattern.note_ids:
-            self.notify("This trace is here by its tag, not a note.", timeout=3, markup=False)
-            return
-        self._edit(lambda: pattern_edits.split(self.store, trace_id, reviewer=self._who), None)
-        self.notify("Note moved out into its own pattern.", timeout=2, markup=False)
+        pattern_edit_keys.split(self)
 
     def action_undo_edit(self) -> None:
         """Undo the most recent pattern edit."""
-        undone = pattern_edits.undo_last(self.store, reviewer=self._who)
-        if undone is not None and undone.kind == "promote":
-            changed = getattr(self.app, "taxonomy_changed", None)
-            if changed is not None:
-                changed()
-        self.notify(f"Undid {undone.kind}." if undone else "No edit to undo.", markup=False)
-        self.reload(self.current_key())
+        pattern_edit_keys.undo(self)
 
     def action_extra(self, name: str) -> None:
         """Run a key another area registered in `EXTRA_ACTIONS`."""
         action = EXTRA_ACTIONS.get(name)
         if action is not None:
             action(self)
-
-    @property
-    def _who(self) -> str:
-        return self.settings.reviewer_name
-
-    def _edit(self, write: Callable[[], object], keep: str | None) -> None:
-        try:
-            write()
-        except pattern_edits.PatternEditError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        self.reload(keep)

@@ -8,46 +8,52 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer
 
 from tracereader.app.bindings import REVIEW_BINDINGS, TAG_BINDING_PREFIX, add_tag_bindings
-from tracereader.app.render import render_conversation, render_info, tag_legend
+from tracereader.app.render import Rendered, render_conversation
+from tracereader.app.render_panel import render_info, tag_legend
+from tracereader.app.screens.review_navigation import TraceNavigation
 from tracereader.app.widgets.conversation import ConversationView
 from tracereader.app.widgets.review_header import HeaderFacts, ReviewHeader
 from tracereader.app.widgets.text_pane import Prepared
-from tracereader.app.widgets.trace_panel import TracePanel, panel_content
+from tracereader.app.widgets.trace_panel import TracePanel
 from tracereader.config import Settings
-from tracereader.queue import QueueFilter
 from tracereader.review import ReviewState
+from tracereader.sanitize import one_line
 
 if TYPE_CHECKING:
-    from tracereader.app.app import TraceReaderApp
+    pass
 
 RENDER_CACHE = 8
+EMPTY_QUEUE = (
+    "Nothing to review: the queue is empty.\n\n"
+    "New traces join on r (refresh) or by themselves every half minute; "
+    "/ changes the filter; p shows the patterns; q quits."
+)
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(TraceNavigation):
     """Shows the current trace of the session and turns keys into review actions."""
 
     BINDINGS = REVIEW_BINDINGS  # type: ignore[assignment]
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(id="review")
-        add_tag_bindings(self._bindings, settings, "toggle_tag")
+        add_tag_bindings(self._bindings, settings, "toggle_tag", after="b", show=True)
         self._expanded = False
-        self._rendered: OrderedDict[tuple[str, bool], Content] = OrderedDict()
-        self._conv_prepared: OrderedDict[tuple[str, bool, int], Prepared | None] = OrderedDict()
+        self._rendered: OrderedDict[tuple[str, bool, str | None], Rendered] = OrderedDict()
+        self._conv_prepared: OrderedDict[tuple[str, bool, str | None, int], Prepared | None]
+        self._conv_prepared = OrderedDict()
         self._panel_cache: OrderedDict[
             tuple[str, ReviewState, int], tuple[Content, Prepared | None]
         ]
         self._panel_cache = OrderedDict()
         self._reviewed_today = 0
-
-    @property
-    def tr_app(self) -> TraceReaderApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        self._passed = 0
+        self._pass_explained = False
+        self.background: str | None = None
+        """Work going on meanwhile (the demo's ingest), shown in the header."""
 
     def compose(self) -> ComposeResult:
         yield ReviewHeader()
@@ -55,10 +61,10 @@ class ReviewScreen(Screen[None]):
             yield ConversationView(id="conversation")
             with Vertical(id="trace-panel-box"):  # the border lives here, not on the pane
                 yield TracePanel(id="trace-panel")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self._reviewed_today = self.tr_app.session.reviewed_today()
+        self._after_review_change()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._clear_caches())
         self.show_current()
 
@@ -68,23 +74,37 @@ class ReviewScreen(Screen[None]):
             self._after_review_change()
             self.refresh_panel()
             self.refresh_header()
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc (back from a walk) exists only while walking, the queue's own keys only without."""
+        walking = self.tr_app.session.walk is not None
+        if action == "end_walk":
+            return walking
+        if action in ("filter", "skip", "refresh_queue"):  # the queue's keys: not while walking
+            return not walking
+        return True
 
     # -- drawing ----------------------------------------------------------------------------
-    def _conversation(self, trace_id: str) -> Content:
-        key = (trace_id, self._expanded)
+    @property
+    def _highlight(self) -> str | None:
+        return self.tr_app.session.options.filter.text
+
+    def _conversation(self, trace_id: str) -> Rendered:
+        key = (trace_id, self._expanded, self._highlight)
         cached = self._rendered.get(key)
         if cached is not None:
             return cached
         stored = self.tr_app.session.trace(trace_id)
-        content = (
-            render_conversation(stored.trace, expanded=self._expanded)
+        rendered = (
+            render_conversation(stored.trace, expanded=self._expanded, highlight=self._highlight)
             if stored
-            else Content("(this trace is no longer in the database)")
+            else Rendered(Content("(this trace is no longer in the database)"))
         )
-        self._rendered[key] = content
+        self._rendered[key] = rendered
         while len(self._rendered) > RENDER_CACHE:
             self._rendered.popitem(last=False)
-        return content
+        return rendered
 
     def show_current(self) -> None:
         """Draw the current trace, its panel and the header; then prefetch the next one."""
@@ -93,17 +113,14 @@ class ReviewScreen(Screen[None]):
         conversation = self.query_one(ConversationView)
         panel = self.query_one(TracePanel)
         if trace_id is None:
-            conversation.show(
-                Content(
-                    "Nothing to review: the queue is empty.\n\n"
-                    "New traces join on r (refresh) or by themselves every half minute; "
-                    "/ changes the filter; q quits."
-                )
-            )
-            panel.show(panel_content(Content(""), tag_legend(self.tr_app.settings, ())))
+            waiting = f"{self.background}\n\n{EMPTY_QUEUE}" if self.background else EMPTY_QUEUE
+            conversation.show(Content(waiting))
+            panel.show(tag_legend(self.tr_app.settings, ()))
         else:
-            key = (trace_id, self._expanded, conversation.scrollable_content_region.width)
-            conversation.show(self._conversation(trace_id), prepared=self._conv_prepared.get(key))
+            width = conversation.scrollable_content_region.width
+            key = (trace_id, self._expanded, self._highlight, width)
+            rendered = self._conversation(trace_id)
+            conversation.show(rendered.content, prepared=self._conv_prepared.get(key))
             self.refresh_panel()
             self.call_after_refresh(self._after_frame)
         self.refresh_header()
@@ -129,8 +146,7 @@ class ReviewScreen(Screen[None]):
             return cached
         stored = self.tr_app.session.trace(trace_id)
         settings = self.tr_app.settings
-        info = render_info(stored, state, settings) if stored else Content("")
-        content = panel_content(info, tag_legend(settings, state.tags))
+        content = render_info(stored, state, settings) if stored else tag_legend(settings, ())
         result = (content, panel.prepare(content))
         self._panel_cache[key] = result
         while len(self._panel_cache) > RENDER_CACHE:
@@ -142,6 +158,7 @@ class ReviewScreen(Screen[None]):
         app = self.tr_app
         session = app.session
         stored = session.trace(session.current) if session.current else None
+        walk = session.walk
         facts = HeaderFacts(
             position=session.index + 1 if session.current else 0,
             total=len(session.ids),
@@ -152,6 +169,10 @@ class ReviewScreen(Screen[None]):
             filter_text=session.options.filter.describe(),
             banner=app.banner,
             loading=not session.complete,
+            walk=f"{walk.title} {walk.position}" if walk is not None else None,
+            passed=self._passed,
+            panel_scrolls=self.panel_scrolls,
+            background=self.background,
         )
         self.query_one(ReviewHeader).show(facts)
 
@@ -167,9 +188,11 @@ class ReviewScreen(Screen[None]):
         if upcoming is None:
             return
         conversation = self.query_one(ConversationView)
-        key = (upcoming, self._expanded, conversation.scrollable_content_region.width)
+        width = conversation.scrollable_content_region.width
+        key = (upcoming, self._expanded, self._highlight, width)
         if key not in self._conv_prepared:
-            self._conv_prepared[key] = conversation.prepare(self._conversation(upcoming))
+            content = self._conversation(upcoming).content
+            self._conv_prepared[key] = conversation.prepare(content)
             while len(self._conv_prepared) > RENDER_CACHE:
                 self._conv_prepared.popitem(last=False)
         self._panel(upcoming, session.log.state(upcoming), self.query_one(TracePanel))
@@ -180,7 +203,9 @@ class ReviewScreen(Screen[None]):
         self._panel_cache.clear()
 
     def _after_review_change(self) -> None:
-        self._reviewed_today = self.tr_app.session.reviewed_today()
+        session = self.tr_app.session
+        self._reviewed_today = session.reviewed_today()
+        self._passed = len(session.unread_passes())
 
     def rebind_tags(self) -> None:
         """Bind the taxonomy anew after it changed while the app runs (a tag promoted or not)."""
@@ -205,28 +230,49 @@ class ReviewScreen(Screen[None]):
         self.refresh_panel()  # the panel's ☑/☐ legend and tag list say what changed
         self.refresh_header()
 
+    def action_read_on(self) -> None:
+        """Pager-style space: page down while the trace goes on, then the next trace."""
+        view = self.query_one(ConversationView)
+        if not view.at_bottom:
+            view.scroll_relative(y=max(1, view.size.height - 2), animate=False)
+            return
+        self.action_next()
+
     def action_next(self) -> None:
-        """Save the review (seen) and show the next trace."""
+        """Move on; the trace counts as reviewed only if it was read (see the session)."""
         session = self.tr_app.session
         moved = session.next()
         self._show_after_move(moved)
+        passed = session.last_passed
+        if passed is not None and not self._pass_explained:
+            self._pass_explained = True  # once: the header keeps the count from then on
+            self._say(
+                f"Passed {one_line(passed, 30)} without reviewing it (on screen under "
+                f"{session.min_read_seconds:g} s): it stays in the queue; k goes back.",
+                timeout=4,
+            )
 
     def _show_after_move(self, moved: bool) -> None:
         """Show the trace moved to, or say the queue has ended (the review is saved either way)."""
         self._after_review_change()
         if moved:
+            self.panel_scrolls = False
             self.show_current()
+            return
+        self.refresh_panel()
+        self.refresh_header()
+        if self.tr_app.session.walk is not None:
+            self._say("Last trace of this pattern: Esc goes back to it.")
         else:
-            self.refresh_panel()
-            self.refresh_header()
-            self.notify("End of the queue: r looks for new traces.", timeout=3, markup=False)
+            self._say("End of the queue: r looks for new traces.")
 
     def action_previous(self) -> None:
         """Show the previous trace."""
         if self.tr_app.session.previous():
+            self.panel_scrolls = False
             self.show_current()
         else:
-            self.notify("This is the first trace of the queue.", timeout=2, markup=False)
+            self._say("This is the first trace.", timeout=2)
 
     def action_mark_good(self) -> None:
         """Verdict pass, then move on: the most common verdict costs one key."""
@@ -262,8 +308,12 @@ class ReviewScreen(Screen[None]):
             self._after_review_change()
             self.refresh_panel()
             self.refresh_header()
-            saved = "Note saved." if answer.text.strip() else "Note cleared."
-            self.notify(f"Filed under {filed}." if filed else saved, timeout=1.5, markup=False)
+            on = one_line(trace_id, 30)
+            if filed:
+                self._say(f"Note on {on} filed under {one_line(filed, 40)}.", timeout=1.5)
+            else:
+                what = "saved" if answer.text.strip() else "cleared"
+                self._say(f"Note on {on} {what}.", timeout=1.5)
 
         note = session.log.state(trace_id).note or ""
         box = NoteModal(note, trace_id=trace_id, source=self.tr_app.suggestions)
@@ -271,35 +321,47 @@ class ReviewScreen(Screen[None]):
 
     def action_skip(self) -> None:
         """Send the trace to the back of the queue."""
-        if self.tr_app.session.skip():
+        session = self.tr_app.session
+        skipped = session.current
+        if session.skip():
             self.show_current()
+            self._say(f"Skipped {one_line(skipped or '', 30)}: it waits at the back (u undoes).")
         else:
-            self.notify("Nothing to skip to.", timeout=2, markup=False)
+            self._say("Nothing to skip to.", timeout=2)
 
     def action_undo(self) -> None:
-        """Undo the latest action (repeatable)."""
+        """Undo the latest action (repeatable) and say what it undid."""
         undone = self.tr_app.session.undo()
         if undone is None:
-            self.notify("Nothing left to undo.", timeout=2, markup=False)
+            self._say("Nothing left to undo.", timeout=2)
             return
         self._clear_caches()
         self._after_review_change()
         self.show_current()
-        self.notify(f"Undid {undone.kind.replace('_', ' ')}.", timeout=1.5, markup=False)
+        self.refresh_bindings()  # undo may have left a walk for the queue
+        self._say(f"Undid {undone.description or undone.kind}.")
 
     def action_filter(self) -> None:
         """Open the queue filter."""
         from tracereader.app.screens.filter import FilterModal
+        from tracereader.lookup import check_filter
+        from tracereader.queue import QueueFilter
+
+        app = self.tr_app
 
         def apply(new_filter: QueueFilter | None) -> None:
             if new_filter is None:
                 return
-            self.tr_app.session.set_filter(new_filter)
+            app.session.set_filter(new_filter)
+            self._clear_caches()
             self.show_current()
-            count = len(self.tr_app.session.ids)
-            self.notify(f"{count} traces match.", timeout=2, markup=False)
+            count = len(app.session.ids)
+            self._say(f"{count} traces match: {new_filter.describe() or 'no filter'}.")
 
-        self.app.push_screen(FilterModal(self.tr_app.session.options.filter), apply)
+        def check(flt: QueueFilter) -> list[str]:
+            return check_filter(app.store, app.settings, flt)
+
+        self.app.push_screen(FilterModal(app.session.options.filter, check), apply)
 
     def action_queue_list(self) -> None:
         """Open the queue as a list."""
@@ -314,9 +376,19 @@ class ReviewScreen(Screen[None]):
 
         self.app.push_screen(QueueListScreen(self.tr_app.settings), opened)
 
+    def action_notes_list(self) -> None:
+        """The notes this reviewer wrote; Enter reads them one by one (outside the queue)."""
+        from tracereader.app.screens.notes_list import NotesScreen
+
+        self.app.push_screen(NotesScreen())
+
     def action_patterns(self) -> None:
         """Open the patterns screen (grouped tags and notes with rates)."""
         self.tr_app.open_patterns()
+
+    def action_end_walk(self) -> None:
+        """Back from a pattern's traces to that pattern (or from a trace by id to the queue)."""
+        self.tr_app.end_walk()
 
     def action_refresh_queue(self) -> None:
         """Look for traces ingested since the queue was built."""
@@ -327,24 +399,14 @@ class ReviewScreen(Screen[None]):
         self._expanded = not self._expanded
         session = self.tr_app.session
         if session.current is not None:
-            self.query_one(ConversationView).show(self._conversation(session.current))
+            self.query_one(ConversationView).show(self._conversation(session.current).content)
 
     def action_help(self) -> None:
         """Show every key and every tag."""
-        from tracereader.app.screens.help import HelpScreen
+        from tracereader.app.screens.help import review_help
 
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(review_help(self.app))
 
     def action_quit_app(self) -> None:
         """Save the time spent and quit."""
         self.tr_app.action_quit_app()
-
-    def action_scroll_conversation(self, lines: int) -> None:
-        """Scroll the conversation by lines."""
-        view = self.query_one(ConversationView)
-        view.scroll_relative(y=lines, animate=False)
-
-    def action_page_conversation(self, pages: int) -> None:
-        """Scroll the conversation by pages."""
-        view = self.query_one(ConversationView)
-        view.scroll_relative(y=pages * max(1, view.size.height - 2), animate=False)

@@ -24,6 +24,14 @@ class HeaderFacts:
     filter_text: str = ""
     banner: str | None = None
     loading: bool = False
+    walk: str | None = None
+    """`wrong_tool 3/52` while stepping through traces outside the queue."""
+    passed: int = 0
+    """Traces moved past too quickly to count as reviewed (still in the queue)."""
+    panel_scrolls: bool = False
+    """Whether the scroll keys act on the side panel (tab switches)."""
+    background: str | None = None
+    """Work going on in the background, e.g. the demo's ingest."""
 
 
 def _clock(seconds: float) -> str:
@@ -34,19 +42,28 @@ def _clock(seconds: float) -> str:
 def header_content(facts: HeaderFacts) -> Content:
     """Two lines at most: status facts, then warnings (never colour alone: words and symbols)."""
     out = Builder()
-    if facts.total:
+    if facts.walk:
+        out.add(" ").untrusted(one_line(facts.walk, 40), "bold reverse").add(" ", "bold reverse")
+        out.add("  Esc: back", "bold")
+    elif facts.total:
         more = "+ (loading)" if facts.loading else ""
         out.add(f" {facts.position}/{facts.total}{more} ", "bold reverse")
     else:
         out.add(" queue empty ", "bold reverse")
     out.add(f"  reviewed today {facts.reviewed_today}", "bold")
+    if facts.passed:
+        out.add(f"  passed {facts.passed}, not reviewed", "bold")
     budget = facts.budget_minutes * 60
     out.add(f"  ⏱ {_clock(facts.seconds_today)} of {_clock(budget)}")
     if budget and facts.seconds_today >= budget:
         out.add(" (budget reached)", "bold")
     if facts.filter_text:
         out.add("  filter: ", "dim").untrusted(one_line(facts.filter_text, 40), "dim")
+    if facts.panel_scrolls:
+        out.add("  ↕ side panel (tab: back)", "bold")
     warnings: list[str] = []
+    if facts.background:
+        warnings.append(facts.background)
     if facts.ner is False:
         warnings.append("⚠ NAMES NOT DETECTED at ingest for this trace (no NER model)")
     if facts.banner:

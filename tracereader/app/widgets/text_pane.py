@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.events import Resize
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
 from textual.visual import Visual
@@ -74,6 +75,8 @@ class TextPane(ScrollView, can_focus=False):
         self, content: Content, *, keep_scroll: bool = False, prepared: Prepared | None = None
     ) -> None:
         """Replace the content (`prepared` by `prepare` when prefetched); top unless kept."""
+        if content is not self._content and self.is_mounted and self.text_selection is not None:
+            self.screen.selections.pop(self, None)  # the selection belonged to the old text
         self._content = content
         if prepared is not None and prepared.key == self._key():
             self._set_lines(prepared)
@@ -90,6 +93,7 @@ class TextPane(ScrollView, can_focus=False):
         if width <= 0:
             return None
         style = self.rich_style
+        # With a mouse selection on this pane, its highlight is drawn in (the key says so).
         strips = Visual.to_strips(self, content, width, None, self.visual_style)
         lines = [strip.crop_extend(0, width, style) for strip in strips]
         frame = self._framer()
@@ -131,6 +135,7 @@ class TextPane(ScrollView, can_focus=False):
             self.rich_style,
             self.background_colors,
             tuple(self.get_line_filters()),
+            self.text_selection if self.is_mounted else None,
         )
 
     def _width(self) -> int:
@@ -223,6 +228,47 @@ class TextPane(ScrollView, can_focus=False):
             and self._border_title is None
             and self._border_subtitle is None
         )
+
+    # -- mouse selection: offsets are the content's own lines and columns -------------------
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The text under a mouse selection (Textual puts each cell's source offset in the
+        strips' style meta, so the selection is in the content's lines, before wrapping)."""
+        return selection.extract(self._content.plain), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        """Redraw with the selection highlighted (or no longer)."""
+        self._prepared = None
+        self.refresh()
+
+    # -- jumping ----------------------------------------------------------------------------
+    def row_of_source_line(self, source_line: int) -> int | None:
+        """The wrapped row where the content's `source_line` begins (None past the end)."""
+        prepared = self._wrap()
+        if prepared is None:
+            return None
+        for row, strip in enumerate(prepared.lines):
+            for segment in strip:
+                style = segment.style
+                meta = style.meta if style is not None and style._meta is not None else {}
+                offset = meta.get("offset")
+                if offset is not None:
+                    if offset[1] >= source_line:
+                        return row
+                    break
+        return None
+
+    def scroll_to_source_line(self, source_line: int) -> bool:
+        """Scroll so the content's `source_line` is the top row; False when it is not there."""
+        row = self.row_of_source_line(source_line)
+        if row is None:
+            return False
+        self.scroll_to(0, row, animate=False, immediate=True)
+        return True
+
+    @property
+    def at_bottom(self) -> bool:
+        """Whether the last row is on screen (nothing more to page down to)."""
+        return self.scroll_offset.y >= self.max_scroll_y
 
     def rendered_text(self) -> str:
         """Every wrapped line as the terminal shows it (for tests)."""

@@ -1,16 +1,9 @@
-"""The side panel: your review, signals with their ambiguity, facts, and the tag keys."""
+"""The side panel: your review, the tag keys, signals with their ambiguity, and facts."""
 
 from __future__ import annotations
-
-from textual.content import Content
 
 from tracereader.app.widgets.text_pane import TextPane
 
 
-def panel_content(info: Content, legend: Content) -> Content:
-    """The trace facts above the taxonomy legend."""
-    return Content.assemble(info, "\n\n", legend)
-
-
 class TracePanel(TextPane):
-    """Metadata and review state of the trace on screen."""
+    """Metadata and review state of the trace on screen (tab moves the scroll keys here)."""

@@ -1,0 +1,67 @@
+"""A pattern's traces: newest first, with local times, release, first user line and note.
+
+The heading says which pattern and its k/n with the interval; the columns share the width so
+the note is never off-screen.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable, Static
+
+from tracereader.patterns import Pattern
+from tracereader.queue import QueueRow, queue_rows
+from tracereader.sanitize import one_line
+from tracereader.store import Store
+from tracereader.timeutil import local_text
+
+TIME_WIDTH = 16
+
+
+def newest_first(store: Store, pattern: Pattern) -> list[QueueRow]:
+    """The pattern's traces, the most recent first."""
+    rows = queue_rows(store, pattern.trace_ids)
+    return sorted(rows, key=lambda r: (r.timestamp or "", r.trace_id), reverse=True)
+
+
+def heading_text(pattern: Pattern) -> str:
+    """`wrong_tool · 52 of 415 reviewed traces (12.5%, 95% CI 9.7–16.0%) · newest first · …`."""
+    return (
+        f"{one_line(pattern.label, 60)} · {pattern.count} of {pattern.reviewed} reviewed "
+        f"traces ({100 * pattern.rate:.1f}%, 95% CI {100 * pattern.ci_low:.1f}–"
+        f"{100 * pattern.ci_high:.1f}%) · newest first · Enter opens a trace, then j/k step "
+        "through them one by one · Esc back"
+    )
+
+
+def fill(
+    table: DataTable[Text],
+    heading: Static,
+    pattern: Pattern,
+    rows: list[QueueRow],
+    width: int,
+    zone: str,
+) -> None:
+    """Fill the drill-down table and its heading for `pattern`."""
+    notes = dict(zip(pattern.note_ids, pattern.notes, strict=True))
+    release = max([7, *(len(one_line(r.release or "—", 12)) for r in rows)])
+    # time and release first; the first user line and the note share what is left
+    room = max(20, width - 2 - TIME_WIDTH - release - 4 * 2)
+    said = room if not notes else max(12, room * 3 // 5)
+    noted = room - said
+    table.clear(columns=True)
+    table.add_column(f"time ({zone})", width=TIME_WIDTH)
+    table.add_column("release", width=release)
+    table.add_column("first user line", width=said)
+    if notes:
+        table.add_column("note", width=noted)
+    for row in rows:
+        cells = [
+            Text(local_text(row.timestamp, zone)),
+            Text(one_line(row.release or "—", 12)),
+            Text(one_line(row.first_user_line, said)),
+        ]
+        if notes:
+            cells.append(Text(one_line(notes.get(row.trace_id, ""), noted)))
+        table.add_row(*cells, key=row.trace_id)
+    heading.update(Text(heading_text(pattern)))

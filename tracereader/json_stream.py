@@ -1,0 +1,289 @@
+"""Decode a JSON file value by value (a top-level array element by element) in bounded memory.
+
+A bad element costs only itself: the reader resynchronises on the next element, by its
+bracket-balanced end, by the indentation the array's elements start at (pretty-printed and
+one-per-line arrays), or failing both by the next `{` after a comma that decodes cleanly.
+Bytes are decoded with `surrogateescape`, so invalid UTF-8 only spoils the element it is in.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import IO, Any
+
+from tracereader import limits
+from tracereader.formats.base import RawRecord
+from tracereader.model import Rejection
+
+CHUNK_BYTES = 1 << 16
+MAX_RESYNC_TRIES = 1_000
+"""Candidate element starts tried after an unbalanced element before giving up on the file."""
+_TAIL = 16  # a decode error this close to the buffer end may just be a cut token
+_WS = re.compile(r"[ \t\r\n]*")
+_TOKEN = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"?|[\[\]{}]')
+_CANDIDATE = re.compile(r"[,\n][ \t\r\n]*(?=\{)")
+_SURROGATE = re.compile("[\udc80-\udcff]")
+_TYPE_NAMES = {list: "a list", str: "a string", int: "a number", float: "a number"}
+
+
+def what(value: Any) -> str:
+    """`null`, `a list`, `a string`, … for "expected an object, found …" messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def too_big(limit: int) -> str:
+    """The reason given for a record over the size limit."""
+    return f"record is larger than the {limit / (1024 * 1024):g} MB limit; skipped"
+
+
+class _Failed(Exception):
+    """One element cannot be read: where its problem is and why (never its content)."""
+
+    def __init__(self, line: int, reason: str, error_at: int) -> None:
+        super().__init__(reason)
+        self.line = line
+        self.reason = reason
+        self.error_at = error_at
+
+
+class JsonStream:
+    """Incremental JSON value decoder over a sliding text buffer, tracking line numbers."""
+
+    def __init__(self, stream: IO[bytes], limit: int, changes: limits.Normalized) -> None:
+        self.stream = stream
+        self.limit = limit
+        self.changes = changes
+        self.buf = ""
+        self.pos = 0
+        self.line = 1
+        self.eof = False
+        self.base = 0  # characters dropped from the front of the buffer
+        self._tail = b""
+        self._boundary: re.Pattern[str] | None = None  # where elements start a line
+        self.gave_up = False
+
+    # -- the buffer -------------------------------------------------------------------------
+    def _fill(self, size: int = CHUNK_BYTES) -> bool:
+        """Append at least one more chunk to the buffer; False at end of file."""
+        if self.eof:
+            return False
+        data = self._tail + self.stream.read(size)
+        if len(data) == len(self._tail):
+            self.eof = True
+            if self._tail:
+                self.buf += self._tail.decode("utf-8", "surrogateescape")
+                self._tail = b""
+                return True
+            return False
+        cut = len(data)
+        while cut > 0 and cut > len(data) - 4 and (data[cut - 1] & 0xC0) == 0x80:
+            cut -= 1
+        if cut > 0 and data[cut - 1] >= 0xC0:
+            cut -= 1  # keep an incomplete multi-byte sequence for the next chunk
+        self._tail = data[cut:]
+        text = data[:cut].decode("utf-8", "surrogateescape")
+        if not self.buf and not self.base and text.startswith("\ufeff"):
+            text = text[1:]  # a byte-order mark
+        self.buf += text
+        return True
+
+    def _advance(self, new_pos: int) -> None:
+        self.line += self.buf.count("\n", self.pos, new_pos)
+        self.pos = new_pos
+        if self.pos > CHUNK_BYTES:
+            self.base += self.pos
+            self.buf = self.buf[self.pos :]
+            self.pos = 0
+
+    def _skip_ws(self, extra: str = "") -> str | None:
+        """Skip whitespace (and `extra` characters); return the next character or None at EOF."""
+        while True:
+            end = _WS.match(self.buf, self.pos).end()  # type: ignore[union-attr]
+            while end < len(self.buf) and self.buf[end] in extra:
+                end = _WS.match(self.buf, end + 1).end()  # type: ignore[union-attr]
+            self._advance(end)
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self._fill():
+                return None
+
+    # -- values -----------------------------------------------------------------------------
+    def records(self) -> Iterator[RawRecord | Rejection]:
+        """Top-level values one by one; a top-level array yields its elements one by one."""
+        in_array = False
+        index = 0
+        while True:
+            char = self._skip_ws(",")  # commas between top-level values are tolerated too
+            if char is None:
+                if in_array:
+                    yield Rejection(self.line, "malformed JSON: the array is not closed")
+                return
+            if not in_array and char == "[":
+                in_array, index = True, 0
+                self._advance(self.pos + 1)
+                self._learn_layout()
+                continue
+            if in_array and char == "]":
+                in_array = False
+                self._advance(self.pos + 1)
+                continue
+            index += in_array
+            where = f"element {index}" if in_array else None
+            yield self._element(where)
+            if self.gave_up:  # nothing after this could be resynchronised on
+                return
+
+    def _learn_layout(self) -> None:
+        """Note the indentation the first element starts a line at, to find the next ones."""
+        lines_before = self.line
+        self._skip_ws()
+        newline = self.buf.rfind("\n", 0, self.pos)
+        self._boundary = None
+        if self.line > lines_before and newline >= 0:
+            prefix = self.buf[newline + 1 : self.pos]
+            self._boundary = re.compile("\n" + re.escape(prefix) + r"(?=[^\s\]},])")
+
+    def _element(self, where: str | None) -> RawRecord | Rejection:
+        """One value at `pos`: a record, or a rejection after skipping to the next value."""
+        line = self.line
+        start = self.pos
+        try:
+            value, end = self._decode(start)
+        except _Failed as failed:
+            if self._skip_failed(start, failed.error_at):
+                return Rejection(failed.line, failed.reason, where)
+            self._advance(len(self.buf))
+            self.gave_up = True
+            reason = f"{failed.reason}; no next record found, the rest of the file was not read"
+            return Rejection(failed.line, reason, where)
+        has_bad_bytes = _SURROGATE.search(self.buf, start, end) is not None
+        self._advance(end)
+        if has_bad_bytes:
+            return Rejection(line, "invalid UTF-8", where)
+        if not isinstance(value, dict):
+            return Rejection(line, f"expected a JSON object, found {what(value)}", where)
+        try:
+            value = limits.normalize(value, self.changes)
+        except limits.LimitError as exc:
+            return Rejection(line, str(exc), where)
+        return RawRecord(line=line, value=value, end_offset=self.base + end, where=where)
+
+    def _decode(self, start: int) -> tuple[Any, int]:
+        """Decode the value at `start` after checking its size and depth; _Failed otherwise."""
+        line = self.line
+        if self.buf[start] in "[{":
+            status, end = self._scan(start)
+            if status == "big":
+                raise _Failed(line, too_big(self.limit), start)
+            if status == "deep":
+                raise _Failed(line, f"malformed JSON: {limits.too_deep()}", start)
+        read_size = CHUNK_BYTES
+        while True:
+            try:
+                value, end = limits.DECODER.raw_decode(self.buf, start)
+            except json.JSONDecodeError as exc:
+                near_end = exc.pos >= len(self.buf) - _TAIL or exc.msg.startswith("Unterminated")
+                if near_end and not self.eof and len(self.buf) - start <= self.limit:
+                    self._fill(read_size)
+                    read_size = min(read_size * 2, self.limit)
+                    continue
+                if len(self.buf) - start > self.limit:
+                    raise _Failed(line, too_big(self.limit), start) from None
+                error_line = line + self.buf.count("\n", start, exc.pos)
+                raise _Failed(error_line, f"malformed JSON: {exc.msg}", exc.pos) from None
+            except limits.LimitError as exc:
+                raise _Failed(line, str(exc), start) from None
+            except RecursionError:  # unreachable after the depth scan; kept as a backstop
+                raise _Failed(line, f"malformed JSON: {limits.too_deep()}", start) from None
+            if end >= len(self.buf) and not self.eof and self.buf[start] not in '[{"':
+                self._fill()  # a number cut by the chunk boundary: read on and decode again
+                continue
+            if end - start > self.limit:
+                raise _Failed(line, too_big(self.limit), end)
+            return value, end
+
+    def _scan(self, start: int) -> tuple[str, int]:
+        """("ok", end) past the balanced value at `start`, ("deep"|"big"|"open", where).
+
+        A string left open at a line end ends there (JSON strings hold no raw newline), so
+        a broken element cannot swallow the lines after it.
+        """
+        depth = 0
+        deep = False
+        at = start
+        while True:
+            for match in _TOKEN.finditer(self.buf, at):
+                token = match.group()
+                if token[0] == '"':
+                    if (len(token) == 1 or token[-1] != '"') and match.end() >= len(self.buf):
+                        at = match.start()  # a string cut by the buffer end: read on
+                        break
+                    continue
+                depth += 1 if token in "[{" else -1
+                deep = deep or depth > limits.MAX_DEPTH
+                if depth <= 0:
+                    return ("deep" if deep else "ok"), match.end()
+            else:
+                at = len(self.buf)
+            if len(self.buf) - start > self.limit:
+                return "big", len(self.buf)
+            if not self._fill():
+                return ("deep" if deep else "open"), len(self.buf)
+
+    def _skip_failed(self, start: int, error_at: int) -> bool:
+        """Move past a failed element to where the next one starts; False when none does."""
+        status, balanced = self._scan(start) if self.buf[start] in "[{" else ("open", start)
+        target = balanced if status in ("ok", "deep") else None
+        boundary = self._next_boundary(start, target)
+        if boundary is not None:
+            self._advance(boundary)
+            return True
+        if target is not None:
+            self._advance(target)
+            return True
+        if self.buf[start] not in "[{":  # a bare scalar or garbage: skip to a separator
+            stop = re.compile(r"[,\n\]]").search(self.buf, start + 1)
+            if stop is not None:
+                self._advance(stop.start())
+                return True
+        # Unbalanced: the next clean object may even sit inside the broken one's brackets
+        # (`{"a": [1, {good}, …`), so look from just after its start, not from the error.
+        return self._resync(start + 1)
+
+    def _next_boundary(self, start: int, before: int | None) -> int | None:
+        """The next line where an element starts at the array's indentation, if known."""
+        if self._boundary is None:
+            return None
+        while True:
+            match = self._boundary.search(self.buf, start + 1)
+            if match is not None:
+                found = match.end()
+                return found if before is None or found < before else None
+            if before is not None or len(self.buf) - start > self.limit or not self._fill():
+                return None
+
+    def _resync(self, after: int) -> bool:
+        """Advance to the next `{` after a comma or newline that decodes as an object."""
+        self._advance(min(after, len(self.buf)))
+        for _ in range(MAX_RESYNC_TRIES):
+            match = _CANDIDATE.search(self.buf, self.pos)
+            while match is None:
+                self._advance(max(self.pos, len(self.buf) - 1))
+                if not self._fill():
+                    return False
+                match = _CANDIDATE.search(self.buf, self.pos)
+            self._advance(match.end())
+            try:
+                value, _ = self._decode(self.pos)
+            except _Failed:
+                value = None
+            if isinstance(value, dict):
+                return True
+            self._advance(self.pos + 1)
+        return False

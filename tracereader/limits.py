@@ -1,0 +1,196 @@
+"""The limits every record is held to before any parser, converter or the anonymizer works on it.
+
+Python has hidden limits of its own (4,300 digits in an int, ~1,000 levels of recursion) and
+the anonymizer has costs that grow with text; a record past one of these limits is rejected
+here, by line and reason, instead of failing somewhere that would cost the whole file. The
+README's "Limits" section lists the same numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+MAX_RECORD_BYTES = 10 * 1024 * 1024
+"""Largest record (a JSONL line, a JSON value, a YAML document) read; bigger ones are skipped."""
+MAX_DEPTH = 64
+"""Deepest nesting of objects and lists in a record, counting JSON held inside its strings."""
+MAX_DIGITS = 100
+"""Most digits in one number (Python refuses ints past 4,300; real traces stay under 40)."""
+MAX_STRING_CHARS = 1_000_000
+"""Longest single string (spaCy's own document limit)."""
+MAX_VALUES = 1_000_000
+"""Most values in one record once YAML aliases are expanded (stops "billion laughs")."""
+
+NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+"""How NaN and infinities are stored: as the text JSON writers use, never as numbers."""
+
+_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NUMBER_DIGITS = re.compile(r"\d")
+_INT_LIMIT = 10**MAX_DIGITS
+_MAY_HOLD_JSON = frozenset("[{ \t\r\n")
+
+
+class LimitError(ValueError):
+    """A record breaks one of the limits above; the message names the limit, never content."""
+
+
+def too_deep() -> LimitError:
+    """The error for nesting past `MAX_DEPTH`."""
+    return LimitError(f"nested more than {MAX_DEPTH} levels deep (the limit)")
+
+
+def too_many_digits() -> LimitError:
+    """The error for a number past `MAX_DIGITS`."""
+    return LimitError(f"a number has more than {MAX_DIGITS} digits (the limit)")
+
+
+def nesting_exceeds(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON text nests brackets deeper than `limit` (strings skipped), without parsing.
+
+    Counting brackets first keeps the scan off nearly every record; the scan stops as soon as
+    the limit is passed, so a megabyte of `[` costs one short regex run.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for match in _STRUCTURE.finditer(text):
+        char = match.group()
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def _parse_int(text: str) -> int:
+    if len(text) - text.startswith("-") > MAX_DIGITS:
+        raise too_many_digits()
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    if len(_NUMBER_DIGITS.findall(text)) > MAX_DIGITS:
+        raise too_many_digits()
+    return float(text)
+
+
+DECODER = json.JSONDecoder(parse_int=_parse_int, parse_float=_parse_float)
+"""A JSON decoder that refuses over-long numbers before Python's int conversion can."""
+
+
+def loads(text: str) -> Any:
+    """Parse one JSON document within the limits (LimitError or JSONDecodeError otherwise)."""
+    if nesting_exceeds(text):
+        raise too_deep()
+    return DECODER.decode(text)
+
+
+def _embedded_json(text: str) -> Any:
+    """The value of a string holding a JSON object or array, as the redactor will parse it."""
+    if not text or (text[0] not in "[{" and not text[0].isspace()):
+        return None  # the common case, decided without copying the string
+    stripped = text.strip()
+    if len(stripped) < 2 or stripped[0] not in "[{" or stripped[-1] not in "]}":
+        return None
+    if nesting_exceeds(stripped):
+        raise LimitError(f"a string holds JSON nested more than {MAX_DEPTH} levels deep")
+    try:
+        value = json.loads(stripped)
+    except (ValueError, RecursionError):
+        return None  # not JSON, or numbers too long to be: it stays plain text
+    return value if isinstance(value, dict | list) else None
+
+
+class Normalized:
+    """What `normalize` changed in one record, for the ingest summary."""
+
+    def __init__(self) -> None:
+        self.nul_characters = 0
+        self.non_finite = 0
+
+
+def normalize(value: Any, changes: Normalized | None = None) -> Any:
+    """A record checked against every limit, NUL characters and non-finite numbers made safe.
+
+    Walks without recursion. Strings that hold JSON are checked as the anonymizer will see
+    them: parsed, with their depth added to the string's own. NUL becomes U+FFFD (it cuts
+    text short in C tools and terminals); NaN and infinities become `"NaN"`/`"Infinity"`.
+    Raises LimitError naming the first limit broken. Plain short ASCII strings, the bulk of
+    any record, cost one test each (this walk is ~2% of an ingest's time).
+    """
+    changes = changes if changes is not None else Normalized()
+    root: list[Any] = [value]
+    # (container, depth, inside a string's JSON: checked but never rewritten)
+    stack: list[tuple[Any, int, bool]] = [(root, 0, False)]
+    count = 0
+    while stack:
+        node, depth, embedded = stack.pop()
+        if depth > MAX_DEPTH:
+            raise too_deep()
+        count += len(node)
+        if count > MAX_VALUES:
+            raise LimitError(f"holds more than {MAX_VALUES:,} values (the limit)")
+        if type(node) is dict:
+            pairs: Any = node.items()
+            for key in node:
+                if type(key) is str and not _plain(key):
+                    _check_text(key, changes, True)  # keys are checked, not rewritten
+        else:
+            pairs = enumerate(node)
+        for key, child in list(pairs) if not embedded else pairs:
+            kind = type(child)
+            if kind is str:
+                if _plain(child):
+                    continue
+                fixed = _check_text(child, changes, embedded)
+                if fixed is not child and not embedded:
+                    node[key] = fixed
+                inner = _embedded_json(child)
+                if inner is not None:
+                    stack.append(([inner], depth, True))
+            elif kind is dict or kind is list:
+                stack.append((child, depth + 1, embedded))
+            elif kind is int:
+                if abs(child) >= _INT_LIMIT:  # YAML ints arrive already built
+                    raise too_many_digits()
+            elif kind is float:
+                if not math.isfinite(child) and not embedded:
+                    node[key] = NON_FINITE[repr(child)]
+                    changes.non_finite += 1
+            elif isinstance(child, dict | list):  # subclasses (YAML may build them)
+                stack.append((child, depth + 1, embedded))
+    return root[0]
+
+
+def _plain(text: str) -> bool:
+    """Short ASCII text with no NUL that cannot hold JSON: nothing to check or change."""
+    return (
+        text.isascii()
+        and len(text) <= MAX_STRING_CHARS
+        and "\x00" not in text
+        and text[:1] not in _MAY_HOLD_JSON
+    )
+
+
+def _check_text(text: str, changes: Normalized, embedded: bool) -> str:
+    """The string with NUL replaced; LimitError for a lone surrogate or an over-long string."""
+    if len(text) > MAX_STRING_CHARS:
+        raise LimitError(f"a string is longer than {MAX_STRING_CHARS:,} characters (the limit)")
+    if text.isascii():
+        if "\x00" not in text:
+            return text
+    elif _SURROGATE.search(text):
+        raise LimitError(
+            "a string holds a lone surrogate (an unpaired \\ud800-\\udfff escape or bytes "
+            "that are not UTF-8): it is not text"
+        )
+    if "\x00" not in text or embedded:
+        return text
+    changes.nul_characters += text.count("\x00")
+    return text.replace("\x00", "\ufffd")
