@@ -43,6 +43,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -163,8 +165,9 @@ def launch(script: str, db: Path) -> float:
     return elapsed
 
 
-async def press_latencies(app: Any, keys: str, presses: int) -> list[float]:
-    """Per-press seconds from key event to the end of the next compositor refresh."""
+@contextmanager
+def compositor_refreshes() -> Iterator[list[float]]:
+    """While inside, the end time of every compositor refresh (a frame drawn) is recorded."""
     from textual.screen import Screen
 
     refreshed: list[float] = []
@@ -175,8 +178,16 @@ async def press_latencies(app: Any, keys: str, presses: int) -> list[float]:
         refreshed.append(time.perf_counter())
 
     Screen._compositor_refresh = timed  # type: ignore[method-assign]
-    latencies: list[float] = []
     try:
+        yield refreshed
+    finally:
+        Screen._compositor_refresh = original  # type: ignore[method-assign]
+
+
+async def press_latencies(app: Any, keys: str, presses: int) -> list[float]:
+    """Per-press seconds from key event to the end of the next compositor refresh."""
+    latencies: list[float] = []
+    with compositor_refreshes() as refreshed:
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             for i in range(presses):
@@ -187,8 +198,6 @@ async def press_latencies(app: Any, keys: str, presses: int) -> list[float]:
                 after = [t for t in refreshed if t >= started]
                 if after:
                     latencies.append(after[0] - started)
-    finally:
-        Screen._compositor_refresh = original  # type: ignore[method-assign]
     return latencies
 
 

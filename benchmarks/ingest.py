@@ -38,10 +38,10 @@ def timed(fn: Callable[[], Any], label: str = "") -> tuple[float, Any]:
 
 def collect_ingested_strings(paths: list[Path]) -> list[str]:
     """Every string ingest hands to the analyzer, found by a first (untimed) ingest."""
-    from tracereader.anonymize import Anonymizer
     from tracereader.config import Settings
     from tracereader.ingest import ingest_paths
-    from tracereader.redact import collect_strings
+    from tracereader.privacy.anonymizer import Anonymizer
+    from tracereader.privacy.walk import collect_strings
     from tracereader.store import Store
 
     strings: list[str] = []
@@ -65,12 +65,12 @@ def collect_ingested_strings(paths: list[Path]) -> list[str]:
 
 def time_ingest(paths: list[Path], n_process: int) -> tuple[float, int]:
     """Seconds for a full ingest into a fresh database, and traces landed."""
-    import tracereader.analyzer
+    import tracereader.privacy.analyzer
     from tracereader.config import Settings
     from tracereader.ingest import ingest_paths
     from tracereader.store import Store
 
-    tracereader.analyzer.N_PROCESS = n_process
+    tracereader.privacy.analyzer.N_PROCESS = n_process
     with tempfile.TemporaryDirectory() as tmp:
         store = Store.open(Path(tmp) / "bench.db")
         seconds, summary = timed(
@@ -78,7 +78,7 @@ def time_ingest(paths: list[Path], n_process: int) -> tuple[float, int]:
             f"ingest (n_process={n_process})",
         )
         store.close()
-    tracereader.analyzer.N_PROCESS = 1
+    tracereader.privacy.analyzer.N_PROCESS = 1
     return seconds, summary.landed
 
 
@@ -87,7 +87,7 @@ def presidio_engine() -> Any:
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import NlpEngineProvider
 
-    from tracereader.analyzer import make_presidio_offline, silence_library_logs
+    from tracereader.privacy.analyzer import make_presidio_offline, silence_library_logs
 
     silence_library_logs()
     make_presidio_offline()

@@ -5,10 +5,10 @@ Run: `python benchmarks/patterns.py [--notes 10000] [--baseline 1500]`.
 Notes are generated the way reviewers type (20 failure themes, several phrasings each, typos,
 case, punctuation, specific tool and policy names, free additions), so most are distinct
 strings. Timed in the same run:
-- `group_notes` + tag matching on all notes (rapidfuzz `process.cdist`, every core),
+- `group_notes` on all notes (automatic merges: the TF-IDF view of `tracereader.similarity`),
 - `find_patterns` end to end on an in-memory store holding the notes as reviews,
-- the all-pairs score matrix with `process.cdist` against the same scores in a Python double
-  loop (one rapidfuzz call per pair) measured on a subset and extrapolated by pair count.
+- the all-pairs score matrix (blocked sparse products) against the same TF-IDF cosines in a
+  Python double loop over dict vectors, measured on a subset and extrapolated by pair count.
 """
 
 from __future__ import annotations
@@ -18,26 +18,15 @@ import os
 import random
 import sys
 import time
-from dataclasses import replace
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np
-from rapidfuzz import process, utils
-
 from tracereader.config import load_settings
-from tracereader.grouping import (
-    SCORERS,
-    GroupingParams,
-    Scorer,
-    assign,
-    comparison_form,
-    group_notes,
-    normalise,
-    tag_texts_for,
-)
+from tracereader.grouping import AUTO_MERGE_THRESHOLD, group_notes
 from tracereader.patterns import find_patterns
+from tracereader.similarity import NgramTfidf, SimilarityIndex, comparable, word_ngrams
 from tracereader.store import Store
 from tracereader.timeutil import to_iso, utcnow
 
@@ -109,16 +98,20 @@ def make_notes(count: int, seed: int = 7) -> list[str]:
     return [text for text, _ in make_labelled_notes(count, seed)]
 
 
-def double_loop(notes: list[str], scorer: Scorer, threshold: float) -> int:
-    """The naive way: score every pair in Python (keys built once, as cdist gets them)."""
-    keys = [comparison_form(normalise(n), scorer)[0] for n in notes]
-    compare = comparison_form("", scorer)[1]
-    hits = 0
-    for i in range(len(keys)):
-        for j in range(i + 1, len(keys)):
-            if compare(keys[i], keys[j]) >= threshold:
-                hits += 1
-    return hits
+def double_loop(texts: list[str], tfidf: NgramTfidf) -> float:
+    """The naive way: TF-IDF cosines of every pair in Python, over dict vectors."""
+    vectors = []
+    for text in texts:
+        counts = Counter(word_ngrams(text))
+        vector = {g: (1 + c) * float(tfidf.idf[tfidf.vocabulary[g]]) for g, c in counts.items()}
+        norm = sum(v * v for v in vector.values()) ** 0.5 or 1.0
+        vectors.append({g: v / norm for g, v in vector.items()})
+    best = 0.0
+    for i, a in enumerate(vectors):
+        for b in vectors[i + 1 :]:
+            dot = sum(v * b.get(g, 0.0) for g, v in a.items())
+            best = max(best, dot)
+    return best
 
 
 def _store_with(notes: list[str]) -> Store:
@@ -139,64 +132,55 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=10_000)
     parser.add_argument("--baseline", type=int, default=1_500, help="double-loop subset size")
-    parser.add_argument("--scorer", choices=sorted(SCORERS), default=None)
-    parser.add_argument("--threshold", type=float, default=None)
     args = parser.parse_args()
     settings = load_settings(REPO / "tracereader" / "default_config.yaml")
-    tag_texts = {t.name: tag_texts_for(t.name, t.description) for t in settings.tags}
-    params = GroupingParams()
-    if args.scorer or args.threshold:
-        params = replace(
-            params,
-            scorer=SCORERS[args.scorer] if args.scorer else params.scorer,
-            threshold=args.threshold or params.threshold,
-        )
     notes = make_notes(args.notes)
-    unique = len({utils.default_process(n) for n in notes})
+    unique = sorted({comparable(n) for n in notes} - {""})
     load = os.getloadavg()[0]
+    probe = SimilarityIndex(notes[:2])
     print(
-        f"{len(notes)} notes ({unique} distinct after normalising), {os.cpu_count()} cores, "
-        f"load average {load:.1f} (wall times grow with other work on the machine)"
+        f"{len(notes)} notes ({len(unique)} distinct after normalising), {os.cpu_count()} "
+        f"cores, load average {load:.1f} (wall times grow with other work on the machine)"
     )
-    print(f"scorer {params.scorer.__name__}, threshold {params.threshold:g}")
-
-    group_notes(notes[:200])  # warm-up: imports and thread pool
-    started, cpu = time.perf_counter(), time.process_time()
-    assigned = assign(notes, tag_texts, params)
-    grouped, grouped_cpu = time.perf_counter() - started, time.process_time() - cpu
-    joined = sum(1 for _, tag in assigned if tag)
     print(
-        f"grouping (cdist, workers=-1): {grouped:.2f} s wall, {grouped_cpu:.2f} s CPU "
-        f"-> {len(assigned)} groups, "
-        f"{joined} joined a tag  [goal < {GOAL_SECONDS:g} s: "
+        f"suggestions rank with {probe.method}; automatic merges: tfidf at {AUTO_MERGE_THRESHOLD:g}"
+    )
+
+    group_notes(notes[:200])  # warm-up: imports
+    started, cpu = time.perf_counter(), time.process_time()
+    groups = group_notes(notes)
+    grouped, grouped_cpu = time.perf_counter() - started, time.process_time() - cpu
+    merged = sum(1 for g in groups if len(g.members) > 1)
+    print(
+        f"group_notes: {grouped:.2f} s wall, {grouped_cpu:.2f} s CPU -> {len(groups)} groups, "
+        f"{merged} of them merged automatically  [goal < {GOAL_SECONDS:g} s: "
         f"{'met' if grouped < GOAL_SECONDS else 'MISSED'}]"
     )
 
     store = _store_with(notes)
     started, cpu = time.perf_counter(), time.process_time()
-    patterns = find_patterns(store, settings, params=params)
+    patterns = find_patterns(store, settings)
     end_to_end, end_cpu = time.perf_counter() - started, time.process_time() - cpu
-    actionable = sum(p.actionable for p in patterns)
     print(
         f"find_patterns end to end (SQLite read, grouping, edits, stats): {end_to_end:.2f} s "
-        f"wall, {end_cpu:.2f} s CPU "
-        f"-> {len(patterns)} patterns, {actionable} actionable"
+        f"wall, {end_cpu:.2f} s CPU -> {len(patterns)} patterns, "
+        f"{sum(p.automatic for p in patterns)} with automatic members"
     )
 
-    keys = sorted({comparison_form(normalise(n), params.scorer)[0] for n in notes} - {""})
-    compare = comparison_form("", params.scorer)[1]
     started, cpu = time.perf_counter(), time.process_time()
-    process.cdist(keys, keys, scorer=compare, dtype=np.uint8, workers=-1)
+    index = SimilarityIndex(unique, embedders=False)
+    for start in range(0, len(unique), 512):
+        index.pairwise(range(start, min(start + 512, len(unique))))
     matrix, matrix_cpu = time.perf_counter() - started, time.process_time() - cpu
-    subset = notes[: args.baseline]
+    subset = unique[: args.baseline]
     started = time.perf_counter()
-    double_loop(subset, params.scorer, params.threshold)
+    double_loop(subset, NgramTfidf(subset))
     loop_seconds = time.perf_counter() - started
     pairs_subset = len(subset) * (len(subset) - 1) / 2
-    pairs_all = len(keys) * (len(keys) - 1) / 2
+    pairs_all = len(unique) * (len(unique) - 1) / 2
     extrapolated = loop_seconds * pairs_all / pairs_subset
     print(
-        f"all pair scores of the {len(keys)} distinct notes: cdist {matrix:.2f} s wall "
+        f"all TF-IDF pair scores of the {len(unique)} distinct notes: {matrix:.2f} s wall "
         f"({matrix_cpu:.2f} s CPU); Python double loop measured on {len(subset)} notes "
         f"({loop_seconds:.2f} s) and extrapolated by pair count: {extrapolated:.1f} s "
         f"-> ratio {extrapolated / matrix:.0f}x"

@@ -11,8 +11,8 @@ import json
 import random
 from dataclasses import asdict, dataclass, field
 
-from tracereader.analyzer import TextAnalyzer
 from tracereader.model import Feedback, Message, ToolCall, Trace
+from tracereader.privacy.analyzer import TextAnalyzer
 
 
 def _words(text: str) -> list[str]:

@@ -20,6 +20,8 @@ def hermetic_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("TRACEREADER_DB", raising=False)
     monkeypatch.delenv("TRACEREADER_CONFIG", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    # Tests measure the default install (TF-IDF); tests of the embeddings extra turn it on.
+    monkeypatch.setenv("TRACEREADER_EMBEDDINGS", "off")
     return home
 
 

@@ -37,7 +37,7 @@ class StubAnonymizer:
 
 def install_stub(monkeypatch: pytest.MonkeyPatch) -> list[StubAnonymizer]:
     """Make `Anonymizer.create` return stubs; the list collects every one created."""
-    from tracereader import anonymize
+    from tracereader.privacy import anonymizer as anonymize
 
     created: list[StubAnonymizer] = []
 

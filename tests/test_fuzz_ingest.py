@@ -99,8 +99,8 @@ class Layout:
 @pytest.fixture(scope="module")
 def anonymizer() -> Any:
     """The real anonymizer without NER, created once: its text cache keeps the runs quick."""
-    from tracereader.analyzer import TextAnalyzer
-    from tracereader.anonymize import Anonymizer
+    from tracereader.privacy import Anonymizer
+    from tracereader.privacy.analyzer import TextAnalyzer
 
     return Anonymizer(b"fuzz-salt-" * 4, TextAnalyzer(None), None)
 
@@ -151,7 +151,7 @@ def test_one_mutated_record_costs_only_itself(
     source: Path,
     variant: str,
 ) -> None:
-    from tracereader import anonymize
+    from tracereader.privacy import anonymizer as anonymize
 
     monkeypatch.setattr(anonymize.Anonymizer, "create", lambda *a, **k: anonymizer)
     layout = Layout(source, variant)

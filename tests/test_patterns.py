@@ -1,4 +1,4 @@
-"""Patterns: grouping of tags and notes, honest rates, ranking, determinism and reviewer edits."""
+"""Patterns: tags and notes grouped, counted over confirmed memberships; the reviewer's edits."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from patterns_support import BASE, add_traces, make_trace, review
 
 from tracereader import pattern_edits
 from tracereader.config import Settings, TagSpec
-from tracereader.grouping import group_notes, match_tags, tag_texts_for
+from tracereader.grouping import group_notes, most_similar
 from tracereader.patterns import Pattern, find_patterns, pattern_by_key
 from tracereader.stats import wilson_interval
 from tracereader.store import Store
@@ -22,7 +22,8 @@ TAGS = (
 )
 SETTINGS = Settings(tags=TAGS)
 
-WRONG_TOOL = ["wrong tool called", "called the wrong tool", "Wrong tool!!", "wrnog tool called"]
+WRONG_TOOL = ["wrong tool called", "called the wrong tool", "Wrong tool!!"]
+TYPO = "wrnog tool calld"
 LATE_REFUND = [
     "refund promised but never issued",
     "Refund never issued, though promised",
@@ -35,17 +36,19 @@ def _texts(groups: list, notes: list[str]) -> list[set[str]]:
     return [{notes[i] for i in g.members} for g in groups]
 
 
-def test_typo_word_order_and_case_variants_group_together() -> None:
-    notes = WRONG_TOOL + LATE_REFUND + UNRELATED
+def test_near_duplicates_merge_automatically_and_nothing_else_does() -> None:
+    notes = [*WRONG_TOOL, TYPO, *LATE_REFUND, *UNRELATED]
     groups = _texts(group_notes(notes), notes)
     assert set(WRONG_TOOL) in groups
     assert set(LATE_REFUND) in groups
+    # Below the measured threshold: suggested to the reviewer, never merged unasked.
+    assert {TYPO} in groups
     for note in UNRELATED:
         assert {note} in groups
 
 
 def test_grouping_is_deterministic_whatever_the_order() -> None:
-    notes = WRONG_TOOL + LATE_REFUND + UNRELATED
+    notes = [*WRONG_TOOL, TYPO, *LATE_REFUND, *UNRELATED]
     shuffled = notes[:]
     random.Random(7).shuffle(shuffled)
     first = sorted(sorted(s) for s in _texts(group_notes(notes), notes))
@@ -61,12 +64,14 @@ def test_empty_and_punctuation_only_notes_stay_alone() -> None:
     assert [g.members for g in groups] == [[0], [1]]
 
 
-def test_notes_match_a_tag_by_name_or_description() -> None:
-    texts = {t.name: tag_texts_for(t.name, t.description) for t in TAGS}
-    matched = match_tags(
-        ["Wrong tool!!", "refused a request it should handle", "late refund"], texts
-    )
-    assert matched == ["wrong_tool", "needless_refusal", None]
+def test_most_similar_ranks_the_mates_first() -> None:
+    candidates = [*UNRELATED, *LATE_REFUND, *WRONG_TOOL]
+    top = most_similar("the bot used the wrong tool", candidates, k=3)
+    assert {candidates[i] for i in top} == set(WRONG_TOOL)
+    assert most_similar("refund was promised, never issued", candidates, k=1)[0] in {2, 3, 4}
+    assert most_similar("anything", [], k=5) == []
+    assert most_similar("anything", candidates, k=0) == []
+    assert len(most_similar("", candidates, k=10)) == len(candidates)
 
 
 def _seed(store: Store, notes: dict[str, str | None], tags: dict[str, list[str]]) -> None:
@@ -90,7 +95,7 @@ def _seed(store: Store, notes: dict[str, str | None], tags: dict[str, list[str]]
 
 @pytest.fixture
 def seeded(store: Store) -> Store:
-    notes = {f"n{i}": text for i, text in enumerate(WRONG_TOOL + LATE_REFUND + UNRELATED)}
+    notes = {f"n{i}": text for i, text in enumerate([*WRONG_TOOL, TYPO, *LATE_REFUND, *UNRELATED])}
     tags = {
         "t1": ["wrong_tool"],
         "t2": ["wrong_tool", "tone"],
@@ -115,35 +120,60 @@ def _by_key(patterns: list[Pattern], key: str) -> Pattern:
     return found
 
 
-def test_tags_and_matching_notes_form_one_pattern_with_distinct_traces(seeded: Store) -> None:
+def test_a_tag_counts_the_traces_that_carry_it_and_nothing_unasked(seeded: Store) -> None:
     patterns = find_patterns(seeded, SETTINGS)
     wrong = _by_key(patterns, "tag:wrong_tool")
     assert wrong.key == "tag:wrong_tool" and wrong.label == "wrong_tool"
-    # t1, t2, n0 tagged; n0..n3 notes: n0 counted once.
-    assert wrong.trace_ids == ["n0", "n1", "n2", "n3", "t1", "t2"]
-    assert wrong.count == 6 and wrong.reviewed == 23
-    assert wrong.rate == pytest.approx(6 / 23)
-    assert (wrong.ci_low, wrong.ci_high) == wilson_interval(6, 23)
-    assert wrong.actionable
-    assert sorted(wrong.notes) == sorted(WRONG_TOOL)
+    assert wrong.trace_ids == ["n0", "t1", "t2"]  # notes that say "wrong tool" are suggestions
+    assert wrong.count == 3 and wrong.confirmed == 3 and not wrong.automatic
+    assert wrong.reviewed == 23
+    assert wrong.rate == pytest.approx(3 / 23)
+    assert (wrong.ci_low, wrong.ci_high) == wilson_interval(3, 23)
+    assert not wrong.actionable and wrong.needed == 2
     assert wrong.releases == ["v0", "v1"]
-    assert wrong.first_seen is not None and wrong.first_seen <= (wrong.last_seen or "")
 
 
-def test_note_clusters_are_labelled_by_their_most_central_note(seeded: Store) -> None:
-    patterns = find_patterns(seeded, SETTINGS)
-    refund = _by_key(patterns, "note:n4")
+def test_automatic_merges_are_counted_and_marked_until_confirmed(seeded: Store) -> None:
+    refund = _by_key(find_patterns(seeded, SETTINGS), "note:n4")
     assert refund.key == "note:n4"  # the earliest-reviewed note names the cluster
     assert refund.label in LATE_REFUND
-    assert refund.count == 3 and not refund.actionable and refund.needed == 2
-    assert refund.tags == []
+    assert refund.count == 3 and refund.confirmed == 1 and refund.automatic
+    assert refund.automatic_ids == ["n5", "n6"]
+    pattern_edits.file_note(seeded, "n5", "note:n4")
+    pattern_edits.file_note(seeded, "n6", "note:n4")
+    refund = _by_key(find_patterns(seeded, SETTINGS), "note:n4")
+    assert refund.count == 3 and refund.confirmed == 3 and not refund.automatic
+    assert refund.as_dict()["automatic_ids"] == []
+
+
+def test_a_rejected_automatic_member_leaves_the_group(seeded: Store) -> None:
+    pattern_edits.reject(seeded, "note:n6", "note:n4")
+    patterns = find_patterns(seeded, SETTINGS)
+    refund = _by_key(patterns, "note:n4")
+    assert refund.trace_ids == ["n4", "n5"] and refund.automatic_ids == ["n5"]
+    alone = _by_key(patterns, "note:n6")
+    assert alone.key == "note:n6" and alone.count == 1 and alone.confirmed == 1
+    pattern_edits.undo_last(seeded)
+    assert _by_key(find_patterns(seeded, SETTINGS), "note:n6").key == "note:n4"
+
+
+def test_filing_a_note_under_a_tag_confirms_it_and_filing_again_moves_it(seeded: Store) -> None:
+    pattern_edits.file_note(seeded, "n3", "tag:wrong_tool")
+    wrong = _by_key(find_patterns(seeded, SETTINGS), "tag:wrong_tool")
+    assert wrong.trace_ids == ["n0", "n3", "t1", "t2"] and wrong.confirmed == 4
+    assert wrong.notes == [TYPO]  # n0's own note stays its own open code
+    pattern_edits.file_note(seeded, "n3", "tag:tone")
+    patterns = find_patterns(seeded, SETTINGS)
+    assert "n3" not in _by_key(patterns, "tag:wrong_tool").trace_ids
+    tone = _by_key(patterns, "tag:tone")
+    assert "n3" in tone.trace_ids
+    assert "t1" not in tone.trace_ids  # moving one note never merges the two tags
 
 
 def test_ranked_by_lower_bound_not_raw_rate(seeded: Store) -> None:
     patterns = find_patterns(seeded, SETTINGS)
     lows = [p.ci_low for p in patterns]
     assert lows == sorted(lows, reverse=True)
-    assert patterns[0].key == "tag:wrong_tool"
 
 
 def test_find_patterns_is_deterministic(seeded: Store) -> None:
@@ -152,9 +182,18 @@ def test_find_patterns_is_deterministic(seeded: Store) -> None:
 
 
 def test_threshold_comes_from_settings(seeded: Store) -> None:
+    for tid in ("n1", "n2", "n3"):
+        pattern_edits.file_note(seeded, tid, "tag:wrong_tool")
+    assert _by_key(find_patterns(seeded, SETTINGS), "tag:wrong_tool").actionable
     strict = Settings(tags=TAGS, actionable_threshold=7)
     wrong = _by_key(find_patterns(seeded, strict), "tag:wrong_tool")
     assert not wrong.actionable and wrong.needed == 1
+
+
+def test_automatic_merges_can_be_turned_off(seeded: Store) -> None:
+    patterns = find_patterns(seeded, SETTINGS, threshold=101)
+    assert all(not p.automatic for p in patterns)
+    assert _by_key(patterns, "note:n5").trace_ids == ["n5"]
 
 
 def test_no_reviews_no_patterns(store: Store) -> None:
@@ -173,7 +212,7 @@ def test_merge_rename_split_are_stored_and_applied(seeded: Store) -> None:
     assert pattern_by_key(patterns, "note:n4") is tone
     alone = _by_key(patterns, "note:n2")
     assert alone.key == "note:n2" and alone.trace_ids == ["n2"] and alone.notes == [WRONG_TOOL[2]]
-    assert "n2" not in _by_key(patterns, "tag:wrong_tool").note_ids
+    assert "n2" not in _by_key(patterns, "note:n0").note_ids
 
 
 def test_edits_survive_regrouping_when_new_notes_arrive(seeded: Store) -> None:
@@ -189,17 +228,16 @@ def test_edits_survive_regrouping_when_new_notes_arrive(seeded: Store) -> None:
     tone = _by_key(patterns, "tag:tone")
     assert {"new1", "n4", "n5", "n6"} <= set(tone.trace_ids)
     assert tone.label == "Refund promises"
-    assert "new2" in _by_key(patterns, "tag:wrong_tool").trace_ids
     assert _by_key(patterns, "note:n1").trace_ids == ["n1"]
     euros = _by_key(patterns, "note:new3")
-    assert euros is _by_key(patterns, f"note:n{len(WRONG_TOOL) + len(LATE_REFUND)}")
-    assert euros.count == 2
+    assert euros is _by_key(patterns, "note:n7")
+    assert euros.count == 2 and euros.automatic_ids == ["n7"]  # new3 was reviewed first
 
 
 def test_split_into_another_pattern_and_undo(seeded: Store) -> None:
     pattern_edits.split(seeded, "n3", "note:n4")
     refund = _by_key(find_patterns(seeded, SETTINGS), "note:n4")
-    assert "n3" in refund.trace_ids
+    assert "n3" in refund.trace_ids and "n3" not in refund.automatic_ids
     undone = pattern_edits.undo_last(seeded)
     assert undone is not None and undone.kind == "split"
     assert "n3" not in _by_key(find_patterns(seeded, SETTINGS), "note:n4").trace_ids
@@ -214,6 +252,7 @@ def test_rename_with_empty_label_restores_default(seeded: Store) -> None:
 def test_edits_that_no_longer_apply_are_ignored(seeded: Store) -> None:
     pattern_edits.merge(seeded, "tag:gone", "tag:tone")
     pattern_edits.rename(seeded, "note:missing", "x")
+    pattern_edits.reject(seeded, "note:missing", "tag:tone")
     assert [p.as_dict() for p in find_patterns(seeded, SETTINGS)]
 
 
@@ -224,6 +263,8 @@ def test_edits_that_no_longer_apply_are_ignored(seeded: Store) -> None:
         (lambda s: pattern_edits.merge(s, "cluster:3", "tag:a"), "not a pattern key"),
         (lambda s: pattern_edits.rename(s, "tag:a", "x" * 201), "200"),
         (lambda s: pattern_edits.split(s, ""), "trace id"),
+        (lambda s: pattern_edits.reject(s, "note:a", "note:a"), "itself"),
+        (lambda s: pattern_edits.file_note(s, "a", "nowhere"), "not a pattern key"),
     ],
 )
 def test_bad_edits_are_refused(store: Store, call, message: str) -> None:
@@ -232,16 +273,11 @@ def test_bad_edits_are_refused(store: Store, call, message: str) -> None:
     assert pattern_edits.load(store) == []
 
 
-def test_note_cluster_on_traces_tagged_alike_joins_that_tag(store: Store) -> None:
-    notes = {"a": "refused for no reason", "b": "Refused for no reason??", "c": "refusd, no reason"}
-    _seed(store, notes, {tid: ["needless_refusal"] for tid in notes})
-    lone = {"d": "system prompt should mention gift cards"}
-    _seed(store, lone, {"d": ["wrong_tool"]})
+def test_a_single_note_on_a_tagged_trace_stays_its_own_open_code(store: Store) -> None:
+    _seed(store, {"d": "system prompt should mention gift cards"}, {"d": ["wrong_tool"]})
     patterns = find_patterns(store, SETTINGS)
-    refusal = _by_key(patterns, "tag:needless_refusal")
-    assert refusal.note_ids == ["a", "b", "c"] and refusal.count == 3
-    # One note stays its own pattern: open coding may record what the tag does not.
-    assert _by_key(patterns, "note:d").notes == [lone["d"]]
+    assert _by_key(patterns, "note:d").notes == ["system prompt should mention gift cards"]
+    assert _by_key(patterns, "tag:wrong_tool").trace_ids == ["d"]
 
 
 def test_notes_on_traces_judged_good_are_not_patterns(store: Store) -> None:

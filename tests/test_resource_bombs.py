@@ -137,7 +137,7 @@ class SpinningAnonymizer(StubAnonymizer):
 def test_an_anonymizer_that_runs_on_too_long_costs_only_its_trace(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slow_text: str, spinning: bool
 ) -> None:
-    from tracereader import anonymize
+    from tracereader.privacy import anonymizer as anonymize
 
     monkeypatch.setattr(deadline, "BASE_SECONDS", 2.0)  # a loaded machine still reads the rest
     monkeypatch.setattr(deadline, "CHARS_PER_SECOND", 10**9)

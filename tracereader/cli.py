@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "export": "tracereader.commands.export:export",
     "compare": "tracereader.commands.compare:compare",
     "fixed": "tracereader.commands.compare:fixed",
+    "audit": "tracereader.commands.audit:audit",
 }
 
 

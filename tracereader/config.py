@@ -53,6 +53,42 @@ class TagSpec:
 
 
 @dataclass(frozen=True)
+class PrivacySettings:
+    """The `privacy:` section: what anonymization keeps, and where phone numbers come from."""
+
+    keep: tuple[str, ...] = ()
+    """Words, phrases (any case) or `/regex/` patterns that are never replaced (product names)."""
+    regions: tuple[str, ...] = ()
+    """ISO country codes whose national phone formats are recognized; empty: a broad default."""
+
+
+def _privacy_from(data: Any, where: str) -> PrivacySettings:
+    if data is None:
+        return PrivacySettings()
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: privacy must be a mapping (keep, regions)")
+    unknown = sorted(set(data) - {"keep", "regions"})
+    if unknown:
+        raise ConfigError(f"{where}: unknown privacy setting(s) {', '.join(unknown)}")
+    keep = data.get("keep") or []
+    regions = data.get("regions") or []
+    if not isinstance(keep, list) or not all(isinstance(k, str | int | float) for k in keep):
+        raise ConfigError(f"{where}: privacy.keep must be a list of words or /patterns/")
+    if not isinstance(regions, list) or not all(
+        isinstance(r, str) and re.fullmatch(r"[A-Za-z]{2}", r) for r in regions
+    ):
+        raise ConfigError(f"{where}: privacy.regions must be a list of two-letter country codes")
+    entries = tuple(str(k) for k in keep)
+    for entry in entries:
+        if len(entry) > 2 and entry.startswith("/") and entry.endswith("/"):
+            try:
+                re.compile(entry[1:-1])
+            except re.error as exc:
+                raise ConfigError(f"{where}: privacy.keep pattern {entry!r}: {exc}") from None
+    return PrivacySettings(keep=entries, regions=tuple(r.upper() for r in regions))
+
+
+@dataclass(frozen=True)
 class Settings:
     """Typed view of the YAML config."""
 
@@ -78,6 +114,8 @@ class Settings:
     """The failure taxonomy."""
     keymap: dict[str, str] = field(default_factory=dict)
     """Binding id -> key(s), passed to Textual's `App.set_keymap`."""
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    """What anonymization keeps (`privacy.keep`) and the phone regions (`privacy.regions`)."""
     path: Path | None = None
     """The file these settings came from (None for built-in defaults)."""
 
@@ -149,6 +187,7 @@ def settings_from_mapping(data: dict[str, Any], where: str = "config") -> Settin
             no_ner=bool(data.get("no_ner", False)),
             tags=tags,
             keymap={str(k): str(v) for k, v in keymap.items()},
+            privacy=_privacy_from(data.get("privacy"), where),
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"{where}: {exc}") from None

@@ -81,6 +81,8 @@ class ExportItem:
             "status": "actionable" if p.actionable else "candidate",
             "evidence": {
                 "k": p.count,
+                "confirmed": p.confirmed,
+                "automatic": len(p.automatic_ids),
                 "n": p.reviewed,
                 "rate": p.rate,
                 "ci_low": p.ci_low,

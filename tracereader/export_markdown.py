@@ -9,6 +9,7 @@ from tracereader.actions import FIXED, NOT_VALIDATED, OPEN, VALIDATED
 from tracereader.advisor import per_day_text
 from tracereader.compare import describe_rate
 from tracereader.export import PRIORITY_FORMULA, ExportItem, Report, md_escape
+from tracereader.patterns import Pattern
 from tracereader.stats import Proportion
 
 _PLAIN_RE = re.compile(r"[\w.:-]+")
@@ -73,6 +74,13 @@ def _steps(item: ExportItem) -> list[str]:
     ]
 
 
+def _automatic(p: Pattern) -> str:
+    """How many of the traces joined by an automatic merge the reviewer has not confirmed."""
+    if not p.automatic_ids:
+        return ""
+    return f" ({len(p.automatic_ids)} joined by automatic merge, not yet confirmed)"
+
+
 def _section(rank: int, item: ExportItem, per_day: float) -> list[str]:
     p = item.pattern
     status = "actionable" if p.actionable else f"candidate ({p.count} of {p.threshold} needed)"
@@ -85,7 +93,8 @@ def _section(rank: int, item: ExportItem, per_day: float) -> list[str]:
         f"## {rank}. {md_escape(item.title)}",
         "",
         f"- **Key:** `{_code(p.key)}` · **Status:** {status} · **State:** {_state(item)}",
-        f"- **Evidence:** reviewed traces showing it: {_rate(item)}; {seen}; releases: {releases}",
+        f"- **Evidence:** reviewed traces showing it: {_rate(item)}{_automatic(p)}; {seen}; "
+        f"releases: {releases}",
         f"- **Suggested action:** {md_escape(item.action)}",
         f"- **Effort:** {effort}",
         f"- **Priority:** {_priority(item, per_day)}",

@@ -31,7 +31,7 @@ from tracereader.store import Store
 from tracereader.timeutil import in_range, to_iso, utcnow
 
 if TYPE_CHECKING:
-    from tracereader.anonymize import Anonymizer
+    from tracereader.privacy import Anonymizer
 
 BATCH_SIZE = 200
 BATCH_CHARS = 8_000_000
@@ -160,7 +160,7 @@ class _Ingest:
 
     def _anon(self) -> Anonymizer:
         if self.anonymizer is None:
-            from tracereader.anonymize import Anonymizer, AnonymizerError
+            from tracereader.privacy import Anonymizer, AnonymizerError
 
             try:
                 self.anonymizer = Anonymizer.create(self.store, self.settings, no_ner=self.no_ner)

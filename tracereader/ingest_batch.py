@@ -16,7 +16,7 @@ from tracereader import deadline
 from tracereader.model import Trace
 
 if TYPE_CHECKING:
-    from tracereader.anonymize import Anonymizer
+    from tracereader.privacy import Anonymizer
 
 
 @dataclass(frozen=True)

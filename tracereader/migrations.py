@@ -194,13 +194,28 @@ def m004_action_items(db: sqlite_utils.Database) -> None:
     db.table("action_items").create_index(["state"])
 
 
+def m005_taxonomy_from_notes(db: sqlite_utils.Database) -> None:
+    """Tags promoted from confirmed note patterns: the taxonomy grows out of open coding."""
+    db.table("taxonomy_tags").create(
+        {
+            "name": str,  # the tag name stored on traces (unique, also among the config's tags)
+            "key": str,  # the review app's hotkey, NULL when none was free
+            "description": str,  # the pattern's label when it was promoted (matched by notes)
+            "source_key": str,  # the pattern it came from, e.g. "note:<trace id>"
+            "reviewer": str,
+            "created_at": str,
+        },
+        pk="name",
+    )
+
+
 def m006_queue_order_and_cluster_cache(db: sqlite_utils.Database) -> None:
     """Dated traces before ingest-time ones in the newest-first queue, and cached note clusters.
 
     A trace whose source had no timestamp carries the ingest time, which says when it was read,
     not when it ran: the newest-first queue lists it after every dated trace, walking these
     indexes (no sort step). `note_clusters` keeps the clustering of the current notes under a
-    hash of its inputs (indices and tag names only, never note text; see `grouping_cache`).
+    hash of its inputs (indices only, never note text; see `grouping_cache`).
     """
     db.execute(
         "create index if not exists idx_traces_inferred_timestamp"
@@ -215,14 +230,28 @@ def m006_queue_order_and_cluster_cache(db: sqlite_utils.Database) -> None:
     )
 
 
+def m007_app_text(db: sqlite_utils.Database) -> None:
+    """Keyed hashes of values recurring in the application's own text, and for whom they recur."""
+    db.table("app_text").create(
+        {
+            "hash": str,  # HMAC of the casefolded value (never the value itself)
+            "holder": str,  # HMAC of the user, else session, else trace it was seen for
+        },
+        pk=("hash", "holder"),
+    )
+
+
 # Later issues append here, in this order (one named function each, never edited once shipped):
-# m002_review_app, m003_patterns, m004_action_items, m006_queue_order_and_cluster_cache.
+# m002_review_app, m003_patterns, m004_action_items, m005_taxonomy_from_notes,
+# m006_queue_order_and_cluster_cache, m007_app_text.
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_review_app,
     m003_patterns,
     m004_action_items,
+    m005_taxonomy_from_notes,
     m006_queue_order_and_cluster_cache,
+    m007_app_text,
 ]
 
 

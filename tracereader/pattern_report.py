@@ -13,6 +13,7 @@ from tracereader import calibration
 from tracereader.config import Settings
 from tracereader.patterns import Pattern, find_patterns, reviewed_count
 from tracereader.sanitize import one_line
+from tracereader.saturation import Saturation, saturation
 from tracereader.stats import Proportion
 from tracereader.store import Store
 
@@ -28,6 +29,8 @@ class PatternReport:
     baseline_bad: Proportion
     reviewed: int
     threshold: int
+    saturation: Saturation | None = None
+    """New patterns per 20 reviewed traces (`tracereader.saturation`)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON document: patterns, signals, satisfaction, pass_rate, threshold, reviewed."""
@@ -40,12 +43,14 @@ class PatternReport:
             "reviewed": self.reviewed,
             "threshold": self.threshold,
             "actionable": sum(p.actionable for p in self.patterns),
+            "saturation": self.saturation.as_dict() if self.saturation else None,
         }
 
 
 def build_report(store: Store, settings: Settings, *, min_count: int = 1) -> PatternReport:
     """Compute the whole report; patterns with fewer than `min_count` traces are left out."""
-    patterns = [p for p in find_patterns(store, settings) if p.count >= min_count]
+    found = find_patterns(store, settings)
+    patterns = [p for p in found if p.count >= min_count]
     return PatternReport(
         patterns=patterns,
         signals=calibration.calibrate(store),
@@ -54,14 +59,16 @@ def build_report(store: Store, settings: Settings, *, min_count: int = 1) -> Pat
         baseline_bad=calibration.baseline_bad_rate(store),
         reviewed=reviewed_count(store),
         threshold=settings.actionable_threshold,
+        saturation=saturation(store, found),
     )
 
 
 def status_text(pattern: Pattern) -> str:
-    """`actionable`, or `3 of 5 needed` for a candidate below the threshold."""
-    if pattern.actionable:
-        return "actionable"
-    return f"{pattern.count} of {pattern.threshold} needed"
+    """`actionable`, or `3 of 5 needed`; `· 2 automatic` when some traces await confirmation."""
+    text = "actionable" if pattern.actionable else f"{pattern.count} of {pattern.threshold} needed"
+    if pattern.automatic_ids:
+        text += f" · {len(pattern.automatic_ids)} automatic"
+    return text
 
 
 def interval_text(pattern: Pattern) -> str:
@@ -85,6 +92,10 @@ def table_lines(report: PatternReport, *, label_width: int = 40) -> list[str]:
                 f"{rank:>3}  {label:<{label_width}}  {f'{p.count}/{p.reviewed}':>9}  "
                 f"{100 * p.rate:>4.0f}%  {interval_text(p):>9}  {status_text(p)}"
             )
+    if report.saturation is not None:
+        series = " ".join(str(n) for n in report.saturation.series[-12:])
+        lines.append(f"new patterns per {report.saturation.window} traces: {series or '-'}")
+        lines.append(report.saturation.message)
     lines.append("")
     lines.append(calibration.proportion_sentence("satisfaction", report.satisfaction.rate))
     lines.append(calibration.proportion_sentence("reviewer pass rate", report.pass_rate))

@@ -1,28 +1,29 @@
 """Candidate patterns: reviewed tags and notes grouped, counted and given honest intervals.
 
-Tags of the same name form one group; free-text notes are grouped by fuzzy similarity
-(`tracereader.grouping`), and a group of notes that closely matches a tag's name or
-description joins that tag. The reviewer's merges, renames and splits (`pattern_edits`) are
-re-applied on top, so they survive regrouping. Each pattern's rate k/n (k distinct traces
-showing it, n reviewed traces) carries a Wilson interval, and patterns are ranked by the
-interval's lower bound so that 2 of 3 does not outrank 30 of 100.
+Only what the reviewer confirmed is a pattern's evidence: a tag they put on a trace, a note
+they wrote (each note is its own open code), a note they filed under a pattern, a merge they
+accepted. The one exception is the automatic merge of notes (`grouping.group_notes`) at a
+threshold measured to keep pairwise precision at 0.9 or more; a trace that is in a pattern
+only that way is listed in `automatic_ids` until the reviewer confirms it. Notes never join a
+tag unasked: the note box and the proposed merges suggest it, the reviewer says yes.
+
+The reviewer's edits (`pattern_edits`) are re-applied on top, so they survive regrouping.
+Each pattern's rate k/n (k distinct traces showing it, n reviewed traces) carries a Wilson
+interval, and patterns are ranked by the interval's lower bound so that 2 of 3 does not
+outrank 30 of 100.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tracereader import grouping, grouping_cache, pattern_edits
+from tracereader import grouping_cache, pattern_edits
 from tracereader.config import Settings
 from tracereader.release_rates import ReleaseRate, rates_by_release, reviewed_per_release
 from tracereader.stats import wilson_interval
 from tracereader.store import Store
-
-# A cluster of 2+ notes joins the tag that at least 75% of its traces carry.
-CO_TAG_MIN_NOTES = 2
-CO_TAG_SHARE = 0.75
 
 
 @dataclass
@@ -49,6 +50,12 @@ class Pattern:
     """Whether the label was set by the reviewer."""
     threshold: int = 5
     """The actionable threshold the pattern was judged against."""
+    automatic_ids: list[str] = field(default_factory=list)
+    """Traces counted only through an automatic merge of notes, not yet confirmed."""
+    confirmed: int = 0
+    """Traces the reviewer put here themselves (count minus `automatic_ids`)."""
+    automatic: bool = False
+    """Whether any trace is here only through an automatic merge (shown until confirmed)."""
     by_release: list[ReleaseRate] = field(default_factory=list)
     """k/n with its Wilson interval for each release with reviewed traces (`release_rates`)."""
 
@@ -68,6 +75,8 @@ class _Group:
     label: str
     tags: set[str] = field(default_factory=set)
     note_ids: list[str] = field(default_factory=list)
+    automatic: set[str] = field(default_factory=set)
+    """Trace ids whose note joined this group by an automatic merge."""
 
 
 @dataclass(frozen=True)
@@ -106,74 +115,90 @@ def reviewed_count(store: Store) -> int:
     return int(store.db.execute(sql).fetchone()[0])
 
 
-def _co_tagged(trace_ids: list[str], tags_of: dict[str, set[str]]) -> str | None:
-    """The tag the reviewer put on most of a cluster's traces, when nearly all carry it.
+def _rejected_pairs(edits: list[pattern_edits.PatternEdit]) -> set[frozenset[str]]:
+    """Pairs of keys the reviewer said are different failures."""
+    return {
+        frozenset((e.key, e.target)) for e in edits if e.kind == "reject" and e.key and e.target
+    }
 
-    Several notes that say the same thing, on traces the reviewer also tagged X, describe X
-    in other words ("refused for no reason" on `needless_refusal` traces). A single note is
-    left alone: it may record something the tag does not (open coding).
-    """
-    if len(trace_ids) < CO_TAG_MIN_NOTES:
-        return None
-    votes = Counter(t for tid in trace_ids for t in tags_of.get(tid, ()))
-    if not votes:
-        return None
-    tag = min(votes, key=lambda t: (-votes[t], t))
-    return tag if votes[tag] >= CO_TAG_SHARE * len(trace_ids) else None
+
+def _without_rejected(
+    members: list[_Reviewed], rejected: set[frozenset[str]]
+) -> tuple[list[_Reviewed], list[_Reviewed]]:
+    """Keep an automatic cluster free of rejected pairs: the later note of each pair leaves."""
+    kept = sorted(members, key=lambda r: (r.reviewed_at, r.trace_id))
+    expelled: list[_Reviewed] = []
+    changed = True
+    while changed:
+        changed = False
+        keys = {f"note:{r.trace_id}" for r in kept}
+        for pair in rejected:
+            if len(pair) == 2 and pair <= keys:
+                later = max(
+                    (r for r in kept if f"note:{r.trace_id}" in pair),
+                    key=lambda r: (r.reviewed_at, r.trace_id),
+                )
+                kept.remove(later)
+                expelled.append(later)
+                changed = True
+                break
+    return kept, expelled
 
 
 def _base_groups(
     store: Store,
     reviewed: list[_Reviewed],
     tag_rows: list[tuple[str, str]],
-    settings: Settings,
-    splits: dict[str, str | None],
-    params: grouping.GroupingParams | None,
+    placed: Collection[str],
+    rejected: set[frozenset[str]],
+    threshold: float | None,
 ) -> dict[str, _Group]:
-    """Groups before the reviewer's edits: one per tag, one per cluster of notes."""
+    """Groups before the reviewer's edits: one per tag, one per automatic cluster of notes."""
     groups: dict[str, _Group] = {}
     for _, tag in tag_rows:
         groups.setdefault(f"tag:{tag}", _Group(key=f"tag:{tag}", label=tag, tags={tag}))
     with_notes = [r for r in reviewed if r.note and r.note.strip()]
-    free = [r for r in with_notes if r.trace_id not in splits]
+    free = [r for r in with_notes if r.trace_id not in placed]
+    alone = [r for r in with_notes if r.trace_id in placed]
     texts = [r.note or "" for r in free]
-    tag_texts = {t.name: grouping.tag_texts_for(t.name, t.description) for t in settings.tags}
-    for _, tag in tag_rows:
-        tag_texts.setdefault(tag, grouping.tag_texts_for(tag))
-    tags_of: dict[str, set[str]] = {}
-    for trace_id, tag in tag_rows:
-        tags_of.setdefault(trace_id, set()).add(tag)
-    for cluster, matched in grouping_cache.cached_assign(store, texts, tag_texts, params):
-        ids = [free[i].trace_id for i in cluster.members]
-        joined = matched or _co_tagged(ids, tags_of)
-        if joined is not None:
-            group = groups.setdefault(
-                f"tag:{joined}", _Group(key=f"tag:{joined}", label=joined, tags={joined})
-            )
-            group.note_ids.extend(ids)
-            continue
-        first = min((free[i] for i in cluster.members), key=lambda r: (r.reviewed_at, r.trace_id))
-        key = f"note:{first.trace_id}"
-        label = " ".join((free[cluster.central].note or "").split())
-        groups[key] = _Group(key=key, label=label, note_ids=ids)
-    for r in with_notes:
-        if r.trace_id in splits:
-            key = f"note:{r.trace_id}"
-            groups[key] = _Group(
-                key=key, label=" ".join((r.note or "").split()), note_ids=[r.trace_id]
-            )
+    for cluster in grouping_cache.cached_group_notes(store, texts, threshold):
+        members, expelled = _without_rejected([free[i] for i in cluster.members], rejected)
+        alone.extend(expelled)
+        head = members[0]  # the earliest-reviewed note names the group
+        central = free[cluster.central]
+        label_note = central if central in members else head
+        key = f"note:{head.trace_id}"
+        groups[key] = _Group(
+            key=key,
+            label=" ".join((label_note.note or "").split()),
+            note_ids=[r.trace_id for r in members],
+            automatic={r.trace_id for r in members[1:]},
+        )
+    for r in alone:
+        key = f"note:{r.trace_id}"
+        groups[key] = _Group(key=key, label=" ".join((r.note or "").split()), note_ids=[r.trace_id])
     return groups
+
+
+def _last_placements(edits: list[pattern_edits.PatternEdit]) -> dict[str, int]:
+    """For each trace whose note the reviewer placed (split or filed), the id of the last edit."""
+    return {e.trace_id: e.id for e in edits if e.kind == "split" and e.trace_id}
 
 
 def _apply_edits(
     groups: dict[str, _Group], edits: list[pattern_edits.PatternEdit]
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """Resolve merges, renames and split targets in the order made: (group -> root, labels)."""
+    """Resolve merges, renames and placements in the order made: (group -> root, labels).
+
+    Only the last placement of a note counts (filing it again moves it), and a merge made
+    from a note before its last placement no longer drags the note's new pattern along.
+    """
     owner: dict[str, str] = {}
     for key, group in groups.items():
         owner.update({f"tag:{t}": key for t in group.tags})
         owner.update({f"note:{tid}": key for tid in group.note_ids})
     parent = {key: key for key in groups}
+    last_placed = _last_placements(edits)
 
     def find(key: str) -> str:
         while parent[key] != key:
@@ -186,7 +211,12 @@ def _apply_edits(
         source = owner.get(edit.key or "")
         if source is None:
             continue  # the tag or note is gone: the edit no longer applies
-        if edit.kind in ("merge", "split") and edit.target:
+        if edit.kind == "split" and last_placed.get(edit.trace_id or "") != edit.id:
+            continue
+        moved_note = (edit.key or "").removeprefix("note:")
+        if edit.kind == "merge" and last_placed.get(moved_note, -1) > edit.id:
+            continue
+        if edit.kind in pattern_edits.JOINING and edit.target:
             target = owner.get(edit.target)
             if target is not None and find(source) != find(target):
                 parent[find(source)] = find(target)
@@ -204,19 +234,20 @@ def find_patterns(
     store: Store,
     settings: Settings,
     *,
-    params: grouping.GroupingParams | None = None,
+    threshold: float | None = None,
 ) -> list[Pattern]:
-    """Every candidate pattern among reviewed traces, ranked by the interval's lower bound."""
+    """Every candidate pattern among reviewed traces, ranked by the interval's lower bound.
+
+    `threshold` overrides the measured automatic-merge threshold (percent; 101 turns
+    automatic merges off).
+    """
     reviewed = _reviewed(store)
     n = len(reviewed)
     by_id = {r.trace_id: r for r in reviewed}
     tag_rows = _tag_rows(store)
     edits = pattern_edits.load(store)
-    splits: dict[str, str | None] = {}
-    for edit in edits:
-        if edit.kind == "split" and edit.trace_id in by_id:
-            splits[edit.trace_id] = edit.target
-    groups = _base_groups(store, reviewed, tag_rows, settings, splits, params)
+    placed = {tid for tid in _last_placements(edits) if tid in by_id}
+    groups = _base_groups(store, reviewed, tag_rows, placed, _rejected_pairs(edits), threshold)
     roots, labels = _apply_edits(groups, edits)
     traces_by_tag: dict[str, set[str]] = {}
     for trace_id, tag in tag_rows:
@@ -260,8 +291,9 @@ def _pattern(
     note_ids = sorted(
         {tid for p in parts for tid in p.note_ids}, key=lambda t: (by_id[t].reviewed_at, t)
     )
-    traces = {tid for t in tags for tid in traces_by_tag.get(t, set())} | set(note_ids)
-    trace_ids = sorted(traces)
+    tagged = {tid for t in tags for tid in traces_by_tag.get(t, set())}
+    trace_ids = sorted(tagged | set(note_ids))
+    automatic_ids = sorted({tid for p in parts for tid in p.automatic} - tagged)
     k = len(trace_ids)
     low, high = wilson_interval(k, n) if n else (0.0, 1.0)
     stamps = sorted(ts for ts in (by_id[t].timestamp for t in trace_ids) if ts)
@@ -284,6 +316,9 @@ def _pattern(
         note_ids=note_ids,
         renamed=label is not None,
         threshold=settings.actionable_threshold,
+        automatic_ids=automatic_ids,
+        confirmed=k - len(automatic_ids),
+        automatic=bool(automatic_ids),
     )
 
 

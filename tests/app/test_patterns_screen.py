@@ -58,7 +58,13 @@ def seeded(store: Store) -> Store:
     review(store, "r1", note=REFUND[0], reviewed_at=BASE)
     review(store, "r2", note=REFUND[1], reviewed_at=BASE + timedelta(minutes=1))
     review(store, "x1", note=HOSTILE)
+    pattern_edits.file_note(store, "w0", "tag:wrong_tool")  # as the note box files it
     return store
+
+
+def _edits_made(store: Store) -> list[pattern_edits.PatternEdit]:
+    """The pattern edits after the fixture's own filing of w0's note."""
+    return pattern_edits.load(store)[1:]
 
 
 def _labels(screen: PatternsScreen) -> list[str]:
@@ -72,8 +78,9 @@ async def test_open_shows_ranked_patterns_with_bars(seeded: Store) -> None:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PatternsScreen)
-        # Refund (2/11) and tone (2/11) tie on the interval; the label breaks the tie.
-        assert _labels(screen) == ["wrong_tool", REFUND[0], "tone", HOSTILE]
+        # Refund (2/11, merged automatically) and tone (2/11) tie on the interval; the label
+        # breaks the tie.
+        assert _labels(screen) == ["wrong_tool", REFUND[1], "tone", HOSTILE]
         table = screen.query_one("#patterns-table", DataTable)
         headers = [str(column.label) for column in table.columns.values()]
         assert headers[:5] == ["#", "pattern", "k/n", "rate", "95% CI"]
@@ -131,7 +138,7 @@ async def test_merge_marked_into_another(seeded: Store) -> None:
         screen = app.screen
         assert isinstance(screen, PatternsScreen) and screen.marked == "note:r1"
         await pilot.press("down", "M")  # merge into tone
-        edits = pattern_edits.load(seeded)
+        edits = _edits_made(seeded)
         assert [(e.kind, e.key, e.target) for e in edits] == [("merge", "note:r1", "tag:tone")]
         assert _labels(screen) == ["wrong_tool", "tone", HOSTILE]
         table = screen.query_one("#patterns-table", DataTable)
@@ -147,7 +154,7 @@ async def test_rename_through_the_modal(seeded: Store) -> None:
         app.screen.query_one("Input").value = ""
         await pilot.press(*"Curt replies", "enter")
         await pilot.pause()
-        edits = pattern_edits.load(seeded)
+        edits = _edits_made(seeded)
         assert [(e.kind, e.key, e.label) for e in edits] == [("rename", "tag:tone", "Curt replies")]
         assert "Curt replies" in _labels(app.screen)
 
@@ -157,10 +164,10 @@ async def test_split_a_note_out_and_undo(seeded: Store) -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         await pilot.press("down", "enter", "s")  # r2, the newest of the refund notes
-        edits = pattern_edits.load(seeded)
+        edits = _edits_made(seeded)
         assert [(e.kind, e.trace_id) for e in edits] == [("split", "r2")]
         screen = app.screen
         assert isinstance(screen, PatternsScreen)
         assert REFUND[0] in _labels(screen) and REFUND[1] in _labels(screen)
         await pilot.press("u")
-        assert pattern_edits.load(seeded) == []
+        assert _edits_made(seeded) == []

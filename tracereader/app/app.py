@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sqlite3
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -16,16 +16,23 @@ from tracereader.app.bindings import REVIEW_BINDINGS
 from tracereader.app.collector import IdleCollector
 from tracereader.app.options import AppOptions
 from tracereader.app.screens.review import ReviewScreen
+from tracereader.app.suggestion_source import SuggestionSource
 from tracereader.config import Settings
 from tracereader.sanitize import one_line
 from tracereader.session import ReviewSession
 from tracereader.store import Store
+from tracereader.taxonomy import with_promoted
 from tracereader.ui_state import load_theme, save_theme
 from tracereader.walk import Walk
+
+if TYPE_CHECKING:
+    from tracereader.suggestions import Suggestion
 
 FLUSH_EVERY_TICKS = 10
 PREWARM_AFTER_SECONDS = 1.0
 """After the first frame, when the patterns are computed once in the background."""
+WARM_AFTER_IDLE_SECONDS = 3.0
+"""Idle this long (reading a trace), the app builds the note box's suggestions in a worker."""
 
 
 class TraceReaderApp(App[None]):
@@ -40,7 +47,10 @@ class TraceReaderApp(App[None]):
     def __init__(self, store: Store, settings: Settings, options: AppOptions) -> None:
         super().__init__()
         self.store = store
-        self.settings = settings
+        self.config_settings = settings
+        """The settings as the config file gave them."""
+        self.settings = with_promoted(settings, store)
+        """In effect: the config's tags, then the tags promoted from note patterns."""
         self.options = options
         self.session = ReviewSession(
             store,
@@ -57,7 +67,10 @@ class TraceReaderApp(App[None]):
         self._last_tick = options.monotonic()
         self._ticks = 0
         self._budget_noticed = False
+        self._suggestions_warmed = False
         self.collector = IdleCollector()
+        self.suggestions = SuggestionSource(store, lambda: self.settings)
+        """The note box's index of patterns, rebuilt on a worker when notes change."""
         self._background_landed = -1
         self._background_over = False
         self.summary: list[str] = []
@@ -102,6 +115,9 @@ class TraceReaderApp(App[None]):
         elapsed, self._last_tick = now - self._last_tick, now
         self.session.clock.tick(self.session.now(), elapsed, now - self._last_activity)
         self.collector.idle(now - self._last_activity)
+        if not self._suggestions_warmed and now - self._last_activity >= WARM_AFTER_IDLE_SECONDS:
+            self._suggestions_warmed = True
+            self.refresh_suggestions()
         self._ticks += 1
         if self._ticks % FLUSH_EVERY_TICKS == 0:
             self.session.clock.flush()
@@ -242,6 +258,35 @@ class TraceReaderApp(App[None]):
     def _set_banner(self, banner: str | None) -> None:
         self.banner = banner
         self.review_screen.refresh_header()
+
+    # -- notes and the taxonomy that grows from them ---------------------------------------
+    def save_note(self, trace_id: str, text: str, file_under: Suggestion | None) -> str | None:
+        """Save a note, filed under a pattern in the same transaction; returns that label."""
+        from tracereader import pattern_edits
+
+        log = self.session.log
+        filed = file_under if text.strip() else None
+        with log.transaction():
+            log.set_note(trace_id, text)
+            if filed is not None:
+                pattern_edits.file_note(self.store, trace_id, filed.key, reviewer=log.reviewer)
+        self.refresh_suggestions()
+        return filed.label if filed is not None else None
+
+    def refresh_suggestions(self) -> None:
+        """Rebuild the note box's index on a worker while the reviewer reads on."""
+        if self.suggestions.in_thread:
+            self._suggestions_worker()
+
+    @work(thread=True, exclusive=True, group="suggestions", exit_on_error=False)
+    def _suggestions_worker(self) -> None:
+        self.suggestions.build()
+
+    def taxonomy_changed(self) -> None:
+        """A tag was promoted (or the promotion undone): the review screen's tags follow."""
+        self.settings = with_promoted(self.config_settings, self.store)
+        self.review_screen.rebind_tags()
+        self.review_screen.refresh_panel()
 
     # -- other screens ----------------------------------------------------------------------
     def open_patterns(self, reopen: str | None = None, at_trace: str | None = None) -> None:

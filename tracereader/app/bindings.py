@@ -80,6 +80,8 @@ LONG_DESCRIPTIONS = {
     "patterns-rename": "Rename the pattern (empty restores the default)",
     "patterns-split": "In a pattern's traces: move that trace's note out",
     "patterns-undo": "Undo the last pattern edit",
+    "patterns-merges": "Suggested merges: answer y (merge or confirm) or n (different) to each",
+    "patterns-promote": "Make the note pattern a taxonomy tag with a free hotkey",
     "patterns-signals": "Show or hide signal calibration and satisfaction",
     "patterns-help": "The keys of this screen",
     "patterns-down": "Cursor down",
@@ -88,9 +90,12 @@ LONG_DESCRIPTIONS = {
 """What the help screens and the README say for each binding id (the footers stay terse)."""
 
 
+TAG_BINDING_PREFIX = "tag-"
+
+
 def tag_binding_id(tag: TagSpec) -> str:
     """The binding id of a taxonomy tag, e.g. `tag-wrong_tool`."""
-    return f"tag-{tag.name}"
+    return f"{TAG_BINDING_PREFIX}{tag.name}"
 
 
 def keys_span(keys: list[str]) -> str:
@@ -142,6 +147,15 @@ def add_tag_bindings(
         ordered.setdefault(key, []).extend(items)
     bindings.key_to_bindings.clear()
     bindings.key_to_bindings.update(ordered)
+
+
+def review_keys(settings: Settings) -> set[str]:
+    """Every key the review screen's own bindings use (after the keymap), tags left out."""
+    keys: set[str] = set()
+    for binding in REVIEW_BINDINGS:
+        chosen = settings.keymap.get(binding.id or "", binding.key)
+        keys.update(k.strip() for k in chosen.split(",") if k.strip())
+    return keys
 
 
 @dataclass(frozen=True)

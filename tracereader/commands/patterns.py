@@ -48,7 +48,7 @@ def patterns(
 
     Patterns are ranked by the lower bound of the 95% interval; those seen in fewer traces than
     the actionable threshold (default 5) are candidates. `--json` adds signal calibration,
-    satisfaction and the pass rate. Subcommands merge, rename and split patterns.
+    satisfaction, the pass rate and saturation. Subcommands merge, rename, split and promote.
     """
     if ctx.invoked_subcommand is not None:
         ctx.obj = {"db_path": db_path, "config_path": config_path}  # for `patterns --db X merge`
@@ -82,7 +82,14 @@ def _edit(db_path: str | None, config_path: str | None, apply: Any) -> None:
                 (p for p in current if p.label.casefold() == ref.casefold()), None
             )
             if found is None:
-                raise UserError(f"no pattern {ref!r}; `tracereader patterns --json` lists the keys")
+                from tracereader.grouping import closest_name
+
+                names = [p.label for p in current] + [p.key for p in current]
+                near = closest_name(ref, names)
+                hint = f"did you mean {names[near]!r}? " if near is not None else ""
+                raise UserError(
+                    f"no pattern {ref!r}; {hint}`tracereader patterns --json` lists the keys"
+                )
             return found.key
 
         try:
@@ -149,5 +156,36 @@ def split(trace_id: str, into: str | None, db_path: str | None, config_path: str
         target = resolve(into) if into else None
         pattern_edits.split(store, trace_id, target, reviewer=settings.reviewer_name)
         return f"moved the note of {trace_id} " + (f"into {target}" if target else "out")
+
+    _edit(db_path, config_path, apply)
+
+
+@patterns.command()
+@click.argument("pattern")
+@click.option("--name", default=None, help="The tag's name (default: made from the label).")
+@db_option
+@config_option
+@user_errors
+def promote(pattern: str, name: str | None, db_path: str | None, config_path: str | None) -> None:
+    """Make the note pattern PATTERN (a key or a label) a taxonomy tag with a free hotkey."""
+    from tracereader.app.bindings import review_keys
+    from tracereader.patterns import find_patterns, pattern_by_key
+    from tracereader.taxonomy import PromoteError, with_promoted
+    from tracereader.taxonomy import promote as promote_pattern
+
+    def apply(store: Any, settings: Any, resolve: Any) -> str:
+        effective = with_promoted(settings, store)
+        found = pattern_by_key(find_patterns(store, effective), resolve(pattern))
+        if found is None:
+            raise UserError(f"no pattern {pattern!r}")
+        try:
+            tag = promote_pattern(
+                store, effective, found, reserved=review_keys(effective), name=name,
+                reviewer=settings.reviewer_name,
+            )  # fmt: skip
+        except PromoteError as exc:
+            raise UserError(str(exc)) from None
+        key = f"key {tag.key}" if tag.key else "no free key"
+        return f"{found.key} is now the tag {tag.name} ({key}) on {found.confirmed} traces"
 
     _edit(db_path, config_path, apply)

@@ -1,7 +1,7 @@
 """A one-line question in a box: Enter answers with the text, Escape cancels.
 
-The note editor, the pattern rename box and the fixed-in-release box are this, with their own
-words, ids and cancel binding.
+The pattern rename box and the fixed-in-release box are this, with their own words, ids and
+cancel binding (the note box, which also lists suggestions, is `note.NoteModal`).
 """
 
 from __future__ import annotations

@@ -119,7 +119,11 @@ def split(screen: PatternsScreen) -> None:
 
 def undo(screen: PatternsScreen) -> None:
     """Undo the most recent pattern edit, and say which."""
-    undone = pattern_edits.undo_last(screen.store)
+    undone = pattern_edits.undo_last(screen.store, reviewer=screen.settings.reviewer_name)
+    if undone is not None and undone.kind == "promote":
+        changed = getattr(screen.app, "taxonomy_changed", None)
+        if changed is not None:
+            changed()  # the promoted tag leaves the review screen's tag list
     what = f"Undid the {undone.kind} of {undone.key}." if undone else "No edit to undo."
     screen.notify(what, markup=False)
     screen.reload(screen.current_key())

@@ -24,7 +24,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from tracereader.app.screens import action_keys, pattern_edit_keys, pattern_traces
+from tracereader.app.screens import action_keys, pattern_edit_keys, pattern_keys, pattern_traces
 from tracereader.app.screens.pattern_table import (
     DIVIDER_KEY,
     Layout,
@@ -32,6 +32,7 @@ from tracereader.app.screens.pattern_table import (
     fit,
     pattern_cells,
 )
+from tracereader.app.widgets.saturation import SaturationLine
 from tracereader.charts import day_chart
 from tracereader.config import Settings
 from tracereader.fix_loop import check_fix
@@ -81,6 +82,9 @@ EXTRA_COLUMNS: list[tuple[str, CellFunction]] = []
 """Columns other areas add to the pattern table: (header, cell for one pattern)."""
 EXTRA_ACTIONS: dict[str, Callable[[PatternsScreen], object]] = {}
 """Keys other areas add: bind `extra('<name>')` in PATTERNS_BINDINGS and register it here."""
+
+
+pattern_keys.register(PATTERNS_BINDINGS, EXTRA_ACTIONS)
 
 
 class PatternsScreen(Screen[None]):
@@ -136,6 +140,7 @@ class PatternsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text("Computing patterns…"), id="patterns-banner")
         yield Static("", id="patterns-chart", markup=False)
+        yield SaturationLine("", id="patterns-saturation")
         yield DataTable(id="patterns-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="patterns-detail", markup=False)
         yield Static("", id="patterns-heading", markup=False)
@@ -171,6 +176,7 @@ class PatternsScreen(Screen[None]):
         self.view = view
         self.query_one("#patterns-table", DataTable).loading = False
         self._show_banner()
+        self.query_one(SaturationLine).show(view.report.saturation)
         self.redraw(keep or self._reopen)
         self._fill_summary()
         if self._reopen is not None:

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer
 
-from tracereader.app.bindings import REVIEW_BINDINGS, add_tag_bindings
+from tracereader.app.bindings import REVIEW_BINDINGS, TAG_BINDING_PREFIX, add_tag_bindings
 from tracereader.app.render import Rendered, render_conversation
 from tracereader.app.render_panel import render_info, tag_legend
 from tracereader.app.screens.review_navigation import TraceNavigation
@@ -207,6 +207,17 @@ class ReviewScreen(TraceNavigation):
         self._reviewed_today = session.reviewed_today()
         self._passed = len(session.unread_passes())
 
+    def rebind_tags(self) -> None:
+        """Bind the taxonomy anew after it changed while the app runs (a tag promoted or not)."""
+        table = self._bindings.key_to_bindings
+        for key in list(table):
+            table[key] = [b for b in table[key] if not (b.id or "").startswith(TAG_BINDING_PREFIX)]
+            if not table[key]:
+                del table[key]
+        add_tag_bindings(self._bindings, self.tr_app.settings, "toggle_tag")
+        self._clear_caches()
+        self.refresh_bindings()
+
     # -- actions ----------------------------------------------------------------------------
     def action_toggle_tag(self, index: int) -> None:
         """Toggle the taxonomy tag at `index` on the current trace."""
@@ -282,25 +293,31 @@ class ReviewScreen(TraceNavigation):
         self.refresh_header()
 
     def action_note(self) -> None:
-        """Open the note editor for the current trace."""
-        from tracereader.app.screens.note import NoteModal
+        """Open the note box for the current trace (with the patterns most like the note)."""
+        from tracereader.app.screens.note import NoteAnswer, NoteModal
 
         session = self.tr_app.session
         trace_id = session.current
         if trace_id is None:
             return
 
-        def save(note: str | None) -> None:
-            if note is None or session.current != trace_id:
+        def save(answer: NoteAnswer | None) -> None:
+            if answer is None or session.current != trace_id:
                 return
-            session.log.set_note(trace_id, note)
+            filed = self.tr_app.save_note(trace_id, answer.text, answer.file_under)
             self._after_review_change()
             self.refresh_panel()
             self.refresh_header()
-            what = "saved" if note.strip() else "cleared"
-            self._say(f"Note on {one_line(trace_id, 30)} {what}.", timeout=1.5)
+            on = one_line(trace_id, 30)
+            if filed:
+                self._say(f"Note on {on} filed under {one_line(filed, 40)}.", timeout=1.5)
+            else:
+                what = "saved" if answer.text.strip() else "cleared"
+                self._say(f"Note on {on} {what}.", timeout=1.5)
 
-        self.app.push_screen(NoteModal(session.log.state(trace_id).note or ""), save)
+        note = session.log.state(trace_id).note or ""
+        box = NoteModal(note, trace_id=trace_id, source=self.tr_app.suggestions)
+        self.app.push_screen(box, save)
 
     def action_skip(self) -> None:
         """Send the trace to the back of the queue."""

@@ -2,7 +2,10 @@
 
 Every distinct string is analyzed once per `TextAnalyzer` (an in-memory cache, never written
 to disk); the spaCy work is batched through `nlp.pipe` and runs only the components NER needs.
-Presidio and spaCy are imported here, and this module is imported only by `Anonymizer.create`.
+NER's names are trimmed (`names.refine`), joined by every pattern detector
+(`recognizers.pattern_spans`), and names hidden by case get a second, batched NER look on a
+re-cased copy of their window. Presidio and spaCy are imported here, and this module is
+imported only by `Anonymizer.create`.
 """
 
 from __future__ import annotations
@@ -18,28 +21,21 @@ from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers.generic import email_recognizer
 
-from tracereader import pii
+from tracereader.privacy import names, phones, tables
+from tracereader.privacy.protect import NO_KEEP, KeepList
+from tracereader.privacy.recognizers import keep_only_personal, pattern_spans
+from tracereader.privacy.spans import Span
 
-# Presidio entity types asked for; dates, nationalities and organizations are left readable.
-# PHONE_NUMBER is not asked of Presidio: its phonenumbers-based matcher took half the analysis
-# time and finds a subset of what `pii.structured_spans` masks (numbers valid in no plan too).
-ENTITIES = [
-    "PERSON",
-    "LOCATION",
-    "EMAIL_ADDRESS",
-    "CREDIT_CARD",
-    "IBAN_CODE",
-    "IP_ADDRESS",
-    "US_SSN",
-    "URL",
-    "CRYPTO",
-    "US_PASSPORT",
-    "US_ITIN",
-    "UK_NHS",
-    "MEDICAL_LICENSE",
-]
+# Presidio entity types asked for. Phones, cards, IBANs, SSNs, emails and IPs are not asked:
+# `recognizers` finds them with libphonenumber and python-stdnum, more of them and with
+# checksums, and Presidio's URL recognizer took host and file names (`refund.py`) for URLs.
+# Places alone (cities, countries) are not personal and NER takes products for them; street
+# addresses are `places`'. Dates, nationalities and organizations stay readable. Its DEA
+# (MEDICAL_LICENSE) and NHS patterns took order and tracking numbers (`ORD67460067`) for ids.
+ENTITIES = ["PERSON", "CRYPTO"]
 SCORE_THRESHOLD = 0.4
-NER_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION"}
+NER_LABELS = {"PERSON": "PERSON", "PER": "PERSON"}
+SECOND_LOOK_CONTEXT = 40  # characters of context either side of a re-cased window
 # Texts per nlp.pipe batch: small enough to keep memory flat on long tool results.
 BATCH_SIZE = 64
 # n_process=1, by measurement: with 2 cores, n_process=2 forks workers that re-load the model
@@ -127,9 +123,14 @@ class _Engine(SpacyNlpEngine):
 
 
 class TextAnalyzer:
-    """Finds PII spans in strings: Presidio (NER + patterns) plus tracereader's lenient rules."""
+    """Finds PII spans in strings: Presidio (NER + patterns) plus tracereader's detectors."""
 
-    def __init__(self, model: str | None) -> None:
+    def __init__(
+        self,
+        model: str | None,
+        regions: tuple[str, ...] = phones.DEFAULT_REGIONS,
+        keep: KeepList = NO_KEEP,
+    ) -> None:
         silence_library_logs()
         make_presidio_offline()
         nlp = load_ner_pipeline(model) if model else spacy.blank("en")
@@ -138,17 +139,28 @@ class TextAnalyzer:
         registry = RecognizerRegistry(supported_languages=["en"])
         registry.load_predefined_recognizers(languages=["en"], nlp_engine=engine)
         self.model = model
+        self.regions = regions
+        self.keep = keep
+        self.nlp = nlp if "ner" in nlp.pipe_names else None
         self.engine = engine
         self.analyzer = AnalyzerEngine(
             registry=registry, nlp_engine=engine, supported_languages=["en"]
         )
-        self._cache: OrderedDict[str, list[pii.Span]] = OrderedDict()
+        self._cache: OrderedDict[str, list[Span]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def analyze(self, texts: Iterable[str]) -> dict[str, list[pii.Span]]:
+    def configured(self, regions: tuple[str, ...], keep: KeepList) -> TextAnalyzer:
+        """This analyzer for other phone regions or keep list (the cache starts afresh)."""
+        if regions != self.regions or keep != self.keep:
+            self.regions, self.keep = regions, keep
+            with self._lock:
+                self._cache.clear()
+        return self
+
+    def analyze(self, texts: Iterable[str]) -> dict[str, list[Span]]:
         """Spans for each distinct text; texts seen before come from the in-memory cache."""
         with self._lock:
-            found: dict[str, list[pii.Span]] = {}
+            found: dict[str, list[Span]] = {}
             todo: list[str] = []
             for text in texts:
                 if text in found:
@@ -169,23 +181,29 @@ class TextAnalyzer:
                 self._cache.popitem(last=False)
             return found
 
-    def _analyze_new(self, texts: list[str]) -> list[list[pii.Span]]:
+    def _analyze_new(self, texts: list[str]) -> list[list[Span]]:
         pieces: list[tuple[int, int, str]] = []  # (text index, offset, piece)
         for index, text in enumerate(texts):
             pieces.extend((index, offset, piece) for offset, piece in _split(text))
-        out: list[list[pii.Span]] = [[] for _ in texts]
+        out: list[list[Span]] = [[] for _ in texts]
         batch = self.engine.process_batch(
             [p for _, _, p in pieces], "en", batch_size=BATCH_SIZE, n_process=N_PROCESS
         )
-        for (index, offset, piece), item in zip(pieces, batch, strict=True):
+        found = [
+            self._spans(piece, item[1]) for (_, _, piece), item in zip(pieces, batch, strict=True)
+        ]
+        for spans, again in zip(found, self._second_look([p for _, _, p in pieces]), strict=True):
+            spans.extend(again)
+        for (index, offset, piece), spans in zip(pieces, found, strict=True):
+            spans = names.extend_person_spans(piece, spans)
             out[index].extend(
-                pii.Span(s.start + offset, s.end + offset, s.entity, s.score)
-                for s in self._spans(piece, item[1])
+                Span(s.start + offset, s.end + offset, s.entity, s.score)
+                for s in keep_only_personal(piece, spans, self.keep)
             )
         return out
 
-    def _spans(self, text: str, artifacts: NlpArtifacts) -> list[pii.Span]:
-        """Presidio's findings (NER guesses refined) and tracereader's lenient ones."""
+    def _spans(self, text: str, artifacts: NlpArtifacts) -> list[Span]:
+        """Presidio's findings (NER names trimmed, not dropped) and the pattern detectors'."""
         results = self.analyzer.analyze(
             text=text,
             language="en",
@@ -193,14 +211,48 @@ class TextAnalyzer:
             nlp_artifacts=artifacts,
             score_threshold=SCORE_THRESHOLD,
         )
-        spans = []
+        spans: list[Span] = []
         for r in results:
-            refined = pii.refine(r.entity_type, text, r.start, _trim(text, r.start, r.end))
-            if refined is not None:
-                spans.append(pii.Span(*refined, r.entity_type, r.score))
-        spans.extend(pii.structured_spans(text))
-        spans.extend(pii.person_context_spans(text))
-        return pii.extend_person_spans(text, spans)
+            if r.entity_type == "PERSON":
+                spans.extend(
+                    Span(a, b, "PERSON", r.score) for a, b in names.refine(text, r.start, r.end)
+                )
+            else:
+                spans.append(Span(r.start, _trim(text, r.start, r.end), r.entity_type, r.score))
+        spans.extend(pattern_spans(text, self.regions))
+        if "\n" in text:  # rows of a table without a header: the person's record (after NER)
+            spans.extend(tables.headerless_rows(text, spans))
+        return spans
+
+    def _second_look(self, texts: list[str]) -> list[list[Span]]:
+        """Names in lower case or capitals: NER run again on re-cased windows, in one batch."""
+        out: list[list[Span]] = [[] for _ in texts]
+        if self.nlp is None:
+            return out
+        jobs: list[tuple[int, int, tuple[int, int], str]] = []  # (text, offset, window, snippet)
+        for index, text in enumerate(texts):
+            for start, end in names.second_look_windows(text):
+                lo = max(0, start - SECOND_LOOK_CONTEXT)
+                hi = min(len(text), end + SECOND_LOOK_CONTEXT)
+                piece = text[lo:hi]
+                whole = names.mostly_capitals(piece)  # "HELLO, MY NAME IS JOHN SMITH": all of it
+                snippet = names.recased(
+                    piece, [(0, len(piece))] if whole else [(start - lo, end - lo)]
+                )
+                jobs.append((index, lo, (start, end), snippet))
+        docs = self.nlp.pipe([j[3] for j in jobs], batch_size=BATCH_SIZE)
+        for (index, lo, (start, end), snippet), doc in zip(jobs, docs, strict=True):
+            for ent in doc.ents:
+                if NER_LABELS.get(ent.label_) != "PERSON":
+                    continue
+                a = max(start, lo + ent.start_char)
+                b = min(end, lo + ent.end_char)
+                if b - a >= 2:
+                    out[index].extend(
+                        Span(lo + x, lo + y, "PERSON", 0.6)
+                        for x, y in names.refine(snippet, a - lo, b - lo)
+                    )
+        return out
 
 
 def _trim(text: str, start: int, end: int) -> int:
@@ -224,3 +276,10 @@ def _split(text: str) -> list[tuple[int, str]]:
         pieces.append((start, text[start:end]))
         start = end
     return pieces
+
+
+def for_settings(model: str | None, settings: Any) -> TextAnalyzer:
+    """The analyzer for `model`, with the config's phone regions and keep list."""
+    privacy = settings.privacy
+    regions = tuple(privacy.regions) or phones.DEFAULT_REGIONS
+    return TextAnalyzer(model).configured(regions, KeepList.parse(privacy.keep))

