@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 from tracereader.formats import FORMATS  # noqa: E402
 from tracereader.formats.base import RawRecord  # noqa: E402
 from tracereader.model import Trace  # noqa: E402
-from tracereader.readers import RecordReader  # noqa: E402
+from tracereader.reading import RecordReader  # noqa: E402
 
 FIXTURES = REPO / "tests" / "fixtures"
 

@@ -202,8 +202,8 @@ async def bare_input(text: str) -> list[float]:
 def ranking_only(db: Path, text: str) -> tuple[float, float, float, int]:
     """Seconds to build the index, per key (instant views) and per pause (all views), and
     the patterns on offer."""
-    from tracereader import suggestions
     from tracereader.config import load_settings
+    from tracereader.patterns import suggestions
 
     store = Store.open(db, create=False)
     try:

@@ -9,7 +9,7 @@ from typing import Any
 from tracereader.formats import detect
 from tracereader.formats.base import RawRecord
 from tracereader.model import Rejection, Trace
-from tracereader.readers import RecordReader
+from tracereader.reading import RecordReader
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

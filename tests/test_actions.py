@@ -155,7 +155,7 @@ def test_fixed_errors(tmp_path: Path) -> None:
 
 
 def test_item_follows_its_pattern_through_merge_and_rename(tmp_path: Path) -> None:
-    from tracereader import pattern_edits
+    from tracereader.patterns import edits as pattern_edits
 
     db = str(tmp_path / "db.sqlite")
     rows = two_release_rows((12, 40), (1, 40))

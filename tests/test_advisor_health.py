@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from patterns_support import add_traces, daily_traffic, days, make_trace, review
 
-from tracereader.advisor import advise, count_topics, header_banner, volume_row
 from tracereader.config import Settings
-from tracereader.health import check_health
+from tracereader.status import check_health
+from tracereader.status.advisor import advise, count_topics, header_banner, volume_row
+from tracereader.status.volume import daily_conversations
 from tracereader.store import Store
-from tracereader.volume import daily_conversations
 
 START = date(2026, 10, 1)
 SETTINGS = Settings()

@@ -15,11 +15,10 @@ import pytest
 from click.testing import CliRunner, Result
 from ingest_support import install_stub
 
-from tracereader import limits
 from tracereader.cli import cli
 from tracereader.formats.base import RawRecord
 from tracereader.model import Rejection
-from tracereader.readers import RecordReader
+from tracereader.reading import RecordReader, limits
 
 GOOD = 45
 

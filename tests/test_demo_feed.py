@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from tracereader.commands.review import _leave_demo
 from tracereader.config import Settings
 from tracereader.demo_feed import feed, feed_state, plan_feed, sample_shift
-from tracereader.health import check_health
+from tracereader.status import check_health
 from tracereader.store import Store
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,15 +15,15 @@ from exportcmp_data import Row, build, trace_for, two_release_rows
 from tracereader.cli import cli
 from tracereader.compare import describe_rate
 from tracereader.config import load_settings
-from tracereader.export import (
+from tracereader.export.dataset import split_conversation
+from tracereader.export.items import (
     CSV_COLUMNS,
     build_report,
     clean_excerpt,
     export_to_file,
     md_escape,
 )
-from tracereader.export_dataset import split_conversation
-from tracereader.export_traffic import current_traffic
+from tracereader.export.traffic import current_traffic
 from tracereader.stats import Proportion, wilson_interval
 
 
@@ -236,7 +236,7 @@ def test_traffic_and_report_on_the_known_database(db: Path) -> None:
     settings = load_settings(create=False)
     # The advisor's own figure, as the app and status show it: the trailing mean up to the last
     # complete day with traffic (Nov 18, the newest trace's day, once the clock is past it).
-    from tracereader.advisor import advise
+    from tracereader.status import advise
 
     after = date(2026, 12, 1)
     traffic = current_traffic(store, settings, today=after)

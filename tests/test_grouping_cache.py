@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tracereader import grouping, grouping_cache
+from tracereader import grouping
+from tracereader.patterns import grouping_cache
 from tracereader.store import Store
 
 NOTES = ["wrong tool called", "called the wrong tool", "Wrong tool!!", "quoted a refund window"]

@@ -16,7 +16,7 @@ from tracereader import ingest as ingest_module
 from tracereader.cli import cli
 from tracereader.config import load_settings
 from tracereader.ingest import IngestSummary, ingest_paths
-from tracereader.readers import RecordReader
+from tracereader.reading import RecordReader
 from tracereader.store import Store
 
 

@@ -17,7 +17,7 @@ from ingest_support import install_stub
 from tracereader import ingest as ingest_module
 from tracereader.config import load_settings
 from tracereader.ingest import ingest_paths
-from tracereader.readers import RecordReader
+from tracereader.reading import RecordReader
 from tracereader.store import Store
 
 TRACES = 250

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from review_traces import make_trace, review_settings
 
-from tracereader.lookup import check_filter, find_trace_ids, known_tags
-from tracereader.queue import QueueFilter
-from tracereader.review import ReviewLog
+from tracereader.review import QueueFilter, ReviewLog
+from tracereader.review.lookup import check_filter, find_trace_ids, known_tags
 from tracereader.store import Store
 
 

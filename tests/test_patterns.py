@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from patterns_support import BASE, add_traces, make_trace, review
 
-from tracereader import pattern_edits
 from tracereader.config import Settings, TagSpec
 from tracereader.grouping import group_notes, most_similar
 from tracereader.patterns import Pattern, find_patterns, pattern_by_key
+from tracereader.patterns import edits as pattern_edits
 from tracereader.stats import wilson_interval
 from tracereader.store import Store
 

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 from patterns_support import BASE, add_traces, make_trace, review
 
-from tracereader.calibration import calibrate, feedback_direction, pass_rate, satisfaction
 from tracereader.cli import cli
 from tracereader.config import Settings
-from tracereader.pattern_report import common_scale, interval_bar
+from tracereader.patterns import common_scale, interval_bar
+from tracereader.patterns.calibration import calibrate, feedback_direction, pass_rate, satisfaction
 from tracereader.stats import wilson_interval
 from tracereader.status import collect_status
 from tracereader.store import Store

@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from review_traces import make_trace
 
-from tracereader.queue import (
+from tracereader.review import ReviewLog
+from tracereader.review.queue import (
     QueueError,
     QueueFilter,
     QueueOptions,
@@ -19,7 +20,6 @@ from tracereader.queue import (
     queue_sql,
     save_position,
 )
-from tracereader.review import ReviewLog
 from tracereader.store import Store
 
 TODAY = date(2026, 11, 3)
@@ -45,7 +45,7 @@ def test_newest_and_oldest(filled: Store) -> None:
 def test_newest_lists_traces_stamped_at_ingest_after_the_dated_ones(filled: Store) -> None:
     from datetime import UTC, datetime
 
-    from tracereader.queue import first_page
+    from tracereader.review.queue import first_page
 
     undated = make_trace(40)
     undated.timestamp = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # the ingest time, newest of all
@@ -175,8 +175,8 @@ def test_queue_rows_for_the_list_view(filled: Store) -> None:
 
 
 def test_first_page_puts_the_resumed_trace_first_and_completes(filled: Store) -> None:
-    from tracereader.queue import first_page
-    from tracereader.session import ReviewSession
+    from tracereader.review import ReviewSession
+    from tracereader.review.queue import first_page
 
     ReviewLog(filled, "ana").skip("t-0010")
     head = first_page(filled, QueueOptions(), "ana", 3, resume="t-0004")

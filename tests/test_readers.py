@@ -12,7 +12,7 @@ import pytest
 
 from tracereader.formats.base import RawRecord
 from tracereader.model import Rejection
-from tracereader.readers import RecordReader, file_kind
+from tracereader.reading import RecordReader, file_kind
 
 
 def read(path: Path, **kwargs: object) -> list[RawRecord | Rejection]:

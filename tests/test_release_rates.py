@@ -15,7 +15,7 @@ from tracereader.compare import CompareError
 from tracereader.config import Settings
 from tracereader.fix_loop import check_fix, compare_and_record, fix_line
 from tracereader.patterns import find_patterns
-from tracereader.release_rates import ReleaseRate, rates_text, trend_bars
+from tracereader.patterns.release_rates import ReleaseRate, rates_text, trend_bars
 from tracereader.stats import wilson_interval
 from tracereader.store import Store
 

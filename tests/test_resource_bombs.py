@@ -21,11 +21,10 @@ import pytest
 from click.testing import CliRunner
 from ingest_support import StubAnonymizer, install_stub
 
-from tracereader import deadline, readers
 from tracereader.cli import cli
 from tracereader.formats.base import RawRecord
 from tracereader.model import Rejection, Trace
-from tracereader.readers import RecordReader
+from tracereader.reading import RecordReader, deadline, readers
 
 MB = 1024 * 1024
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from review_traces import make_trace
 
-from tracereader.daily import AppClock, reviewed_on
 from tracereader.review import ReviewLog
+from tracereader.review.daily import AppClock, reviewed_on
 from tracereader.store import Store
 
 NOW = datetime(2026, 11, 3, 12, 0, tzinfo=UTC)

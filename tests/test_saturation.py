@@ -6,11 +6,10 @@ from datetime import timedelta
 
 from patterns_support import BASE, add_traces, make_trace, review
 
-from tracereader import pattern_edits
 from tracereader.config import Settings
-from tracereader.pattern_report import build_report
-from tracereader.patterns import find_patterns
-from tracereader.saturation import saturation
+from tracereader.patterns import build_report, find_patterns
+from tracereader.patterns import edits as pattern_edits
+from tracereader.patterns.saturation import saturation
 from tracereader.store import Store
 
 SETTINGS = Settings()

@@ -7,9 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from review_traces import make_trace
 
-from tracereader.queue import QueueOptions, build_queue
-from tracereader.review import ReviewLog
-from tracereader.session import ReviewSession
+from tracereader.review import QueueOptions, ReviewLog, ReviewSession, build_queue
 from tracereader.store import Store
 
 NOW = datetime(2026, 11, 3, 12, 0, tzinfo=UTC)
@@ -80,8 +78,8 @@ def test_a_passed_trace_judged_later_leaves_the_count(session: ReviewSession) ->
 
 
 def test_a_walk_steps_outside_the_queue_and_leaves_it_as_it_was(session: ReviewSession) -> None:
-    from tracereader.queue import load_position
-    from tracereader.walk import Walk
+    from tracereader.review import Walk
+    from tracereader.review.queue import load_position
 
     session.next()
     queue, place = list(session.ids), load_position(session.store, "ana")

@@ -195,7 +195,7 @@ def test_importing_stats_and_computing_an_interval_loads_no_scipy() -> None:
         "import sys\n"
         "from tracereader.stats import wilson_interval, needed_per_side\n"
         "wilson_interval(3, 10); needed_per_side(0.2, 0.1)\n"
-        "import tracereader.patterns, tracereader.pattern_report\n"
+        "import tracereader.patterns.finding, tracereader.patterns.report\n"
         "print(sorted(m for m in ('scipy', 'numpy', 'scipy.stats') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -9,9 +9,9 @@ import pytest
 from patterns_support import BASE, add_traces, make_trace, review
 from similarity_support import SlowWords
 
-from tracereader import merge_proposals, pattern_edits, suggestions
 from tracereader.config import Settings, TagSpec
-from tracereader.patterns import find_patterns, pattern_by_key
+from tracereader.patterns import edits as pattern_edits
+from tracereader.patterns import find_patterns, merge_proposals, pattern_by_key, suggestions
 from tracereader.similarity import GroupIndex, SimilarityIndex
 from tracereader.store import Store
 

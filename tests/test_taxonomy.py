@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from patterns_support import BASE, add_traces, make_trace, review
 
-from tracereader import pattern_edits, taxonomy
 from tracereader.config import Settings, TagSpec
-from tracereader.patterns import find_patterns, pattern_by_key
+from tracereader.patterns import edits as pattern_edits
+from tracereader.patterns import find_patterns, pattern_by_key, taxonomy
 from tracereader.review import ReviewLog
 from tracereader.store import Store
 

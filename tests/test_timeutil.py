@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfoNotFoundError
 
 import pytest
 
-from tracereader import daily, timeutil
+from tracereader import timeutil
+from tracereader.review import daily
 from tracereader.timeutil import day_bounds, local_day, parse_iso, zone
 
 SOURCE = Path(timeutil.__file__).parent

@@ -76,7 +76,7 @@ def sample_shift(stamps: dict[str, datetime], now: datetime) -> timedelta:
 
 def plan_feed(folder: Path, now: datetime) -> FeedPlan:
     """Files newest first (by the newest trace in each; the rest after), the shift, the reviews."""
-    from tracereader.readers import file_kind
+    from tracereader.reading import file_kind
     from tracereader.sample_reviews import read_sample_reviews
 
     files = sorted(p for p in folder.rglob("*") if p.is_file() and file_kind(p))

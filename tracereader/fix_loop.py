@@ -16,8 +16,7 @@ from tracereader.store import Store
 
 if TYPE_CHECKING:
     from tracereader.config import Settings
-    from tracereader.patterns import Pattern
-    from tracereader.release_rates import ReleaseRate
+    from tracereader.patterns import Pattern, ReleaseRate
 
 
 def compare_and_record(

@@ -25,7 +25,7 @@ from tracereader.formats.detect import DetectionError, choose, get_format, peek
 from tracereader.formats.ledger import Unplaced, describe
 from tracereader.ingest_batch import anonymize_batch, text_size
 from tracereader.model import Rejection, Trace
-from tracereader.readers import RecordReader, file_kind, sha256_file
+from tracereader.reading import RecordReader, file_kind, sha256_file
 from tracereader.sanitize import identifier
 from tracereader.store import Store
 from tracereader.timeutil import in_range, to_iso, utcnow

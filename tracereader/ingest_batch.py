@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tracereader import deadline
 from tracereader.model import Trace
+from tracereader.reading import deadline
 
 if TYPE_CHECKING:
     from tracereader.privacy import Anonymizer

@@ -1,7 +1,7 @@
 """The SQLite store: opening it privately and safely, and reading and writing traces.
 
 Review, pattern and action-item tables are written by their own domain modules
-(`review.py`, `patterns.py`, `actions.py`) through `Store.db`; this module owns traces.
+(`review/`, `patterns/`, `actions.py`) through `Store.db`; this module owns traces.
 """
 
 from __future__ import annotations

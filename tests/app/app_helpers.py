@@ -10,7 +10,7 @@ from review_traces import FROZEN_NOW, fill_store, review_settings
 from tracereader.app import AppOptions, build_app
 from tracereader.app.app import TraceReaderApp
 from tracereader.app.widgets.text_pane import TextPane
-from tracereader.queue import QueueOptions
+from tracereader.review import QueueOptions
 
 
 def frozen_options(**changes: Any) -> AppOptions:

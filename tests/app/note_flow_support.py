@@ -7,9 +7,9 @@ from pathlib import Path
 from app_helpers import frozen_options
 from review_traces import fill_store, review_settings
 
-from tracereader import pattern_edits
 from tracereader.app import build_app
 from tracereader.app.app import TraceReaderApp
+from tracereader.patterns import edits as pattern_edits
 from tracereader.review import ReviewLog
 from tracereader.store import Store
 

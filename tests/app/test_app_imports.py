@@ -47,8 +47,8 @@ def test_the_app_never_imports_presidio_or_spacy(tmp_path: Path) -> None:
 
 def test_domain_modules_of_the_review_app_do_not_import_textual() -> None:
     code = (
-        "import sys, tracereader.queue, tracereader.review, tracereader.session, "
-        "tracereader.daily, tracereader.sanitize; "
+        "import sys, tracereader.review.queue, tracereader.review.log, tracereader.review.session, "
+        "tracereader.review.daily, tracereader.sanitize; "
         "print(sorted(m for m in sys.modules if m.startswith('textual')))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

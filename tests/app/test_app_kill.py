@@ -11,7 +11,7 @@ from pathlib import Path
 
 from review_traces import fill_store
 
-from tracereader.queue import load_position
+from tracereader.review.queue import load_position
 from tracereader.store import Store
 
 SCRIPT = textwrap.dedent(

@@ -22,7 +22,7 @@ from tracereader.app.app import TraceReaderApp
 from tracereader.app.screens.pattern_table import DIVIDER_KEY
 from tracereader.app.screens.patterns import PatternsScreen
 from tracereader.app.widgets.review_header import ReviewHeader
-from tracereader.queue import load_position
+from tracereader.review.queue import load_position
 
 SIZE = (140, 40)
 

@@ -15,7 +15,7 @@ from tracereader.app.app import TraceReaderApp
 from tracereader.app.widgets.conversation import ConversationView
 from tracereader.app.widgets.review_header import ReviewHeader
 from tracereader.app.widgets.trace_panel import TracePanel
-from tracereader.queue import load_position, save_position
+from tracereader.review.queue import load_position, save_position
 from tracereader.store import Store
 
 SIZE = (100, 30)

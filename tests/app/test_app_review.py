@@ -15,7 +15,7 @@ from tracereader.app.screens.queue_list import QueueListScreen
 from tracereader.app.widgets.conversation import ConversationView
 from tracereader.app.widgets.review_header import ReviewHeader
 from tracereader.app.widgets.trace_panel import TracePanel
-from tracereader.queue import QueueOptions
+from tracereader.review import QueueOptions
 from tracereader.store import Store
 
 SIZE = (100, 30)

@@ -7,10 +7,11 @@ from pathlib import Path
 from note_flow_support import seeded_app
 from textual.widgets import DataTable
 
-from tracereader import pattern_edits, taxonomy
 from tracereader.app.screens.merge_suggestions import MergeSuggestionsScreen
 from tracereader.app.screens.patterns import PatternsScreen
 from tracereader.app.widgets.trace_panel import TracePanel
+from tracereader.patterns import edits as pattern_edits
+from tracereader.patterns import taxonomy
 
 SIZE = (120, 34)
 

@@ -15,10 +15,10 @@ from rich.text import Text
 from textual.app import App
 from textual.widgets import DataTable, Static
 
-from tracereader import pattern_edits
 from tracereader.app.screens.pattern_rename import RenameModal
 from tracereader.app.screens.patterns import PatternsScreen
 from tracereader.config import Settings, TagSpec
+from tracereader.patterns import edits as pattern_edits
 from tracereader.store import Store
 
 SETTINGS = Settings(

@@ -18,15 +18,14 @@ from tracereader.app.options import AppOptions
 from tracereader.app.screens.review import ReviewScreen
 from tracereader.app.suggestion_source import SuggestionSource
 from tracereader.config import Settings
+from tracereader.patterns import with_promoted
+from tracereader.review import ReviewSession, Walk
 from tracereader.sanitize import one_line
-from tracereader.session import ReviewSession
 from tracereader.store import Store
-from tracereader.taxonomy import with_promoted
 from tracereader.ui_state import load_theme, save_theme
-from tracereader.walk import Walk
 
 if TYPE_CHECKING:
-    from tracereader.suggestions import Suggestion
+    from tracereader.patterns.suggestions import Suggestion
 
 FLUSH_EVERY_TICKS = 10
 PREWARM_AFTER_SECONDS = 1.0
@@ -179,7 +178,7 @@ class TraceReaderApp(App[None]):
 
     def _read_queue(self) -> list[str]:
         """The whole queue, read on a worker thread through a connection of its own."""
-        from tracereader.queue import build_queue
+        from tracereader.review import build_queue
 
         assert self.store.path is not None
         store = Store.open(self.store.path, create=False)
@@ -216,7 +215,7 @@ class TraceReaderApp(App[None]):
     def _prewarm_worker(self) -> None:
         """Compute the patterns once in the background (imports, cached note clusters), so the
         first p shows its results at once."""
-        from tracereader.patterns_view import load_view_at
+        from tracereader.patterns import load_view_at
 
         assert self.store.path is not None
         load_view_at(self.store.path, self.settings)
@@ -242,7 +241,7 @@ class TraceReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="banner", exit_on_error=False)
     def _banner_worker(self) -> None:
         try:
-            advisor = importlib.import_module("tracereader.advisor")
+            advisor = importlib.import_module("tracereader.status")
         except ImportError:
             return
         header_banner = getattr(advisor, "header_banner", None)
@@ -262,7 +261,7 @@ class TraceReaderApp(App[None]):
     # -- notes and the taxonomy that grows from them ---------------------------------------
     def save_note(self, trace_id: str, text: str, file_under: Suggestion | None) -> str | None:
         """Save a note, filed under a pattern in the same transaction; returns that label."""
-        from tracereader import pattern_edits
+        from tracereader.patterns import edits as pattern_edits
 
         log = self.session.log
         filed = file_under if text.strip() else None
@@ -316,7 +315,7 @@ class TraceReaderApp(App[None]):
 
     def open_trace_by_id(self, text: str) -> None:
         """Show the trace whose id is `text` (or starts with it), outside the queue."""
-        from tracereader.lookup import find_trace_ids
+        from tracereader.review import find_trace_ids
 
         found = find_trace_ids(self.store, text)
         shown = one_line(text, 30)
@@ -357,7 +356,7 @@ class TraceReaderApp(App[None]):
     def action_quit_app(self) -> None:
         """Store time spent on the current trace and in the app, sum up today, then quit."""
         self.session.flush_time()
-        from tracereader.today_summary import today_summary
+        from tracereader.review import today_summary
 
         session = self.session
         try:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from tracereader.queue import QueueOptions
+from tracereader.review import QueueOptions
 from tracereader.timeutil import utcnow
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from tracereader.config import Settings
 from tracereader.store import Store
 
 if TYPE_CHECKING:
-    from tracereader.suggestions import SuggestionIndex
+    from tracereader.patterns.suggestions import SuggestionIndex
 
 
 class SuggestionSource:
@@ -39,7 +39,7 @@ class SuggestionSource:
             index, built_for = self._index, self._version
         if index is None:
             return None
-        from tracereader import suggestions  # imported already: an index was built
+        from tracereader.patterns import suggestions  # imported already: an index was built
 
         return index if built_for == suggestions.version(self.store) else None
 
@@ -50,7 +50,7 @@ class SuggestionSource:
 
     def build(self) -> SuggestionIndex:
         """Read the patterns and vectorise them; keeps the result for `ready`."""
-        from tracereader import suggestions
+        from tracereader.patterns import suggestions
 
         store = Store.open(self.store.path, create=False) if self.in_thread else self.store
         try:

@@ -53,7 +53,7 @@ def patterns(
     if ctx.invoked_subcommand is not None:
         ctx.obj = {"db_path": db_path, "config_path": config_path}  # for `patterns --db X merge`
         return
-    from tracereader.pattern_report import build_report, table_lines
+    from tracereader.patterns import build_report, table_lines
 
     store, settings = _open(db_path, config_path)
     try:
@@ -67,8 +67,7 @@ def patterns(
 
 
 def _edit(db_path: str | None, config_path: str | None, apply: Any) -> None:
-    from tracereader.pattern_edits import PatternEditError
-    from tracereader.patterns import find_patterns, pattern_by_key
+    from tracereader.patterns import PatternEditError, find_patterns, pattern_by_key
 
     parent = click.get_current_context().obj or {}
     store, settings = _open(
@@ -109,7 +108,7 @@ def _edit(db_path: str | None, config_path: str | None, apply: Any) -> None:
 @user_errors
 def merge(source: str, target: str, db_path: str | None, config_path: str | None) -> None:
     """Merge pattern SOURCE into TARGET (each a key such as tag:wrong_tool, or a label)."""
-    from tracereader import pattern_edits
+    from tracereader.patterns import edits as pattern_edits
 
     def apply(store: Any, settings: Any, resolve: Any) -> str:
         src, dst = resolve(source), resolve(target)
@@ -127,7 +126,7 @@ def merge(source: str, target: str, db_path: str | None, config_path: str | None
 @user_errors
 def rename(pattern: str, label: str, db_path: str | None, config_path: str | None) -> None:
     """Give PATTERN (a key or a label) a new LABEL; an empty LABEL restores the default."""
-    from tracereader import pattern_edits
+    from tracereader.patterns import edits as pattern_edits
 
     def apply(store: Any, settings: Any, resolve: Any) -> str:
         key = resolve(pattern)
@@ -145,7 +144,7 @@ def rename(pattern: str, label: str, db_path: str | None, config_path: str | Non
 @user_errors
 def split(trace_id: str, into: str | None, db_path: str | None, config_path: str | None) -> None:
     """Move the note of TRACE_ID out of its pattern (to stand alone, or --into another)."""
-    from tracereader import pattern_edits
+    from tracereader.patterns import edits as pattern_edits
 
     def apply(store: Any, settings: Any, resolve: Any) -> str:
         row = store.db.execute(
@@ -169,9 +168,8 @@ def split(trace_id: str, into: str | None, db_path: str | None, config_path: str
 def promote(pattern: str, name: str | None, db_path: str | None, config_path: str | None) -> None:
     """Make the note pattern PATTERN (a key or a label) a taxonomy tag with a free hotkey."""
     from tracereader.app.bindings import review_keys
-    from tracereader.patterns import find_patterns, pattern_by_key
-    from tracereader.taxonomy import PromoteError, with_promoted
-    from tracereader.taxonomy import promote as promote_pattern
+    from tracereader.patterns import PromoteError, find_patterns, pattern_by_key, with_promoted
+    from tracereader.patterns import promote as promote_pattern
 
     def apply(store: Any, settings: Any, resolve: Any) -> str:
         effective = with_promoted(settings, store)

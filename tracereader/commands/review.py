@@ -66,7 +66,7 @@ def review(
 ) -> None:
     """Open the review app on the queue of unreviewed traces."""
     from tracereader.config import load_settings
-    from tracereader.queue import QueueError, QueueFilter, QueueOptions
+    from tracereader.review import QueueError, QueueFilter, QueueOptions
 
     settings = load_settings(config_path)
     try:
@@ -163,7 +163,7 @@ def _demo_app(
 
     from tracereader.app import AppOptions
     from tracereader.demo_feed import feed_state
-    from tracereader.queue import QueueOptions
+    from tracereader.review import QueueOptions
 
     command = [sys.executable, "-m", "tracereader.demo_feed", "--db", str(db_file)]
     command += ["--folder", str(folder)] + (["--config", config_path] if config_path else [])

@@ -52,7 +52,7 @@ def render(document: dict[str, Any]) -> str:
         rows.append((label, "-" if value is None else str(value)))
     rows.append(("name detection", _ner_text(document.get("ner"))))
     rows.append(("last ingest", _ingest_text(document.get("last_ingest"))))
-    from tracereader.status_advice import STATUS_KEYS, status_lines
+    from tracereader.status import STATUS_KEYS, status_lines
 
     rows.extend(status_lines(document))
     for key, value in document.items():

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
 
 from tracereader.app.screens.line_modal import follow_cursor_blink
-from tracereader.queue import QueueFilter
+from tracereader.review import QueueFilter
 
 FIELDS = (
     ("text", "Text said"),

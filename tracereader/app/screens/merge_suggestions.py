@@ -19,9 +19,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from tracereader import merge_proposals, pattern_edits
 from tracereader.config import Settings
-from tracereader.merge_proposals import MergeProposal
+from tracereader.patterns import edits as pattern_edits
+from tracereader.patterns import merge_proposals
+from tracereader.patterns.merge_proposals import MergeProposal
 from tracereader.sanitize import one_line
 from tracereader.store import Store
 

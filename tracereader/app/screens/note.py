@@ -28,7 +28,7 @@ from tracereader.app.suggestion_source import SuggestionSource
 from tracereader.sanitize import one_line
 
 if TYPE_CHECKING:
-    from tracereader.suggestions import Suggestion, SuggestionIndex
+    from tracereader.patterns.suggestions import Suggestion, SuggestionIndex
 
 SHOWN = 5
 """How many suggestions the box lists (alt+1 … alt+5)."""

@@ -10,10 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from tracereader.review import Walk, WrittenNote, written_notes
 from tracereader.sanitize import one_line
 from tracereader.timeutil import local_text
-from tracereader.walk import Walk
-from tracereader.written_notes import WrittenNote, written_notes
 
 if TYPE_CHECKING:
     from tracereader.app.app import TraceReaderApp

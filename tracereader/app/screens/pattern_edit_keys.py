@@ -1,6 +1,6 @@
 """The patterns screen's edit keys: mark and merge, rename, split a note out, undo an edit.
 
-Each edit is committed to SQLite at once (`tracereader.pattern_edits`), the screen regroups,
+Each edit is committed to SQLite at once (`tracereader.patterns.edits`), the screen regroups,
 and a notice says what the edit made (a merge: both patterns' counts and the result's rate).
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tracereader import pattern_edits
 from tracereader.app.screens.pattern_rename import RenameModal
+from tracereader.patterns import edits as pattern_edits
 from tracereader.patterns import pattern_by_key
 from tracereader.sanitize import one_line
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding, BindingType
 
 from tracereader.app.bindings import review_keys
-from tracereader.taxonomy import PromoteError, promote, with_promoted
+from tracereader.patterns import PromoteError, promote, with_promoted
 
 if TYPE_CHECKING:
     from tracereader.app.screens.patterns import PatternsScreen

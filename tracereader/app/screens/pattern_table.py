@@ -14,13 +14,18 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from tracereader.app.screens.action_keys import fix_cell
-from tracereader.pattern_report import common_scale, interval_axis, interval_bar, interval_text
-from tracereader.patterns import Pattern
-from tracereader.release_rates import trend_bars
+from tracereader.patterns import (
+    Pattern,
+    common_scale,
+    interval_axis,
+    interval_bar,
+    interval_text,
+    trend_bars,
+)
 from tracereader.sanitize import one_line
 
 if TYPE_CHECKING:
-    from tracereader.patterns_view import PatternsView
+    from tracereader.patterns import PatternsView
 
 PADDING = 1
 """DataTable cell padding on each side of a column."""

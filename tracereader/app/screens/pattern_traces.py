@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Static
 
 from tracereader.patterns import Pattern
-from tracereader.queue import QueueRow, queue_rows
+from tracereader.review import QueueRow, queue_rows
 from tracereader.sanitize import one_line
 from tracereader.store import Store
 from tracereader.timeutil import local_text

@@ -3,7 +3,7 @@
 Every number says what it is: the volume chart has a title, dates and scale; the interval bars
 have an axis; each pattern's rate per release and its fix's before → after sit under the
 table. The report is computed in a worker (a loading indicator shows meanwhile); edits are
-committed to SQLite the moment they are made (`tracereader.pattern_edits`) and redrawn at
+committed to SQLite the moment they are made (`tracereader.patterns.edits`) and redrawn at
 once. Labels and notes are reviewer text: shown as `Text`, never markup. Other areas add keys
 by appending to `PATTERNS_BINDINGS` (each binding has an id, so users can rebind it through
 `keymap:`), columns to `EXTRA_COLUMNS` and actions to `EXTRA_ACTIONS`.
@@ -33,17 +33,20 @@ from tracereader.app.screens.pattern_table import (
     pattern_cells,
 )
 from tracereader.app.widgets.saturation import SaturationLine
-from tracereader.charts import day_chart
 from tracereader.config import Settings
 from tracereader.fix_loop import check_fix
-from tracereader.pattern_report import PatternReport
-from tracereader.patterns import Pattern
-from tracereader.patterns_view import PatternsView, load_view, load_view_at
-from tracereader.queue import QueueRow
+from tracereader.patterns import (
+    Pattern,
+    PatternReport,
+    PatternsView,
+    day_chart,
+    load_view,
+    load_view_at,
+)
+from tracereader.review import QueueRow, Walk
 from tracereader.sanitize import one_line
 from tracereader.store import Store
 from tracereader.timeutil import local_day, utcnow
-from tracereader.walk import Walk
 
 SPARKLINE_DAYS = 28
 SIGNALS_FROM_HEIGHT_MIN = 30

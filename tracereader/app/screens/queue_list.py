@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from tracereader.app.bindings import add_tag_bindings
 from tracereader.app.render_panel import feedback_label
-from tracereader.queue import QueueRow, queue_rows
+from tracereader.review import QueueRow, queue_rows
 from tracereader.sanitize import one_line
 
 if TYPE_CHECKING:

@@ -344,8 +344,7 @@ class ReviewScreen(TraceNavigation):
     def action_filter(self) -> None:
         """Open the queue filter."""
         from tracereader.app.screens.filter import FilterModal
-        from tracereader.lookup import check_filter
-        from tracereader.queue import QueueFilter
+        from tracereader.review import QueueFilter, check_filter
 
         app = self.tr_app
 

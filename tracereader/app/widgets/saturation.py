@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tracereader.saturation import Saturation
+from tracereader.patterns import Saturation
 
 SHOWN_WINDOWS = 12
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -20,7 +20,7 @@ def bars(series: list[int]) -> str:
 
 
 class SaturationLine(Static):
-    """Shows `tracereader.saturation` for the patterns on screen (numbers, then bars)."""
+    """Shows `tracereader.patterns.saturation` for the patterns on screen (numbers, then bars)."""
 
     DEFAULT_CSS = """
     SaturationLine { height: auto; padding: 0 1; color: $text-muted; }

@@ -6,11 +6,11 @@ import re
 import shlex
 
 from tracereader.actions import FIXED, NOT_VALIDATED, OPEN, VALIDATED
-from tracereader.advisor import per_day_text
 from tracereader.compare import describe_rate
-from tracereader.export import PRIORITY_FORMULA, ExportItem, Report, md_escape
+from tracereader.export.items import PRIORITY_FORMULA, ExportItem, Report, md_escape
 from tracereader.patterns import Pattern
 from tracereader.stats import Proportion
+from tracereader.status import per_day_text
 
 _PLAIN_RE = re.compile(r"[\w.:-]+")
 STATE_WORDS = {

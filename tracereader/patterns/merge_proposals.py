@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tracereader import pattern_edits
 from tracereader.config import Settings
-from tracereader.patterns import Pattern, find_patterns, pattern_by_key
+from tracereader.patterns import edits as pattern_edits
+from tracereader.patterns.finding import Pattern, find_patterns, pattern_by_key
+from tracereader.patterns.suggestions import Suggestion, candidates
+from tracereader.patterns.taxonomy import with_promoted
 from tracereader.similarity import GroupIndex, SimilarityIndex
 from tracereader.store import Store
-from tracereader.suggestions import Suggestion, candidates
-from tracereader.taxonomy import with_promoted
 
 PARTNERS = 3
 """How many of each note pattern's closest patterns are considered."""

@@ -17,14 +17,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from tracereader import pattern_edits
 from tracereader.config import Settings, TagSpec
+from tracereader.patterns import edits as pattern_edits
 from tracereader.review import ReviewLog
 from tracereader.store import Store
 from tracereader.timeutil import to_iso, utcnow
 
 if TYPE_CHECKING:  # patterns imports numpy and scipy; the app's launch reads tags without them
-    from tracereader.patterns import Pattern
+    from tracereader.patterns.finding import Pattern
 
 HOTKEYS = "1234567890" + "acdfhiotvwxyz"
 """Keys a promoted tag may take, in order; the review screen's own keys are skipped."""

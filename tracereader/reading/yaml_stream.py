@@ -18,10 +18,10 @@ from typing import IO, Any
 
 import yaml
 
-from tracereader import deadline, limits
 from tracereader.formats.base import RawRecord
-from tracereader.json_stream import too_big, what
 from tracereader.model import Rejection
+from tracereader.reading import deadline, limits
+from tracereader.reading.json_stream import too_big, what
 
 _MARKER = re.compile(rb"(---|\.\.\.)(?=[ \t\r\n]|$)")
 _ITEM = re.compile(rb"-(?=[ \t\r\n]|$)")

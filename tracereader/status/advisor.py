@@ -20,9 +20,9 @@ from typing import Any
 
 from tracereader import stored
 from tracereader.config import Settings
+from tracereader.status.volume import DailyVolume, daily_conversations
 from tracereader.store import Store
 from tracereader.timeutil import day_bounds, local_day, utcnow
-from tracereader.volume import DailyVolume, daily_conversations
 
 PLATFORM_AT = 100
 PIPELINE_AT = 500
@@ -301,7 +301,7 @@ def _trend(volume: DailyVolume, as_of: date) -> tuple[str | None, float | None]:
 
 def header_banner(store: Store, settings: Settings, now: datetime | None = None) -> str | None:
     """One line for the app header: the most important health alert, then the advisor's row."""
-    from tracereader.health import check_health
+    from tracereader.status.health import check_health
 
     moment = now or utcnow()
     alerts = check_health(store, settings, now=moment)

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from tracereader import limits
 from tracereader.formats.base import RawRecord
-from tracereader.json_stream import JsonStream, too_big, what
 from tracereader.model import Rejection
-from tracereader.yaml_stream import YamlStream
+from tracereader.reading import limits
+from tracereader.reading.json_stream import JsonStream, too_big, what
+from tracereader.reading.yaml_stream import YamlStream
 
 CHUNK_BYTES = 1 << 16
 KINDS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".yaml": "yaml", ".yml": "yaml"}

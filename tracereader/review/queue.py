@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from tracereader import stored
-from tracereader.daily import day_bounds
+from tracereader.review.daily import day_bounds
 from tracereader.store import Store
 from tracereader.timeutil import to_iso, utcnow
 

@@ -124,7 +124,9 @@ def undo_last(store: Store, *, reviewer: str = "") -> PatternEdit | None:
     with store.atomic(immediate=True):
         store.execute("delete from pattern_edits where id = ?", [last.id])
         if last.kind == "promote" and last.target:
-            from tracereader.taxonomy import revert_promotion  # taxonomy builds on this module
+            from tracereader.patterns.taxonomy import (
+                revert_promotion,  # taxonomy builds on this module
+            )
 
             revert_promotion(store, last.target.removeprefix("tag:"), reviewer=reviewer)
     return last

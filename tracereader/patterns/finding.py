@@ -19,9 +19,10 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tracereader import grouping_cache, pattern_edits
 from tracereader.config import Settings
-from tracereader.release_rates import ReleaseRate, rates_by_release, reviewed_per_release
+from tracereader.patterns import edits as pattern_edits
+from tracereader.patterns import grouping_cache
+from tracereader.patterns.release_rates import ReleaseRate, rates_by_release, reviewed_per_release
 from tracereader.stats import wilson_interval
 from tracereader.store import Store
 

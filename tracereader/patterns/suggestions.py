@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracereader import pattern_edits
 from tracereader.config import Settings
 from tracereader.grouping import tag_texts_for
-from tracereader.patterns import Pattern, find_patterns, pattern_by_key
+from tracereader.patterns import edits as pattern_edits
+from tracereader.patterns.finding import Pattern, find_patterns, pattern_by_key
+from tracereader.patterns.taxonomy import with_promoted
 from tracereader.similarity import GroupIndex, SimilarityIndex
 from tracereader.store import Store
-from tracereader.taxonomy import with_promoted
 
 
 @dataclass(frozen=True)

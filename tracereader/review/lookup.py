@@ -13,7 +13,7 @@ from tracereader.store import Store
 
 if TYPE_CHECKING:
     from tracereader.config import Settings
-    from tracereader.queue import QueueFilter
+    from tracereader.review.queue import QueueFilter
 
 LISTED = 12
 """Known values named in a message before `…`."""

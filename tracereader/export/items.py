@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracereader import actions, export_traffic, stored
+from tracereader import actions, stored
+from tracereader.export import traffic as export_traffic
 from tracereader.store import Store
 
 if TYPE_CHECKING:
@@ -222,7 +223,7 @@ def render(
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "jsonl":
-        from tracereader.export_dataset import render_jsonl
+        from tracereader.export.dataset import render_jsonl
 
         return render_jsonl(store, platform)
     report = build_report(store, settings, include_candidates=include_candidates)
@@ -230,7 +231,7 @@ def render(
         return render_json(report)
     if fmt == "csv":
         return render_csv(report)
-    from tracereader.export_markdown import render_markdown
+    from tracereader.export.markdown import render_markdown
 
     return render_markdown(report)
 

@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tracereader import actions
-from tracereader.advisor import Advice, advise
-from tracereader.calibration import proportion_sentence
 from tracereader.config import Settings
 from tracereader.fix_loop import fix_line
-from tracereader.health import Alert, check_health
-from tracereader.pattern_report import PatternReport, build_report
-from tracereader.patterns import Pattern
-from tracereader.release_rates import rates_text, trend_bars
+from tracereader.patterns.calibration import proportion_sentence
+from tracereader.patterns.finding import Pattern
+from tracereader.patterns.release_rates import rates_text, trend_bars
+from tracereader.patterns.report import PatternReport, build_report
 from tracereader.sanitize import one_line
+from tracereader.status import Advice, Alert, advise, check_health
 from tracereader.store import Store
 from tracereader.timeutil import local_day, utcnow
 

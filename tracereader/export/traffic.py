@@ -1,10 +1,10 @@
 """Conversations per day for export priorities: the advisor's figure, as the app shows it.
 
-The advisor (`tracereader.advisor`, counting with `tracereader.volume`) is the one source of
-the figure: the trailing 7-day mean up to the last complete day that had traffic, the same
-number the app header, the patterns screen and `status --json` show. It only moves when a day
-with traffic ends, so the same database gives the same export until then. Traces whose
-timestamp is the ingest time do not count.
+The advisor (`tracereader.status.advisor`, counting with `tracereader.status.volume`) is the
+one source of the figure: the trailing 7-day mean up to the last complete day that had
+traffic, the same number the app header, the patterns screen and `status --json` show. It
+only moves when a day with traffic ends, so the same database gives the same export until
+then. Traces whose timestamp is the ingest time do not count.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from tracereader.advisor import advise
+from tracereader.status import advise
 from tracereader.store import Store
 
 if TYPE_CHECKING:

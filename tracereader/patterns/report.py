@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tracereader import calibration
 from tracereader.config import Settings
-from tracereader.patterns import Pattern, find_patterns, reviewed_count
+from tracereader.patterns import calibration
+from tracereader.patterns.finding import Pattern, find_patterns, reviewed_count
+from tracereader.patterns.saturation import Saturation, saturation
 from tracereader.sanitize import one_line
-from tracereader.saturation import Saturation, saturation
 from tracereader.stats import Proportion
 from tracereader.store import Store
 
@@ -30,7 +30,7 @@ class PatternReport:
     reviewed: int
     threshold: int
     saturation: Saturation | None = None
-    """New patterns per 20 reviewed traces (`tracereader.saturation`)."""
+    """New patterns per 20 reviewed traces (`tracereader.patterns.saturation`)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON document: patterns, signals, satisfaction, pass_rate, threshold, reviewed."""

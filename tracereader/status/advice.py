@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from tracereader.advisor import advise
 from tracereader.config import Settings
-from tracereader.health import check_health
+from tracereader.status.advisor import advise
+from tracereader.status.health import check_health
 from tracereader.store import Store
 from tracereader.timeutil import local_day, utcnow
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tracereader.patterns import Pattern
+from tracereader.patterns.finding import Pattern
 from tracereader.store import Store
 
 WINDOW = 20

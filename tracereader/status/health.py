@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tracereader.config import Settings
+from tracereader.status.volume import daily_conversations
 from tracereader.store import Store
 from tracereader.timeutil import local_day, to_iso, utcnow
-from tracereader.volume import daily_conversations
 
 COLLAPSE_SHARE = 0.20
 # Below this trailing mean a quiet day is ordinary noise, not a collapse.

@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any
 
-from tracereader import limits
 from tracereader.formats.base import RawRecord
 from tracereader.model import Rejection
+from tracereader.reading import limits
 
 CHUNK_BYTES = 1 << 16
 MAX_RESYNC_TRIES = 1_000

@@ -7,8 +7,9 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date, datetime
 
-from tracereader.daily import AppClock, local_day, reviewed_on
-from tracereader.queue import (
+from tracereader.review.daily import AppClock, local_day, reviewed_on
+from tracereader.review.log import ReviewLog, Undone
+from tracereader.review.queue import (
     QueueFilter,
     QueueOptions,
     build_queue,
@@ -18,10 +19,9 @@ from tracereader.queue import (
     merge_new,
     save_position,
 )
-from tracereader.review import ReviewLog, Undone
+from tracereader.review.walk import Walk
 from tracereader.store import Store, StoredTrace
 from tracereader.timeutil import utcnow
-from tracereader.walk import Walk
 
 MAX_VISIT_SECONDS = 600.0
 """A single visit longer than this counts as this much (the reviewer left the screen on)."""

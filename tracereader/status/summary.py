@@ -59,7 +59,7 @@ def collect_status(store: Store, settings: Settings) -> dict[str, Any]:
     last = stored.newest_moment(store, own_times)
     reviewed = "select count(*) from reviews where reviewed_at is not null"
     inferred = "select count(*) from traces where timestamp_inferred = 1"
-    from tracereader.status_advice import status_keys  # advisor and pipeline health (E)
+    from tracereader.status.advice import status_keys  # advisor and pipeline health (E)
 
     return {
         **status_keys(store, settings),
