@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widgets import Footer
 
 from tracereader.app.bindings import REVIEW_BINDINGS, TAG_BINDING_PREFIX, add_tag_bindings
@@ -174,7 +175,11 @@ class ReviewScreen(TraceNavigation):
             panel_scrolls=self.panel_scrolls,
             background=self.background,
         )
-        self.query_one(ReviewHeader).show(facts)
+        try:
+            header = self.query_one(ReviewHeader)
+        except NoMatches:  # the clock ticked while the app was taking the screen down
+            return
+        header.show(facts)
 
     def _after_frame(self) -> None:
         """While the trace just drawn is read: prefetch the next one, then collect garbage."""
