@@ -64,11 +64,51 @@ def test_a_trace_read_long_enough_counts_even_over_several_visits(
     assert session.unread_passes() == []
 
 
-def test_a_judged_trace_is_never_a_pass(session: ReviewSession) -> None:
+def test_a_judged_trace_is_never_a_pass(session: ReviewSession, clock: Clock) -> None:
     session.log.toggle_tag("t-0003", "tone")
     assert session.next() and session.last_passed is None
+    clock.now += 3.0
     assert session.pass_and_next() and session.last_passed is None  # g: verdict, then move
     assert reviewed(session.store) == ["t-0002", "t-0003"]
+
+
+def verdicts(store: Store) -> dict[str, str]:
+    rows = store.execute("select trace_id, verdict from reviews where verdict is not null")
+    return dict(rows.fetchall())
+
+
+def test_judging_by_g_waits_for_the_trace_to_be_read(session: ReviewSession, clock: Clock) -> None:
+    clock.now += 3.5
+    assert session.pass_and_next() and session.last_refused is None  # read: judged, moved on
+    clock.now += 0.1  # the second press of a double press, on the next trace
+    assert not session.pass_and_next() and session.last_refused == "t-0002"
+    assert session.current == "t-0002"  # it stays on screen to be read
+    assert verdicts(session.store) == {"t-0003": "pass"}  # nothing recorded for t-0002
+    assert session.judging_wait() == pytest.approx(2.9)
+    clock.now += 3.0
+    assert session.pass_and_next() and verdicts(session.store)["t-0002"] == "pass"
+
+
+def test_acting_on_the_trace_during_the_visit_lets_g_judge_at_once(
+    session: ReviewSession, clock: Clock
+) -> None:
+    session.log.toggle_tag("t-0003", "tone")  # a tag shows the trace was read
+    assert session.pass_and_next() and session.last_refused is None
+    session.log.set_verdict("t-0001", "fail")  # another trace: this visit's trace is untouched
+    assert not session.pass_and_next() and session.last_refused == "t-0002"
+    session.log.set_note("t-0002", "reads like a refusal")
+    assert session.pass_and_next() and verdicts(session.store)["t-0002"] == "pass"
+
+
+def test_a_trace_reviewed_before_this_visit_still_waits(
+    session: ReviewSession, clock: Clock
+) -> None:
+    session.log.toggle_tag("t-0002", "tone")  # judged before it is reached
+    clock.now += 4.0
+    session.next()
+    clock.now += 0.2
+    assert not session.pass_and_next() and session.last_refused == "t-0002"
+    assert verdicts(session.store)["t-0002"] == "fail"  # the tag's verdict stands
 
 
 def test_a_passed_trace_judged_later_leaves_the_count(session: ReviewSession) -> None:

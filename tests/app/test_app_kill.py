@@ -23,7 +23,7 @@ SCRIPT = textwrap.dedent(
     from tracereader.app import build_app
 
     async def main():
-        app = build_app(sys.argv[1], review_settings(), frozen_options())
+        app = build_app(sys.argv[1], review_settings(min_read_seconds=0), frozen_options())
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.press("g", "2", "n", *"lost", "enter")
             print("ACK", flush=True)

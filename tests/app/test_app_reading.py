@@ -179,3 +179,24 @@ async def test_the_mouse_selects_text_in_the_conversation(tmp_path: Path) -> Non
         await pilot.mouse_up(view, offset=(17, row))
         await pilot.pause()
         assert app.screen.get_selected_text() == "Where is my order"
+
+
+async def test_a_double_press_of_g_judges_only_the_trace_that_was_read(tmp_path: Path) -> None:
+    clock = Clock()
+    app = app_on(tmp_path, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        clock.now += 4.0
+        await pilot.press("g", "g")  # the second press lands on t-0010 at once
+        verdicts = dict(app.store.execute("select trace_id, verdict from reviews").fetchall())
+        assert verdicts.get("t-0011") == "pass" and verdicts.get("t-0010") is None
+        assert app.session.current == "t-0010"  # still on screen, to be read
+        said = [m for m in notices(app) if m.startswith("Not judged")]
+        assert said == [
+            "Not judged: t-0010 has been on screen under 3 s (min_read_seconds). Read it, "
+            "then g again; b, tags and notes are immediate."
+        ]
+        await pilot.press("1")  # a tag is immediate, and then g judges at once
+        await pilot.press("g")
+        assert app.session.current == "t-0009"
+        row = app.store.execute("select verdict from reviews where trace_id = 't-0010'")
+        assert row.fetchone() == ("pass",)

@@ -47,7 +47,7 @@ async def test_tag_and_untag(tmp_path: Path) -> None:
 
 
 async def test_good_moves_on_and_bad_stays(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+    app = make_app(tmp_path, min_read_seconds=0)  # the clock is frozen: no time on screen
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("g")
         assert verdict_of(app, "t-0011") == "pass"

@@ -50,7 +50,7 @@ LONG_DESCRIPTIONS = {
     "read-on": "Page down; at the end of the trace, next trace",
     "next": "Next trace (counts as reviewed once read: see min_read_seconds)",
     "previous": "Previous trace",
-    "mark-good": "Mark good (pass) and move on",
+    "mark-good": "Mark good (pass) and move on, once read (see min_read_seconds)",
     "mark-bad": "Mark bad (fail) and stay",
     "note": "Write a note (Enter saves, Esc cancels)",
     "skip": "Skip to the back of the queue",

@@ -113,6 +113,9 @@ class ReviewLog:
         self.store = store
         self.reviewer = reviewer
         self._now = now
+        self.changes = 0
+        """Actions journaled through this log so far (a sequence number for `changed_since`)."""
+        self._changed_at: dict[str, int] = {}
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -146,6 +149,10 @@ class ReviewLog:
             skipped_at=skip[0] if skip else None,
             seconds=float(seconds or 0),
         )
+
+    def changed_since(self, trace_id: str, mark: int) -> bool:
+        """Whether an action through this log changed the trace after `changes` was `mark`."""
+        return self._changed_at.get(trace_id, -1) >= mark
 
     # -- actions ----------------------------------------------------------------------------
     def toggle_tag(self, trace_id: str, tag: str) -> bool:
@@ -313,6 +320,9 @@ class ReviewLog:
         after: dict[str, ReviewState],
         undoes: int | None = None,
     ) -> None:
+        for trace_id in after:
+            self._changed_at[trace_id] = self.changes
+        self.changes += 1
         self.store.execute(
             "insert into review_actions (at, reviewer, kind, trace_ids, before, after, undoes)"
             " values (?, ?, ?, ?, ?, ?, ?)",

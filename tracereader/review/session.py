@@ -51,6 +51,8 @@ class ReviewSession:
         """Traces moved past too quickly to count as read (still unreviewed, still queued)."""
         self.last_passed: str | None = None
         """The trace the latest move passed unread, for the screen to say so; None if it counted."""
+        self.last_refused: str | None = None
+        """The trace the latest `pass_and_next` refused to judge (not read yet), else None."""
         self.walk: Walk | None = None
         """Traces stepped through outside the queue (see `start_walk`), None on the queue."""
         self.reviewer = reviewer
@@ -71,6 +73,7 @@ class ReviewSession:
             self.ids = build_queue(store, options, reviewer, self.today)
             self.index = self.ids.index(saved) if saved in self.ids else 0
         self._shown_at = monotonic()
+        self._visit_mark = self.log.changes
 
     # -- where we are -----------------------------------------------------------------------
     @property
@@ -268,10 +271,30 @@ class ReviewSession:
         return len(self.ids) - before
 
     # -- time -------------------------------------------------------------------------------
-    def pass_and_next(self) -> bool:
-        """Verdict pass on the current trace and move on, in one commit."""
+    def judging_wait(self) -> float:
+        """Seconds the current trace still needs on screen before `pass_and_next` judges it.
+
+        The rule moving on follows (`min_read_seconds` in all), so a double press of the
+        judging key cannot judge the next trace unread; acting on the trace during this visit
+        (a tag, a verdict, a note) shows it was read, and then there is no wait.
+        """
         current = self.current
+        if current is None or self.log.changed_since(current, self._visit_mark):
+            return 0.0
+        return max(0.0, self.min_read_seconds - self.seconds_on(current))
+
+    def pass_and_next(self) -> bool:
+        """Verdict pass on the current trace and move on, in one commit.
+
+        Too early (see `judging_wait`) nothing is recorded, the trace stays on screen and
+        `last_refused` names it; False then, as at the end of the queue.
+        """
+        current = self.current
+        self.last_refused = None
         if current is None:
+            return False
+        if self.judging_wait() > 0:
+            self.last_refused = current
             return False
         with self.log.transaction():
             self.log.set_verdict(current, "pass")
@@ -301,6 +324,7 @@ class ReviewSession:
 
     def _arrive(self) -> None:
         self._shown_at = self.monotonic()
+        self._visit_mark = self.log.changes
         current = self.current
         if current is not None and self.walk is None:  # a walk never moves the queue's place
             save_position(self.store, self.reviewer, current)

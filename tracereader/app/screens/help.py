@@ -25,6 +25,7 @@ REVIEW_NOTES = (
     "A failure tag makes a trace bad unless you mark it good (g).",
     "Moving on counts a trace as reviewed only once it was on screen min_read_seconds",
     "(config, default 3 s); a quicker move passes it: it stays unreviewed, in the queue.",
+    "g waits as long before it judges (unless you tagged, noted or b'd it this visit).",
     "Implicit signals are evidence to read, never verdicts; the message they name is marked ◀.",
     "The mouse selects text (your terminal copies it; or y copies the trace id).",
     "Rebind any key in your config: keymap: {mark-good: y}",

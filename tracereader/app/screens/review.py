@@ -285,6 +285,16 @@ class ReviewScreen(TraceNavigation):
         if session.current is None:
             return
         moved = session.pass_and_next()
+        refused = session.last_refused
+        if refused is not None:  # too soon to be read: a double press must not judge it
+            key = self.tr_app.settings.keymap.get("mark-good", "g").split(",")[0]
+            self._say(
+                f"Not judged: {one_line(refused, 30)} has been on screen under "
+                f"{session.min_read_seconds:g} s (min_read_seconds). Read it, then {key} again; "
+                "b, tags and notes are immediate.",
+                timeout=4,
+            )
+            return
         self._show_after_move(moved)
 
     def action_mark_bad(self) -> None:
