@@ -112,6 +112,12 @@ def item_for(stored: dict[str, ActionItem], keys: list[str]) -> ActionItem | Non
     return next((stored[key] for key in keys if key in stored), None)
 
 
+def is_validated(stored: dict[str, ActionItem], pattern: Any) -> bool:
+    """Whether the pattern's fix was validated by compare (it is no longer an open problem)."""
+    item = item_for(stored, held_keys(pattern))
+    return item is not None and item.state == VALIDATED
+
+
 def resolve(store: Store, key_or_label: str, settings: Settings | None = None) -> tuple[str, str]:
     """Find the (key, label) of a pattern given its key, its label or a tag name.
 

@@ -39,8 +39,7 @@ class PatternsView:
 
     def is_validated(self, pattern: object) -> bool:
         """Whether the pattern's fix was validated (it leaves the open list)."""
-        item = self.item_for(pattern)
-        return item is not None and item.state == actions.VALIDATED
+        return actions.is_validated(self.items, pattern)
 
     # -- the screen's words: every number says what it is -----------------------------------
     def banner_lines(self, *, capacity: bool = True) -> list[str]:

@@ -1,7 +1,8 @@
 """A short summary of the reviewer's day, printed when the app closes.
 
 What the half hour produced: traces reviewed (and passed without reading), failures by tag,
-time in the app against the budget, and the top patterns with their intervals.
+time in the app against the budget, and the top open patterns (actionable, fix not yet
+validated) with their intervals.
 """
 
 from __future__ import annotations
@@ -57,9 +58,12 @@ def today_summary(
     if passed:
         line += f"; passed {passed} without reviewing (still in the queue)"
     lines = [line + "."]
+    from tracereader import actions
     from tracereader.patterns import find_patterns
 
-    top = [p for p in find_patterns(store, settings) if p.actionable][:TOP_PATTERNS]
+    items = actions.states(store)  # a validated fix is no longer a top problem
+    actionable = [p for p in find_patterns(store, settings) if p.actionable]
+    top = [p for p in actionable if not actions.is_validated(items, p)][:TOP_PATTERNS]
     if top:
         lines.append(
             "Top patterns: "
@@ -69,6 +73,8 @@ def today_summary(
                 for p in top
             )
         )
+    elif actionable:
+        lines.append(f"No open actionable pattern: the {len(actionable)} there are were validated.")
     else:
         lines.append(
             f"No actionable pattern yet (a pattern needs {settings.actionable_threshold} traces)."
