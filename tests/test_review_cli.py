@@ -99,3 +99,27 @@ def test_demo_ingests_pre_reviews_and_prints_status_without_a_terminal(
         store.close()
     again = CliRunner().invoke(cli, ["demo", "--db", str(db)])
     assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_review_with_an_unknown_release_or_model_names_the_known_ones(tmp_path: Path) -> None:
+    from review_traces import fill_store
+
+    db = tmp_path / "x.db"
+    fill_store(db, 3)
+    store = Store.open(db)
+    releases = sorted({r[0] for r in store.execute("select release from traces")})
+    models = sorted({r[0] for r in store.execute("select model from traces")})
+    store.close()
+    base = ["review", "--db", str(db)]
+    result = CliRunner().invoke(cli, [*base, "--release", "v9"])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"tracereader: unknown release 'v9'; known releases: {', '.join(releases)}\n"
+    )
+    result = CliRunner().invoke(cli, [*base, "--release", releases[0], "--model", "gpt-9"])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"tracereader: unknown model 'gpt-9'; known models: {', '.join(models)}\n"
+    )
+    result = CliRunner().invoke(cli, [*base, "--release", releases[0]])
+    assert "interactive terminal" in result.output  # a known value gets as far as the app

@@ -6,11 +6,15 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from tracereader.commands.common import UserError, config_option, db_option, user_errors
+
+if TYPE_CHECKING:
+    from tracereader.config import Settings
+    from tracereader.review import QueueFilter
 
 ORDER_CHOICES = ("newest", "oldest", "random", "signals")
 
@@ -89,11 +93,27 @@ def review(
         raise UserError(
             f"{locations.db_path(db_path)}: no database here yet; run `tracereader ingest` first"
         )
+    _check_filter(db_path, settings, options.filter)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UserError("review needs an interactive terminal (stdin and stdout)")
     from tracereader.app import AppOptions
 
     _run_app(db_path, settings, AppOptions(queue=options))
+
+
+def _check_filter(db_path: str | None, settings: Settings, queue_filter: QueueFilter) -> None:
+    """A filter value that names nothing stored is an error listing the known values (as the
+    app's filter box answers), not an empty queue."""
+    from tracereader.review import check_filter
+    from tracereader.store import Store
+
+    store = Store.open(db_path, create=False)
+    try:
+        problems = check_filter(store, settings, queue_filter)
+    finally:
+        store.close()
+    if problems:
+        raise UserError("; ".join(problems))
 
 
 def sample_traces_dir() -> Path:
