@@ -74,7 +74,7 @@ def test_trend_and_text_say_what_each_release_had() -> None:
     assert trend_bars(rates) == "█·▅"  # an empty release is a dot, never blank
     assert (
         rates_text(rates)
-        == "v1 40% (22–61%, 8/20) → v2 0% (0–11%, 0/30) → no release 25% (5–70%, 1/4)"
+        == "v1 40% (22–61%, 8/20) → v2 0% (0–11%, 0/30) → no release 25% (4.6–70%, 1/4)"
     )
     assert rates_text(rates, limit=1).startswith("2 earlier · no release 25%")
 
@@ -85,14 +85,17 @@ def test_a_fix_goes_from_open_to_validated_with_before_and_after(store: Store) -
     assert fix_line(pattern, None).startswith("open")
     item = actions.mark_fixed(store, "wrong_tool", "v2", settings=SETTINGS)
     assert fix_line(pattern, item) == (
-        "fixed in v2: v1 40.0% (8/20) → v2 3.3% (1/30); not tested yet (c runs the test)"
+        "fixed in v2: v1 40% (22–61%, 8/20) → v2 3.3% (0.6–17%, 1/30); "
+        "not tested yet (c runs the test)"
     )
     result, recorded = check_fix(store, SETTINGS, pattern)
     assert result.split.release_before == "v1" and result.split.release_after == "v2"
     assert recorded is not None and recorded.state == actions.VALIDATED
     assert actions.state_of(store, "tag:wrong_tool").state == actions.VALIDATED
     line = fix_line(pattern, recorded)
-    assert line.startswith("fixed in v2: v1 40.0% (8/20) → v2 3.3% (1/30); validated, p = ")
+    assert line.startswith(
+        "fixed in v2: v1 40% (22–61%, 8/20) → v2 3.3% (0.6–17%, 1/30); validated, p = "
+    )
 
 
 def test_without_a_fix_the_last_two_releases_are_compared_and_nothing_is_stored(

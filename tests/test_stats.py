@@ -17,6 +17,8 @@ from tracereader.stats import (
     Proportion,
     expected_counts,
     needed_per_side,
+    percent,
+    percent_range,
     two_proportion_test,
     wilson_interval,
 )
@@ -200,3 +202,25 @@ def test_importing_stats_and_computing_an_interval_loads_no_scipy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("share", "shown"),
+    [
+        (0.0, "0%"),
+        (0.001, "0.1%"),
+        (0.026, "2.6%"),
+        (0.0994, "9.9%"),
+        (0.0996, "10%"),  # rounds to 10: whole percentages from there on
+        (0.18, "18%"),
+        (1.0, "100%"),
+    ],
+)
+def test_percent_keeps_a_decimal_under_ten_percent(share: float, shown: str) -> None:
+    assert percent(share) == shown
+
+
+def test_percent_range_formats_each_end_on_its_own() -> None:
+    assert percent_range(0.009, 0.074) == "0.9–7.4%"
+    assert percent_range(0.004, 0.12) == "0.4–12%"
+    assert percent_range(0.12, 0.26) == "12–26%"

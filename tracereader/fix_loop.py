@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracereader import actions
 from tracereader.compare import CompareError, Comparison, compare, format_p, known_releases
+from tracereader.stats import percent, percent_range, wilson_interval
 from tracereader.store import Store
 
 if TYPE_CHECKING:
@@ -61,7 +62,10 @@ def check_fix(
 
 
 def _percent(k: int, n: int) -> str:
-    return f"{100 * k / n:.1f}% ({k}/{n})" if n else "no reviewed traces"
+    """`2.6% (0.9–7.4%, 3/115)`: the rate with its Wilson interval and counts."""
+    if not n:
+        return "no reviewed traces"
+    return f"{percent(k / n)} ({percent_range(*wilson_interval(k, n))}, {k}/{n})"
 
 
 def _from_rates(rates: list[ReleaseRate], release: str | None) -> str:
@@ -70,7 +74,8 @@ def _from_rates(rates: list[ReleaseRate], release: str | None) -> str:
 
 
 def fix_line(pattern: Pattern, item: actions.ActionItem | None) -> str:
-    """Where the fix stands, with before → after: `fixed in v1.5: v1.4 18.2% → v1.5 2.6%, …`.
+    """Where the fix stands, before → after with intervals: `fixed in v1.5: v1.4 18% (12–26%,
+    22/121) → v1.5 2.6% (0.9–7.4%, 3/115); validated, p = …`.
 
     A judged fix shows the counts the test judged; one not tested yet shows today's counts.
     """

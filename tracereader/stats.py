@@ -56,6 +56,25 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     return (low, high)
 
 
+def percent_number(share: float) -> str:
+    """A share as a percentage without the sign: one decimal under 10% (`2.6`), whole above
+    (`18`), and `0` for none, so a small rate keeps the digit that tells 1% from 4%."""
+    value = 100 * share
+    if value == 0:
+        return "0"
+    return f"{value:.1f}" if round(value, 1) < 10 else f"{value:.0f}"
+
+
+def percent(share: float) -> str:
+    """A share as shown everywhere a rate is: `2.6%`, `18%` (see `percent_number`)."""
+    return f"{percent_number(share)}%"
+
+
+def percent_range(low: float, high: float) -> str:
+    """An interval as shown beside a rate: `0.9–7.4%`, `12–26%`, `0.4–12%`."""
+    return f"{percent_number(low)}–{percent(high)}"
+
+
 @dataclass(frozen=True)
 class Proportion:
     """k of n, the rate and its Wilson interval."""

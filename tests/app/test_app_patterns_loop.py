@@ -53,14 +53,17 @@ async def test_fix_compare_and_validated_leaves_the_open_list(app: TraceReaderAp
         screen = _patterns(app)
         assert screen.current_key() == "tag:wrong_tool"
         assert _detail(screen).startswith(
-            "wrong_tool by release: v1 30% (18–45%, 12/40) → v2 3% (0–14%, 1/37)  trend █▂"
+            "wrong_tool by release: v1 30% (18–45%, 12/40) → v2 2.7% (0.5–14%, 1/37)  trend █▂"
         )
         await pilot.press("f")
         await pilot.pause()
         await pilot.press("enter")  # the suggested release: v2, the newest
         await pilot.pause()
         assert actions.state_of(app.store, "tag:wrong_tool").state == actions.FIXED
-        assert "fixed in v2: v1 30.0% (12/40) → v2 2.7% (1/37); not tested yet" in _detail(screen)
+        assert (
+            "fixed in v2: v1 30% (18–45%, 12/40) → v2 2.7% (0.5–14%, 1/37); not tested yet"
+            in _detail(screen)
+        )
         await pilot.press("c")
         await settle(pilot)
         item = actions.state_of(app.store, "tag:wrong_tool")
@@ -74,7 +77,10 @@ async def test_fix_compare_and_validated_leaves_the_open_list(app: TraceReaderAp
         assert str(table.get_row("tag:wrong_tool")[-1]) == "✓ v2"
         table.move_cursor(row=table.get_row_index("tag:wrong_tool"))
         await pilot.pause()
-        assert "fixed in v2: v1 30.0% (12/40) → v2 2.7% (1/37); validated, p" in _detail(screen)
+        assert (
+            "fixed in v2: v1 30% (18–45%, 12/40) → v2 2.7% (0.5–14%, 1/37); validated, p"
+            in _detail(screen)
+        )
         summary = str(screen.query_one("#patterns-summary", Static).render())
         assert "0 actionable (5+ traces), 1 validated" in summary
 
@@ -101,7 +107,7 @@ async def test_drill_down_then_step_through_the_patterns_traces(app: TraceReader
         ids = [str(k.value) for k in traces.rows]
         assert len(ids) == 13 and ids[0] == "t-0041"  # the v2 one, newest first
         heading = str(screen.query_one("#patterns-heading", Static).render())
-        assert heading.startswith("wrong_tool · 13 of 77 reviewed traces (16.9%, 95% CI")
+        assert heading.startswith("wrong_tool · 13 of 77 reviewed traces (17%, 95% CI 10–27%)")
         await pilot.press("j", "enter")  # j moves down the list too; Enter reads that trace
         assert app.session.current == ids[1]
         header = app.screen.query_one(ReviewHeader)

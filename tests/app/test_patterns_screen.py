@@ -121,7 +121,7 @@ async def test_drill_down_and_open_a_trace(seeded: Store) -> None:
         assert str(traces.get_row_at(5)[2]) == "question w0"
         assert str(traces.get_row_at(5)[3]) == "Wrong tool!!"
         heading = str(screen.query_one("#patterns-heading", Static).render())
-        assert heading.startswith("wrong_tool · 6 of 11 reviewed traces (54.5%, 95% CI")
+        assert heading.startswith("wrong_tool · 6 of 11 reviewed traces (55%, 95% CI 28–79%)")
         assert "newest first" in heading
         await pilot.press("escape")
         assert screen.opened is None

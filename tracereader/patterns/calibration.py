@@ -17,7 +17,7 @@ from typing import Any
 
 from tracereader import stored
 from tracereader.model import SIGNAL_AMBIGUITY, THUMBS_DOWN
-from tracereader.stats import Proportion
+from tracereader.stats import Proportion, percent, percent_range
 from tracereader.store import Store
 
 # What each implicit signal may mean besides a failure (shown beside the figure).
@@ -37,10 +37,6 @@ def feedback_direction(score: float | None) -> int:
     return 1 if score >= 0.5 else -1
 
 
-def _pct(value: float) -> str:
-    return f"{100 * value:.0f}%"
-
-
 @dataclass(frozen=True)
 class SignalCalibration:
     """Of the judged traces carrying `signal`, how many the reviewer judged bad."""
@@ -58,8 +54,8 @@ class SignalCalibration:
             return f"{name} → no reviewed trace carries it yet ({self.traces} unreviewed)"
         rate = self.bad.rate or 0.0
         return (
-            f"{name} → judged bad in {_pct(rate)} "
-            f"({100 * self.bad.ci_low:.0f}–{_pct(self.bad.ci_high)}), n = {self.bad.n}"
+            f"{name} → judged bad in {percent(rate)} "
+            f"({percent_range(self.bad.ci_low, self.bad.ci_high)}), n = {self.bad.n}"
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -151,4 +147,4 @@ def proportion_sentence(name: str, prop: Proportion) -> str:
     """`name 72% (61–81%), n = 64`, or `name: no data yet`."""
     if prop.n == 0 or prop.rate is None:
         return f"{name}: no data yet"
-    return f"{name} {_pct(prop.rate)} ({100 * prop.ci_low:.0f}–{_pct(prop.ci_high)}), n = {prop.n}"
+    return f"{name} {percent(prop.rate)} ({percent_range(prop.ci_low, prop.ci_high)}), n = {prop.n}"

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from tracereader.stats import wilson_interval
+from tracereader.stats import percent, percent_range, wilson_interval
 
 TREND_BARS = "▁▂▃▄▅▆▇█"
 
@@ -79,10 +79,10 @@ def trend_bars(rates: list[ReleaseRate]) -> str:
 
 
 def rates_text(rates: list[ReleaseRate], limit: int = 4) -> str:
-    """`v1.3 14% (9–20%, n 120) → v1.4 18% … → v1.5 3%` for the last `limit` releases."""
+    """`v1.3 14% (9.1–20%, 17/120) → v1.4 18% … → v1.5 2.6%` for the last `limit` releases."""
     shown = rates[-limit:]
     parts = [
-        f"{r.name} {100 * r.rate:.0f}% ({100 * r.ci_low:.0f}–{100 * r.ci_high:.0f}%, {r.k}/{r.n})"
+        f"{r.name} {percent(r.rate)} ({percent_range(r.ci_low, r.ci_high)}, {r.k}/{r.n})"
         for r in shown
     ]
     more = f"{len(rates) - len(shown)} earlier · " if len(rates) > len(shown) else ""

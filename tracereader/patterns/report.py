@@ -14,7 +14,7 @@ from tracereader.patterns import calibration
 from tracereader.patterns.finding import Pattern, find_patterns, reviewed_count
 from tracereader.patterns.saturation import Saturation, saturation
 from tracereader.sanitize import one_line
-from tracereader.stats import Proportion
+from tracereader.stats import Proportion, percent, percent_range
 from tracereader.store import Store
 
 
@@ -72,8 +72,8 @@ def status_text(pattern: Pattern) -> str:
 
 
 def interval_text(pattern: Pattern) -> str:
-    """The 95% interval as whole percentages, e.g. `12–31%`."""
-    return f"{100 * pattern.ci_low:.0f}–{100 * pattern.ci_high:.0f}%"
+    """The 95% interval as percentages, e.g. `12–31%`, `0.9–7.4%` (see `stats.percent`)."""
+    return percent_range(pattern.ci_low, pattern.ci_high)
 
 
 def table_lines(report: PatternReport, *, label_width: int = 40) -> list[str]:
@@ -90,7 +90,7 @@ def table_lines(report: PatternReport, *, label_width: int = 40) -> list[str]:
             label = one_line(p.label, label_width)
             lines.append(
                 f"{rank:>3}  {label:<{label_width}}  {f'{p.count}/{p.reviewed}':>9}  "
-                f"{100 * p.rate:>4.0f}%  {interval_text(p):>9}  {status_text(p)}"
+                f"{percent(p.rate):>5}  {interval_text(p):>9}  {status_text(p)}"
             )
     if report.saturation is not None:
         series = " ".join(str(n) for n in report.saturation.series[-12:])

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from tracereader.app.screens.pattern_rename import RenameModal
 from tracereader.patterns import edits as pattern_edits
-from tracereader.patterns import pattern_by_key
+from tracereader.patterns import interval_text, pattern_by_key
 from tracereader.sanitize import one_line
+from tracereader.stats import percent
 
 if TYPE_CHECKING:
     from tracereader.app.screens.patterns import PatternsScreen
@@ -73,8 +74,8 @@ def merge(screen: PatternsScreen) -> None:
         screen,
         f"Merged “{one_line(before_source.label, 40)}” ({before_source.count} traces) into "
         f"“{one_line(before_target.label, 40)}” ({before_target.count}): now "
-        f"{merged.count} traces, {100 * merged.rate:.1f}% (95% CI "
-        f"{100 * merged.ci_low:.1f}–{100 * merged.ci_high:.1f}%). u undoes it.",
+        f"{merged.count} traces, {percent(merged.rate)} (95% CI {interval_text(merged)})."
+        " u undoes it.",
         timeout=6,
     )
 

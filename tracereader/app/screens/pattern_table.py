@@ -23,6 +23,7 @@ from tracereader.patterns import (
     trend_bars,
 )
 from tracereader.sanitize import one_line
+from tracereader.stats import percent
 
 if TYPE_CHECKING:
     from tracereader.patterns import PatternsView
@@ -120,7 +121,7 @@ def pattern_cells(
         Text(str(rank), style=style),
         Text(mark + label, style=style),
         Text(f"{pattern.count}/{pattern.reviewed}", style=style),
-        Text(f"{100 * pattern.rate:.0f}%", style=style),
+        Text(percent(pattern.rate), style=style),
         Text(interval_text(pattern), style=style),
     ]
     if layout.bar:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
-from tracereader.patterns import Pattern
+from tracereader.patterns import Pattern, interval_text
 from tracereader.review import QueueRow, queue_rows
 from tracereader.sanitize import one_line
+from tracereader.stats import percent
 from tracereader.store import Store
 from tracereader.timeutil import local_text
 
@@ -25,11 +26,11 @@ def newest_first(store: Store, pattern: Pattern) -> list[QueueRow]:
 
 
 def heading_text(pattern: Pattern) -> str:
-    """`wrong_tool · 52 of 415 reviewed traces (12.5%, 95% CI 9.7–16.0%) · newest first · …`."""
+    """`wrong_tool · 52 of 415 reviewed traces (13%, 95% CI 9.7–16%) · newest first · …`."""
     return (
         f"{one_line(pattern.label, 60)} · {pattern.count} of {pattern.reviewed} reviewed "
-        f"traces ({100 * pattern.rate:.1f}%, 95% CI {100 * pattern.ci_low:.1f}–"
-        f"{100 * pattern.ci_high:.1f}%) · newest first · Enter opens a trace, then j/k step "
+        f"traces ({percent(pattern.rate)}, 95% CI {interval_text(pattern)})"
+        " · newest first · Enter opens a trace, then j/k step "
         "through them one by one · Esc back"
     )
 
