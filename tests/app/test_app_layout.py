@@ -139,3 +139,25 @@ async def test_the_first_p_shows_a_loading_indicator_while_it_computes(
         await settle(pilot)
         assert not screen.query_one("#patterns-table", DataTable).loading
         assert screen.query_one("#patterns-table", DataTable).row_count > 0
+
+
+async def test_home_and_end_go_to_the_first_and_last_row(app: TraceReaderApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PatternsScreen)
+        table = screen.query_one("#patterns-table", DataTable)
+        assert table.row_count > table.size.height  # the last row starts off screen
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1
+        assert screen.current_key() == list(table.rows)[-1].value and table.scroll_y > 0
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("enter")  # the first pattern's traces: Home/End there too
+        traces = screen.query_one("#patterns-traces", DataTable)
+        assert traces.row_count > 2
+        await pilot.press("end")
+        assert traces.cursor_row == traces.row_count - 1 and table.cursor_row == 0
+        await pilot.press("home")
+        assert traces.cursor_row == 0

@@ -86,6 +86,8 @@ LONG_DESCRIPTIONS = {
     "patterns-help": "The keys of this screen",
     "patterns-down": "Cursor down",
     "patterns-up": "Cursor up",
+    "patterns-first": "First row (in the list and in a pattern's traces)",
+    "patterns-last": "Last row (in the list and in a pattern's traces)",
 }
 """What the help screens and the README say for each binding id (the footers stay terse)."""
 

@@ -69,6 +69,9 @@ PATTERNS_BINDINGS: list[BindingType] = [
     Binding("i", "signals", "Signals", id="patterns-signals", show=False),
     Binding("j", "cursor(1)", "Down", id="patterns-down", show=False),
     Binding("k", "cursor(-1)", "Up", id="patterns-up", show=False),
+    # priority: a row-cursor DataTable would take Home/End for sideways scrolling
+    Binding("home", "cursor_edge(0)", "First row", id="patterns-first", show=False, priority=True),
+    Binding("end", "cursor_edge(1)", "Last row", id="patterns-last", show=False, priority=True),
     Binding("question_mark", "help", "Keys", id="patterns-help", key_display="?"),
 ]
 """The screen's keys; append a `Binding` (with an id) here to add one."""
@@ -344,6 +347,13 @@ class PatternsScreen(Screen[None]):
         table_id = "#patterns-traces" if self.opened is not None else "#patterns-table"
         table = self.query_one(table_id, DataTable)
         (table.action_cursor_down if step > 0 else table.action_cursor_up)()
+
+    def action_cursor_edge(self, last: int) -> None:
+        """Home/End: the first or last row, in the pattern list and in a pattern's traces."""
+        table_id = "#patterns-traces" if self.opened is not None else "#patterns-table"
+        table = self.query_one(table_id, DataTable)
+        if table.row_count:
+            table.move_cursor(row=table.row_count - 1 if last else 0)
 
     def open_trace(self, trace_id: str) -> None:
         """Read the pattern's traces in the review screen, from this one, without the queue."""
