@@ -123,3 +123,17 @@ def test_review_with_an_unknown_release_or_model_names_the_known_ones(tmp_path: 
     )
     result = CliRunner().invoke(cli, [*base, "--release", releases[0]])
     assert "interactive terminal" in result.output  # a known value gets as far as the app
+
+
+def test_review_with_two_actions_on_one_key_says_where_in_the_config(tmp_path: Path) -> None:
+    Store.open(tmp_path / "x.db").close()
+    config = tmp_path / "config.yaml"
+    config.write_text("keymap:\n  copy-id: Y\n  patterns-compare: g\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["review", "--db", str(tmp_path / "x.db"), "--config", str(config)]
+    )
+    assert result.exit_code == 2
+    assert result.output == (
+        f"tracereader: {config}:3: key 'g' is bound to both patterns-compare and "
+        "patterns-merges on the patterns screen; give one of them another key in keymap:\n"
+    )

@@ -198,6 +198,40 @@ def _parse_yaml(text: str) -> Any:
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
+def line_of(path: str | os.PathLike[str], *names: str) -> int | None:
+    """The 1-based line of a config entry, e.g. `("keymap", "next")`, or `("tags", "tone",
+    "key")` (a list item is found by its `name`); None when the file has no such entry.
+
+    Read again only to point an error at its line: loading goes through the fast loader.
+    """
+    try:
+        node: yaml.Node | None = yaml.compose(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    line = None
+    for name in names:
+        found: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value == name:
+                    found, line = value, key.start_mark.line + 1
+                    break
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                named = isinstance(item, yaml.MappingNode) and any(
+                    isinstance(k, yaml.ScalarNode) and k.value == "name" and v.value == name
+                    for k, v in item.value
+                )
+                plain = isinstance(item, yaml.ScalarNode) and item.value == name
+                if named or plain:
+                    found, line = item, item.start_mark.line + 1
+                    break
+        if found is None:
+            return None
+        node = found
+    return line
+
+
 def load_settings(
     explicit: str | os.PathLike[str] | None = None, *, create: bool = True
 ) -> Settings:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app_helpers import frozen_options, make_app
+import pytest
+from app_helpers import frozen_options, make_app, settle
 from review_traces import make_trace, review_settings
 from textual.widgets import DataTable, Input
 
@@ -15,6 +16,7 @@ from tracereader.app.screens.queue_list import QueueListScreen
 from tracereader.app.widgets.conversation import ConversationView
 from tracereader.app.widgets.review_header import ReviewHeader
 from tracereader.app.widgets.trace_panel import TracePanel
+from tracereader.config import ConfigError
 from tracereader.review import QueueOptions
 from tracereader.store import Store
 
@@ -187,18 +189,42 @@ async def test_quit_and_resume_at_the_same_place(tmp_path: Path) -> None:
 
 
 async def test_rebinding_through_config(tmp_path: Path) -> None:
-    app = make_app(tmp_path, keymap={"mark-good": "y", "tag-tone": "t"})
+    keymap = {"mark-good": "y", "copy-id": "Y", "tag-tone": "t"}
+    app = make_app(tmp_path, keymap=keymap)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("g")
         assert verdict_of(app, "t-0011") is None
         await pilot.press("t")
         assert tags_of(app, "t-0011") == ["tone"]
+        await pilot.press("Y")  # copy-id moved out of mark-good's way
+        assert app._notifications and list(app._notifications)[-1].message.startswith(
+            "Copied the trace id t-0011"
+        )
         await pilot.press("y")
         assert verdict_of(app, "t-0011") == "pass"
+        await pilot.press("1", "j")  # the keys the config does not name keep their defaults
+        assert tags_of(app, "t-0010") == ["hallucinated_policy"]
+        assert app.session.current == "t-0009"
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         help_text = str(app.screen.query_one("#help-text").content)
         assert "mark-good" in help_text and "\ny " in help_text
+        await pilot.press("escape", "p")
+        await settle(pilot)
+        await pilot.press("g")  # g is still the patterns screen's: suggested merges
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MergeSuggestionsScreen"
+
+
+def test_two_actions_on_one_key_stop_the_app_with_one_config_line(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("reviewer: ana\nkeymap:\n  mark-good: y\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        make_app(tmp_path, keymap={"mark-good": "y"}, path=config)
+    assert str(caught.value) == (
+        f"{config}:3: key 'y' is bound to both mark-good and copy-id on the review screen; "
+        "give one of them another key in keymap:"
+    )
 
 
 async def test_help_lists_every_binding_and_tag(tmp_path: Path) -> None:

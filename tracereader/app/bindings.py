@@ -203,3 +203,60 @@ def keys_markdown(settings: Settings) -> str:
         keys = row.keys.replace("|", "\\|")
         lines.append(f"| `{keys}` | {row.description} | `{row.binding_id}` |")
     return "\n".join(lines)
+
+
+def _ids_and_keys(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+    return [(b.id, b.key) for b in bindings if isinstance(b, Binding) and b.id]
+
+
+def keymap_scopes(settings: Settings) -> dict[str, list[tuple[str, str]]]:
+    """Per screen, every binding id with its default keys (the app's own keys on each).
+
+    The review screen and the queue list carry the taxonomy's tag keys. The other screens'
+    modules are imported only when the config has a keymap (launch does not pay for them).
+    """
+    from tracereader.app.app import TraceReaderApp
+
+    app_keys = _ids_and_keys(TraceReaderApp.BINDINGS)
+    tags = _ids_and_keys(tag_bindings(settings, "toggle_tag"))
+    scopes = {"review screen": [*app_keys, *_ids_and_keys(REVIEW_BINDINGS), *tags]}
+    if not settings.keymap:
+        return scopes
+    from tracereader.app.screens import (
+        action_keys,
+        filter,
+        goto,
+        help,
+        merge_suggestions,
+        note,
+        notes_list,
+        pattern_rename,
+        patterns,
+        queue_list,
+    )
+
+    screens = {
+        "patterns screen": patterns.PATTERNS_BINDINGS,
+        "suggested-merges screen": merge_suggestions.MergeSuggestionsScreen.BINDINGS,
+        "queue list": [*queue_list.QueueListScreen.BINDINGS, *tag_bindings(settings, "bulk_tag")],
+        "notes list": notes_list.NOTES_BINDINGS,
+        "note box": note.NoteModal.BINDINGS,
+        "filter box": filter.FilterModal.BINDINGS,
+        "help screen": help.HelpScreen.BINDINGS,
+        "go-to box": goto.GotoModal.BINDINGS,
+        "rename box": pattern_rename.RenameModal.BINDINGS,
+        "release box": action_keys.ReleaseModal.BINDINGS,
+        "export box": action_keys.ExportModal.BINDINGS,
+    }
+    for name, bindings in screens.items():
+        scopes[name] = [*app_keys, *_ids_and_keys(bindings)]
+    return scopes
+
+
+def check_keymap(settings: Settings) -> None:
+    """Raise `ConfigError` when the keymap names no binding or puts two actions on one key."""
+    from textual.keys import _normalize_key_list
+
+    from tracereader.keymap import check_keymap as check
+
+    check(settings, keymap_scopes(settings), normalize=_normalize_key_list, display=_display)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from tracereader.app.app import TraceReaderApp
+from tracereader.app.bindings import check_keymap
 from tracereader.app.collector import freeze_startup
 from tracereader.app.options import AppOptions
 from tracereader.config import Settings
@@ -16,7 +17,11 @@ def build_app(
     settings: Settings,
     options: AppOptions | None = None,
 ) -> TraceReaderApp:
-    """Open the store (migrating it) and build the app on it, nothing started yet."""
+    """Open the store (migrating it) and build the app on it, nothing started yet.
+
+    A keymap that names no binding or puts two actions on one key raises `ConfigError`.
+    """
+    check_keymap(settings)
     freeze_startup()
     store = Store.open(db_path)
     return TraceReaderApp(store, settings, options or AppOptions())

@@ -73,6 +73,9 @@ def review(
     from tracereader.review import QueueError, QueueFilter, QueueOptions
 
     settings = load_settings(config_path)
+    from tracereader.app.bindings import check_keymap
+
+    check_keymap(settings)  # before the terminal check: a config error shows in any shell
     try:
         options = QueueOptions(
             order=order,

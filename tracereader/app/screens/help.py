@@ -28,7 +28,7 @@ REVIEW_NOTES = (
     "g waits as long before it judges (unless you tagged, noted or b'd it this visit).",
     "Implicit signals are evidence to read, never verdicts; the message they name is marked ◀.",
     "The mouse selects text (your terminal copies it; or y copies the trace id).",
-    "Rebind any key in your config: keymap: {mark-good: y}",
+    "Rebind any key in your config: keymap: {mark-good: y, copy-id: Y}",
 )
 
 
