@@ -146,6 +146,23 @@ def test_automatic_members_come_first_and_yes_confirms_no_takes_out(store: Store
     )
 
 
+def test_each_answer_is_said_with_the_counts_it_made(store: Store) -> None:
+    add_traces(store, [make_trace(t) for t in ("r1", "r2", "r3")])
+    review(store, "r1", note="refund promised but never issued", reviewed_at=BASE)
+    review(store, "r2", note="Refund never issued, though promised")
+    review(store, "r3", note="refund promised, never issued!")
+    automatic = [p for p in merge_proposals.propose(store, SETTINGS) if p.automatic]
+    assert sorted(p.source for p in automatic) == ["note:r2", "note:r3"]
+    second = next(p for p in automatic if p.source == "note:r2")
+    merge_proposals.reject(store, second, reviewer="tester")
+    said = merge_proposals.outcome(second, False, find_patterns(store, SETTINGS))
+    assert said == (
+        f"Took “Refund never issued, though promised” out of “{second.target_label}”: "
+        "2 traces there now; the note is a pattern of its own."
+    )
+    assert merge_proposals.confirmed_all(automatic) == "Confirmed 2 automatic members in 1 pattern."
+
+
 def test_instant_only_leaves_the_slow_views_out() -> None:
     texts = ["wrong tool called", "answer far too long", "made up a refund rule"]
     mixed = SimilarityIndex(texts, embedders=[SlowWords()])

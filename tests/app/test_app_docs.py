@@ -39,3 +39,11 @@ def test_the_patterns_section_lists_every_key_of_the_patterns_screen() -> None:
     assert all(ids)
     missing = [i for i in ids if f"`{i}`" not in section]
     assert missing == []
+
+
+def test_the_suggested_merges_section_lists_every_key_of_its_screen() -> None:
+    from tracereader.app.screens.merge_suggestions import MergeSuggestionsScreen
+
+    section = _section(DOC.read_text(encoding="utf-8"), "### Suggested merges")
+    ids = [b.id for b in MergeSuggestionsScreen.BINDINGS if isinstance(b, Binding)]
+    assert all(ids) and [i for i in ids if f"`{i}`" not in section] == []

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from note_flow_support import seeded_app
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Footer, Static
 
+from tracereader.app.screens.help import HelpScreen
 from tracereader.app.screens.merge_suggestions import MergeSuggestionsScreen
 from tracereader.app.screens.patterns import PatternsScreen
 from tracereader.app.widgets.trace_panel import TracePanel
@@ -149,3 +150,57 @@ async def test_undo_of_a_promotion_takes_the_tag_back_everywhere(tmp_path: Path)
         assert "asked_for_the_order_number_again" not in app.screen.query_one(TracePanel).text
         tags = app.store.execute("select tag from tags where trace_id = 't-0011'").fetchall()
         assert tags == []
+
+
+def _notices(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_at_80x24_both_labels_show_and_every_answer_says_what_it_did(
+    tmp_path: Path,
+) -> None:
+    app = seeded_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _merges(pilot, app)
+        table = screen.query_one(DataTable)
+        widths = sum(column.get_render_width(table) for column in table.columns.values())
+        assert widths <= table.size.width  # "belongs with" is on screen, not cut off
+        footer = screen.query_one(Footer)
+        assert footer.virtual_size.width <= footer.size.width
+        await pilot.press("y")  # the automatic member: confirmed where it is
+        await _settle(pilot, app)
+        assert _notices(app)[-1] == (
+            "Confirmed “Made up a 30-day price-match policy!” in “made up a 30-day price match "
+            "policy”: 2 of its 2 traces confirmed."
+        )
+        question = screen.proposals[0]
+        await pilot.press("y")  # two note patterns of one trace each: merged into two
+        await _settle(pilot, app)
+        assert _notices(app)[-1].startswith("Merged “") and _notices(app)[-1].endswith(
+            f"({question.source_count} trace) into “{question.target_label}” "
+            f"({question.target_count}): now 2 traces."
+        )
+        status = str(screen.query_one("#merges-status", Static).render())
+        assert status.startswith("Merged “") and "questions left" in status
+        question = screen.proposals[0]
+        await pilot.press("n")
+        await _settle(pilot, app)
+        assert _notices(app)[-1].startswith("Kept apart: “")
+        assert _notices(app)[-1].endswith("are different failures, never asked again.")
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").content)
+        assert "SUGGESTED MERGES — KEYS" in text and "merges-accept-automatic" in text
+
+
+async def test_an_automatic_member_is_marked_in_its_patterns_traces(tmp_path: Path) -> None:
+    app = seeded_app(tmp_path)
+    async with app.run_test(size=(120, 34)) as pilot:
+        patterns = await _patterns_on(pilot, app, "note:t-0002")
+        await pilot.press("enter")
+        traces = patterns.query_one("#patterns-traces", DataTable)
+        notes = {str(k.value): str(traces.get_row(k)[-1]) for k in traces.rows}
+        assert notes["t-0006"].startswith("auto · Made up a 30-day")
+        assert not notes["t-0002"].startswith("auto")  # the reviewer's own note
+        heading = str(patterns.query_one("#patterns-heading", Static).render())
+        assert "1 marked auto: joined by an automatic merge, not confirmed yet" in heading

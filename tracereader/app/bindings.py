@@ -86,6 +86,12 @@ LONG_DESCRIPTIONS = {
     "patterns-help": "The keys of this screen",
     "patterns-down": "Cursor down",
     "patterns-up": "Cursor up",
+    "merges-accept": "Yes: confirm the automatic member, or merge the two patterns",
+    "merges-reject": "No: take the automatic member out, or keep the two apart for good",
+    "merges-accept-automatic": "Yes to every automatic member listed, in one go",
+    "merges-undo": "Undo the last pattern edit (an answer here too)",
+    "merges-back": "Back to the patterns",
+    "merges-help": "The keys of this screen",
     "patterns-first": "First row (in the list and in a pattern's traces)",
     "patterns-last": "Last row (in the list and in a pattern's traces)",
 }

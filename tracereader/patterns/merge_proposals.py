@@ -152,3 +152,48 @@ def accept(store: Store, proposal: MergeProposal, *, reviewer: str = "") -> int:
 def reject(store: Store, proposal: MergeProposal, *, reviewer: str = "") -> int:
     """No: the two are different failures (an automatic member leaves); returns the edit id."""
     return pattern_edits.reject(store, proposal.source, proposal.target, reviewer=reviewer)
+
+
+def _quoted(label: str, width: int = 40) -> str:
+    text = " ".join(label.split())
+    return f"“{text if len(text) <= width else text[: width - 1] + '…'}”"
+
+
+def _traces(count: int) -> str:
+    return f"{count} trace{'s' * (count != 1)}"
+
+
+def outcome(proposal: MergeProposal, accepted: bool, patterns: list[Pattern]) -> str:
+    """What an answer did, with the counts the patterns have now (after the edit)."""
+    source, target = _quoted(proposal.source_label), _quoted(proposal.target_label)
+    now = pattern_by_key(patterns, proposal.target)
+    if proposal.automatic and accepted:
+        if now is None:
+            return f"Confirmed {source} in {target}."
+        return (
+            f"Confirmed {source} in {_quoted(now.label)}: {now.confirmed} of its "
+            f"{_traces(now.count)} confirmed."
+        )
+    if proposal.automatic:
+        left = f"{_traces(now.count)} there now" if now is not None else "that pattern is gone"
+        return f"Took {source} out of {target}: {left}; the note is a pattern of its own."
+    if accepted:
+        merged = f": now {_traces(now.count)}" if now is not None else ""
+        return (
+            f"Merged {source} ({_traces(proposal.source_count)}) into {target} "
+            f"({proposal.target_count}){merged}."
+        )
+    return (
+        f"Kept apart: {source} ({_traces(proposal.source_count)}) and {target} "
+        f"({proposal.target_count}) are different failures, never asked again."
+    )
+
+
+def confirmed_all(proposals: list[MergeProposal]) -> str:
+    """What `Y` did: how many automatic members it confirmed, in how many patterns."""
+    automatic = [p for p in proposals if p.automatic]
+    groups = len({p.target for p in automatic})
+    return (
+        f"Confirmed {len(automatic)} automatic member{'s' * (len(automatic) != 1)} in {groups} "
+        f"pattern{'s' * (groups != 1)}."
+    )

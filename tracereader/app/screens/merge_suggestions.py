@@ -2,9 +2,10 @@
 
 `y` accepts (confirms the member, or merges the smaller pattern into the larger / into the
 tag), `Y` confirms every automatic member listed, `n` rejects (the pair is stored and never
-proposed again), `u` undoes the last pattern edit, Escape goes back to the patterns. Every
-answer is committed at once; the list is recomputed on a worker with a connection of its
-own, so answering never waits for it.
+proposed again), `u` undoes the last pattern edit, Escape goes back to the patterns, `?`
+lists the keys. Every answer is committed at once and then said with the counts it made; the
+list is recomputed on a worker with a connection of its own, so answering never waits for it.
+The two label columns share the terminal's width, so both show at 80 columns.
 Labels are reviewer text: shown as `Text`, never markup.
 """
 
@@ -16,20 +17,34 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from tracereader.config import Settings
+from tracereader.patterns import Pattern, find_patterns, merge_proposals, with_promoted
 from tracereader.patterns import edits as pattern_edits
-from tracereader.patterns import merge_proposals
 from tracereader.patterns.merge_proposals import MergeProposal
 from tracereader.sanitize import one_line
 from tracereader.store import Store
 
-LABEL_WIDTH = 36
+MAX_LABEL = 36
+MIN_LABEL = 12
+FIXED_COLUMNS = 9 + 5 + 1
+"""The kind (`automatic`), alike (`0.93`) and arrow columns."""
+COUNT_ROOM = 5
+"""Room for a label's ` (12)`."""
 INTRO = (
     "Suggested merges, most alike first. Automatic members are already counted: y confirms, "
     "n takes them out. For two patterns, y merges them, n keeps them apart for good."
+)
+HELP_NOTES = (
+    "An automatic member is a note the automatic merge put in a",
+    "pattern: it counts already, so y keeps it there (confirmed)",
+    "and n takes it out. For two alike patterns, y merges the",
+    "smaller into the larger (a note pattern into a tag) and n",
+    "records them as different failures, never asked again.",
+    "Every answer is saved at once and says what it did, with counts.",
 )
 
 
@@ -40,14 +55,15 @@ class MergeSuggestionsScreen(Screen[None]):
     MergeSuggestionsScreen { layout: vertical; }
     MergeSuggestionsScreen #merges-intro { height: auto; padding: 0 1; }
     MergeSuggestionsScreen #merges-table { height: 1fr; }
-    MergeSuggestionsScreen #merges-status { height: auto; padding: 0 1; color: $text-muted; }
+    MergeSuggestionsScreen #merges-status { height: auto; max-height: 3; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "accept", "Yes, same failure", id="merges-accept"),
-        Binding("Y", "accept_automatic", "Yes to every automatic", id="merges-accept-automatic"),
-        Binding("n", "reject", "No, different", id="merges-reject"),
+        Binding("y", "accept", "Same", id="merges-accept"),
+        Binding("n", "reject", "Different", id="merges-reject"),
+        Binding("Y", "accept_automatic", "All automatic", id="merges-accept-automatic"),
         Binding("u", "undo", "Undo", id="merges-undo"),
         Binding("escape", "back", "Back", id="merges-back"),
+        Binding("question_mark", "help", "Keys", id="merges-help", key_display="?"),
     ]
     AUTO_FOCUS = "#merges-table"
 
@@ -57,23 +73,45 @@ class MergeSuggestionsScreen(Screen[None]):
         self.settings = settings
         self.proposals: list[MergeProposal] = []
         """The questions listed, in table order."""
+        self._said: tuple[MergeProposal, bool] | None = None
+        """The latest answer, said with its counts once the list is recomputed."""
+        self._label_width = MAX_LABEL
 
     def compose(self) -> ComposeResult:
         yield Static(INTRO, id="merges-intro", markup=False)
         yield DataTable(id="merges-table", cursor_type="row", zebra_stripes=True)
         yield Static("Looking for alike patterns…", id="merges-status", markup=False)
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("kind", "alike", "this", "", "belongs with")
+        self._columns()
         self.reload()
+
+    def on_resize(self, event: Resize) -> None:
+        if self._columns() and self.proposals:
+            self._rows()
+
+    def _columns(self) -> bool:
+        """Fit the two label columns to the width; True when they changed."""
+        room = (self.size.width - 2 - FIXED_COLUMNS - 5 * 2) // 2 - COUNT_ROOM  # 2: scrollbar
+        width = max(MIN_LABEL, min(MAX_LABEL, room))
+        table = self.query_one(DataTable)
+        if table.columns and width + COUNT_ROOM == self._label_width:
+            return False
+        self._label_width = width + COUNT_ROOM
+        table.clear(columns=True)
+        table.add_column("kind")
+        table.add_column("alike")
+        table.add_column("this", width=self._label_width)
+        table.add_column("")
+        table.add_column("belongs with", width=self._label_width)
+        return True
 
     # -- data -------------------------------------------------------------------------------
     def reload(self) -> None:
         """Recompute the proposals (on a worker when the database is a file)."""
         if self.store.path is None:
-            self._fill(merge_proposals.propose(self.store, self.settings))
+            self._fill(*_proposals(self.store, self.settings))
             return
         self._load()
 
@@ -82,29 +120,40 @@ class MergeSuggestionsScreen(Screen[None]):
         assert self.store.path is not None
         store = Store.open(self.store.path, create=False)
         try:
-            found = merge_proposals.propose(store, self.settings)
+            found, patterns = _proposals(store, self.settings)
         finally:
             store.close()
-        self.app.call_from_thread(self._fill, found)
+        self.app.call_from_thread(self._fill, found, patterns)
 
-    def _fill(self, proposals: list[MergeProposal]) -> None:
+    def _fill(self, proposals: list[MergeProposal], patterns: list[Pattern]) -> None:
         if not self.is_mounted:
             return
-        table = self.query_one(DataTable)
-        row = table.cursor_row
         self.proposals = proposals
-        table.clear()
-        for number, p in enumerate(proposals):
-            table.add_row(*_cells(p), key=str(number))
-        if proposals:
-            table.move_cursor(row=min(row, len(proposals) - 1))
+        self._rows()
         automatic = sum(p.automatic for p in proposals)
         members = f"{automatic} automatic member{'s' * (automatic != 1)} to confirm"
-        self._status(
-            f"{len(proposals)} question{'s' * (len(proposals) != 1)} ({members})."
+        left = (
+            f"{len(proposals)} question{'s' * (len(proposals) != 1)} left ({members})."
             if proposals
             else "Nothing to ask: no automatic members and no alike patterns left."
         )
+        if self._said is not None:
+            proposal, accepted = self._said
+            self._said = None
+            done = merge_proposals.outcome(proposal, accepted, patterns)
+            self.notify(done, timeout=5, markup=False)
+            left = f"{done} {left}"
+        self._status(left)
+
+    def _rows(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        width = self._label_width - COUNT_ROOM
+        for number, p in enumerate(self.proposals):
+            table.add_row(*_cells(p, width), key=str(number))
+        if self.proposals:
+            table.move_cursor(row=min(row, len(self.proposals) - 1))
 
     def _status(self, text: str) -> None:
         self.query_one("#merges-status", Static).update(text)
@@ -133,8 +182,9 @@ class MergeSuggestionsScreen(Screen[None]):
             return
         table = self.query_one(DataTable)
         table.remove_row(table.coordinate_to_cell_key(table.cursor_coordinate).row_key)
-        verb = "Merged" if accept else "Kept apart"
-        self._status(f"{verb}: {one_line(proposal.source_label, 50)}. Updating the list…")
+        self._said = (proposal, accept)
+        verb = "Merging" if accept else "Keeping apart"
+        self._status(f"{verb} {one_line(proposal.source_label, 50)}: counting…")
         self.reload()
 
     def action_accept(self) -> None:
@@ -151,7 +201,9 @@ class MergeSuggestionsScreen(Screen[None]):
         with self.store.atomic(immediate=True):
             for proposal in automatic:
                 merge_proposals.accept(self.store, proposal, reviewer=who)
-        self._status(f"Confirmed {len(automatic)} automatic members. Updating the list…")
+        done = merge_proposals.confirmed_all(automatic)
+        self.notify(done, timeout=5, markup=False)
+        self._status(f"{done} Updating the list…")
         self.reload()
 
     def action_reject(self) -> None:
@@ -164,17 +216,29 @@ class MergeSuggestionsScreen(Screen[None]):
         self.notify(f"Undid {undone.kind}." if undone else "No edit to undo.", markup=False)
         self.reload()
 
+    def action_help(self) -> None:
+        """This screen's keys."""
+        from tracereader.app.screens.help import screen_help
+
+        self.app.push_screen(screen_help(self.app, "Suggested merges", self.BINDINGS, HELP_NOTES))
+
     def action_back(self) -> None:
         """Back to the patterns."""
         self.dismiss()
 
 
-def _cells(p: MergeProposal) -> list[Text]:
+def _proposals(store: Store, settings: Settings) -> tuple[list[MergeProposal], list[Pattern]]:
+    """The questions, and the patterns they were asked of (for the counts an answer made)."""
+    patterns = find_patterns(store, with_promoted(settings, store))
+    return merge_proposals.propose(store, settings, patterns=patterns), patterns
+
+
+def _cells(p: MergeProposal, width: int) -> list[Text]:
     kind = Text("automatic", style="bold") if p.automatic else Text("similar")
     return [
         kind,
         Text(f"{p.score:.2f}"),
-        Text(f"{one_line(p.source_label, LABEL_WIDTH)} ({p.source_count})"),
+        Text(f"{one_line(p.source_label, width)} ({p.source_count})"),
         Text("→"),
-        Text(f"{one_line(p.target_label, LABEL_WIDTH)} ({p.target_count})"),
+        Text(f"{one_line(p.target_label, width)} ({p.target_count})"),
     ]

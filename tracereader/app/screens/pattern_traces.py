@@ -25,11 +25,25 @@ def newest_first(store: Store, pattern: Pattern) -> list[QueueRow]:
     return sorted(rows, key=lambda r: (r.timestamp or "", r.trace_id), reverse=True)
 
 
+AUTOMATIC_MARK = "auto · "
+"""Before the note of a member only an automatic merge put here (not confirmed yet)."""
+
+
 def heading_text(pattern: Pattern) -> str:
-    """`wrong_tool · 52 of 415 reviewed traces (13%, 95% CI 9.7–16%) · newest first · …`."""
+    """`wrong_tool · 52 of 415 reviewed traces (13%, 95% CI 9.7–16%) · newest first · …`.
+
+    With automatic members it says how many, and how to confirm them.
+    """
+    automatic = len(pattern.automatic_ids)
+    marked = (
+        f" · {automatic} marked auto: joined by an automatic merge, not confirmed yet"
+        " (g on the patterns list asks)"
+        if automatic
+        else ""
+    )
     return (
         f"{one_line(pattern.label, 60)} · {pattern.count} of {pattern.reviewed} reviewed "
-        f"traces ({percent(pattern.rate)}, 95% CI {interval_text(pattern)})"
+        f"traces ({percent(pattern.rate)}, 95% CI {interval_text(pattern)}){marked}"
         " · newest first · Enter opens a trace, then j/k step "
         "through them one by one · Esc back"
     )
@@ -45,6 +59,7 @@ def fill(
 ) -> None:
     """Fill the drill-down table and its heading for `pattern`."""
     notes = dict(zip(pattern.note_ids, pattern.notes, strict=True))
+    automatic = set(pattern.automatic_ids)
     release = max([7, *(len(one_line(r.release or "—", 12)) for r in rows)])
     # time and release first; the first user line and the note share what is left
     room = max(20, width - 2 - TIME_WIDTH - release - 4 * 2)
@@ -63,6 +78,9 @@ def fill(
             Text(one_line(row.first_user_line, said)),
         ]
         if notes:
-            cells.append(Text(one_line(notes.get(row.trace_id, ""), noted)))
+            mark = AUTOMATIC_MARK if row.trace_id in automatic else ""
+            cells.append(
+                Text(mark + one_line(notes.get(row.trace_id, ""), max(4, noted - len(mark))))
+            )
         table.add_row(*cells, key=row.trace_id)
     heading.update(Text(heading_text(pattern)))
