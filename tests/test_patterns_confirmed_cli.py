@@ -55,7 +55,7 @@ def test_a_mistyped_pattern_name_gets_a_did_you_mean(db: Path) -> None:
 def test_promote_from_the_command_line(db: Path) -> None:
     code, out = _run("patterns", "promote", "note:x", "--name", "cut_off", "--db", str(db))
     assert code == 0, out
-    assert out.strip() == "note:x is now the tag cut_off (key 8) on 1 traces"
+    assert out.strip() == "note:x is now the tag cut_off (hotkey 8), on 1 trace."
     doc = json.loads(_run("patterns", "--db", str(db), "--json")[1])
     cut = next(p for p in doc["patterns"] if p["key"] == "tag:cut_off")
     assert cut["tags"] == ["cut_off"] and cut["trace_ids"] == ["x"]

@@ -11,6 +11,7 @@ from app_helpers import frozen_options, settle
 from pattern_data import many_patterns_db
 from review_traces import review_settings
 from textual.widgets import DataTable, Footer, Static
+from textual.widgets._footer import FooterKey
 
 from tracereader.app import build_app
 from tracereader.app.app import TraceReaderApp
@@ -48,6 +49,8 @@ async def test_80x24_shows_eight_patterns_with_rate_and_interval(app: TraceReade
             assert str(row["rate"]).endswith("%") and "–" in str(row["95% CI"])
         assert "ACTIONABLE" in {str(table.get_row_at(i)[labels.index("status")]) for i in range(3)}
         assert _fits(screen.query_one(Footer))
+        shown = {(k.key_display, k.description) for k in screen.query(FooterKey)}
+        assert ("t", "Make tag") in shown and ("g", "Merges?") in shown  # promote has its hint
 
 
 async def test_chart_and_bars_say_their_dates_and_scale(app: TraceReaderApp) -> None:

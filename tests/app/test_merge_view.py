@@ -129,6 +129,10 @@ async def test_promote_makes_a_tag_with_a_free_key_the_review_screen_uses(tmp_pa
         carrying = app.store.execute("select trace_id from tags where tag = ?", [tag.name])
         assert sorted(r[0] for r in carrying) == ["t-0000", "t-0001"]
         assert patterns.current_key() == f"tag:{tag.name}"
+        assert _notices(app)[-1] == (
+            "“asked for the order number again” is now the tag asked_for_the_order_number_again "
+            "(hotkey 8), on 2 traces. u undoes it."
+        )
         await pilot.press("escape")
         panel = app.screen.query_one(TracePanel).text
         assert "8 asked_for_the_order_number_again" in panel  # in the review screen's tag list

@@ -168,7 +168,13 @@ def split(trace_id: str, into: str | None, db_path: str | None, config_path: str
 def promote(pattern: str, name: str | None, db_path: str | None, config_path: str | None) -> None:
     """Make the note pattern PATTERN (a key or a label) a taxonomy tag with a free hotkey."""
     from tracereader.app.bindings import review_keys
-    from tracereader.patterns import PromoteError, find_patterns, pattern_by_key, with_promoted
+    from tracereader.patterns import (
+        PromoteError,
+        find_patterns,
+        pattern_by_key,
+        promoted_text,
+        with_promoted,
+    )
     from tracereader.patterns import promote as promote_pattern
 
     def apply(store: Any, settings: Any, resolve: Any) -> str:
@@ -183,7 +189,6 @@ def promote(pattern: str, name: str | None, db_path: str | None, config_path: st
             )  # fmt: skip
         except PromoteError as exc:
             raise UserError(str(exc)) from None
-        key = f"key {tag.key}" if tag.key else "no free key"
-        return f"{found.key} is now the tag {tag.name} ({key}) on {found.confirmed} traces"
+        return promoted_text(store, found.key, tag)
 
     _edit(db_path, config_path, apply)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
         table_lines,
     )
     from tracereader.patterns.saturation import Saturation
-    from tracereader.patterns.taxonomy import PromoteError, promote, with_promoted
+    from tracereader.patterns.taxonomy import PromoteError, promote, promoted_text, with_promoted
     from tracereader.patterns.view import PatternsView, load_view, load_view_at
 
 # entry point -> the module of this package that defines it
@@ -53,6 +53,7 @@ _ENTRY_POINTS = {
     "load_view_at": "view",
     "pattern_by_key": "finding",
     "promote": "taxonomy",
+    "promoted_text": "taxonomy",
     "reviewed_count": "finding",
     "table_lines": "report",
     "trend_bars": "release_rates",
@@ -78,6 +79,7 @@ __all__ = [
     "load_view_at",
     "pattern_by_key",
     "promote",
+    "promoted_text",
     "reviewed_count",
     "table_lines",
     "trend_bars",

@@ -140,3 +140,15 @@ def revert_promotion(store: Store, tag_name: str, *, reviewer: str = "") -> None
         for trace_id in carrying:
             log.toggle_tag(trace_id, tag_name)
         store.execute("delete from taxonomy_tags where name = ?", [tag_name])
+
+
+def promoted_text(store: Store, subject: str, tag: TagSpec) -> str:
+    """What promoting `subject` (a pattern, as shown) made: the tag, its hotkey and how many
+    traces carry it now."""
+    (carrying,) = store.execute(
+        "select count(distinct trace_id) from tags where tag = ?", [tag.name]
+    ).fetchone()
+    key = f"hotkey {tag.key}" if tag.key else "no free hotkey (the command palette has it)"
+    return (
+        f"{subject} is now the tag {tag.name} ({key}), on {carrying} trace{'s' * (carrying != 1)}."
+    )

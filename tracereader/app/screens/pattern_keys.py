@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding, BindingType
 
 from tracereader.app.bindings import review_keys
-from tracereader.patterns import PromoteError, promote, with_promoted
+from tracereader.patterns import PromoteError, promote, promoted_text, with_promoted
+from tracereader.sanitize import one_line
 
 if TYPE_CHECKING:
     from tracereader.app.screens.patterns import PatternsScreen
@@ -52,8 +53,8 @@ def promote_current(screen: PatternsScreen) -> None:
         changed()
     screen.settings = with_promoted(screen.settings, screen.store)
     screen.reload(f"tag:{tag.name}")
-    key = f"key {tag.key}" if tag.key else "no free key: use the command palette"
-    screen.notify(f"Now a tag: {tag.name} ({key}). u undoes it.", timeout=4, markup=False)
+    said = promoted_text(screen.store, f"“{one_line(pattern.label, 50)}”", tag)
+    screen.notify(f"{said} u undoes it.", timeout=6, markup=False)
 
 
 def register(
@@ -65,6 +66,6 @@ def register(
     bindings.extend(
         [
             Binding("g", "extra('merges')", "Merges?", id="patterns-merges"),
-            Binding("t", "extra('promote')", "To tag", id="patterns-promote"),
+            Binding("t", "extra('promote')", "Make tag", id="patterns-promote"),
         ]
     )
