@@ -200,3 +200,25 @@ async def test_a_double_press_of_g_judges_only_the_trace_that_was_read(tmp_path:
         assert app.session.current == "t-0009"
         row = app.store.execute("select verdict from reviews where trace_id = 't-0010'")
         assert row.fetchone() == ("pass",)
+
+
+async def test_the_side_panel_shows_the_traces_metadata(tmp_path: Path) -> None:
+    from review_traces import make_trace
+
+    db = tmp_path / "app.db"
+    store = Store.open(db)
+    metadata = {"latency_ms": 2805, "channel": "web", "intent": "refund", "tier": "[bold]x[/]"}
+    store.add_traces([make_trace(1, latency_ms=None, metadata=metadata)], format="native", ner=True)
+    store.close()
+    app = build_app(db, review_settings(), frozen_options())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("tab", "end")  # the facts are below the tag keys at 80×24
+        panel = app.screen.query_one(TracePanel)
+        shown = panel.rendered_text().splitlines()
+        assert any(line.startswith("model   gpt-4o-mini") for line in shown)
+        assert any(line.startswith("release v1") for line in shown)
+        assert any(line.startswith("latency 2.81 s") for line in shown)  # from the metadata
+        index = shown.index("METADATA")
+        assert shown[index + 1 : index + 4] == ["channel web", "intent refund", "tier [bold]x[/]"]
+        visible = shown[panel.scroll_offset.y : panel.scroll_offset.y + panel.size.height]
+        assert "intent refund" in visible  # End reaches it

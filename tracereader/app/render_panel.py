@@ -10,6 +10,7 @@ from tracereader.app.render import MUTED, Builder
 from tracereader.config import Settings
 from tracereader.model import SIGNAL_AMBIGUITY
 from tracereader.review import ReviewState
+from tracereader.review.trace_facts import latency_ms, metadata_rows
 from tracereader.sanitize import one_line
 from tracereader.store import StoredTrace
 from tracereader.timeutil import zone
@@ -83,11 +84,18 @@ def render_info(stored: StoredTrace, state: ReviewState, settings: Settings) -> 
     _field(out, "release", trace.release)
     _field(out, "user", short_hash(trace.user_id), trusted=True)
     _field(out, "session", short_hash(trace.session_id), trusted=True)
-    latency = f"{trace.latency_ms / 1000:.2f} s" if trace.latency_ms is not None else None
+    milliseconds, _ = latency_ms(trace)
+    latency = f"{milliseconds / 1000:.2f} s" if milliseconds is not None else None
     _field(out, "latency", latency, trusted=True)
     _field(out, "error", trace.error)
     _field(out, "id", trace.id)
     out.line("(y copies the id)", MUTED)
+    rows = metadata_rows(trace)
+    if rows:
+        out.add("\n").line("METADATA", "bold underline")
+        for key, value in rows:
+            out.untrusted(one_line(key, 24), "bold").add(" ").untrusted(one_line(value, 60))
+            out.add("\n")
     return out.build()
 
 
