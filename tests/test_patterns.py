@@ -285,3 +285,31 @@ def test_notes_on_traces_judged_good_are_not_patterns(store: Store) -> None:
     review(store, "p1", verdict="pass", note="good answer")
     review(store, "p2", verdict="pass", note="Good answer!")
     assert find_patterns(store, SETTINGS) == []
+
+
+def test_a_new_pattern_joins_below_its_equals_and_the_rows_above_keep_their_place(
+    store: Store,
+) -> None:
+    add_traces(store, [make_trace(f"t{i}", BASE + timedelta(hours=i)) for i in range(6)])
+    review(store, "t0", tags=["wrong_tool"], reviewed_at=BASE)
+    review(store, "t1", note="answer cut off mid sentence", reviewed_at=BASE)
+    before = [p.key for p in find_patterns(store, SETTINGS)]
+    review(store, "t2", tags=["tone"], reviewed_at=BASE + timedelta(days=1))  # a tag elsewhere
+    after = [p.key for p in find_patterns(store, SETTINGS)]
+    assert after == [*before, "tag:tone"]  # 'tone' sorts before 'wrong_tool', yet comes last
+    review(store, "t3", tags=["tone"], reviewed_at=BASE + timedelta(days=2))
+    assert find_patterns(store, SETTINGS)[0].key == "tag:tone"  # its count moved it
+
+
+def test_an_automatic_group_keeps_its_first_note_as_label_when_a_member_is_confirmed(
+    store: Store,
+) -> None:
+    notes = ["made up a 30-day price match policy", "Made up a 30-day price-match policy!"]
+    add_traces(store, [make_trace(f"r{i}", BASE + timedelta(hours=i)) for i in range(2)])
+    for i, note in enumerate(notes):
+        review(store, f"r{i}", note=note, reviewed_at=BASE + timedelta(minutes=i))
+    (group,) = find_patterns(store, SETTINGS)
+    assert group.automatic and group.key == "note:r0" and group.label == notes[0]
+    pattern_edits.file_note(store, "r1", "note:r0", reviewer="tester")  # y: confirmed
+    (group,) = find_patterns(store, SETTINGS)
+    assert not group.automatic and group.count == 2 and group.label == notes[0]

@@ -78,9 +78,9 @@ async def test_open_shows_ranked_patterns_with_bars(seeded: Store) -> None:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PatternsScreen)
-        # Refund (2/11, merged automatically) and tone (2/11) tie on the interval; the label
-        # breaks the tie.
-        assert _labels(screen) == ["wrong_tool", REFUND[1], "tone", HOSTILE]
+        # Refund (2/11, merged automatically, named by its first note) and tone (2/11) tie on
+        # the interval and on age; the label breaks the tie.
+        assert _labels(screen) == ["wrong_tool", REFUND[0], "tone", HOSTILE]
         table = screen.query_one("#patterns-table", DataTable)
         headers = [str(column.label) for column in table.columns.values()]
         assert headers[:5] == ["#", "pattern", "k/n", "rate", "95% CI"]

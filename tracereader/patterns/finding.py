@@ -57,6 +57,8 @@ class Pattern:
     """Traces the reviewer put here themselves (count minus `automatic_ids`)."""
     automatic: bool = False
     """Whether any trace is here only through an automatic merge (shown until confirmed)."""
+    evidence_since: str = ""
+    """When the reviewer first put a tag or note here (ISO time): ties rank the older first."""
     by_release: list[ReleaseRate] = field(default_factory=list)
     """k/n with its Wilson interval for each release with reviewed traces (`release_rates`)."""
 
@@ -100,11 +102,13 @@ def _reviewed(store: Store) -> list[_Reviewed]:
     return [_Reviewed(*row) for row in rows]
 
 
-def _tag_rows(store: Store) -> list[tuple[str, str]]:
+def _tag_rows(store: Store) -> list[tuple[str, str, str]]:
+    """(trace id, tag, when it was put there) for the tags on reviewed traces."""
     return [
-        (row[0], row[1])
+        (row[0], row[1], row[2] or "")
         for row in store.db.execute(
-            "select g.trace_id, g.tag from tags g join reviews r on r.trace_id = g.trace_id"
+            "select g.trace_id, g.tag, coalesce(g.created_at, r.reviewed_at) from tags g"
+            " join reviews r on r.trace_id = g.trace_id"
             " where r.reviewed_at is not null order by g.tag, g.trace_id"
         )
     ]
@@ -149,14 +153,14 @@ def _without_rejected(
 def _base_groups(
     store: Store,
     reviewed: list[_Reviewed],
-    tag_rows: list[tuple[str, str]],
+    tag_rows: list[tuple[str, str, str]],
     placed: Collection[str],
     rejected: set[frozenset[str]],
     threshold: float | None,
 ) -> dict[str, _Group]:
     """Groups before the reviewer's edits: one per tag, one per automatic cluster of notes."""
     groups: dict[str, _Group] = {}
-    for _, tag in tag_rows:
+    for _, tag, _ in tag_rows:
         groups.setdefault(f"tag:{tag}", _Group(key=f"tag:{tag}", label=tag, tags={tag}))
     with_notes = [r for r in reviewed if r.note and r.note.strip()]
     free = [r for r in with_notes if r.trace_id not in placed]
@@ -165,13 +169,13 @@ def _base_groups(
     for cluster in grouping_cache.cached_group_notes(store, texts, threshold):
         members, expelled = _without_rejected([free[i] for i in cluster.members], rejected)
         alone.extend(expelled)
-        head = members[0]  # the earliest-reviewed note names the group
-        central = free[cluster.central]
-        label_note = central if central in members else head
+        # The earliest-reviewed note names the group and gives its key: a later note joining,
+        # or a member confirmed or taken out, never renames it (the most central note would).
+        head = members[0]
         key = f"note:{head.trace_id}"
         groups[key] = _Group(
             key=key,
-            label=" ".join((label_note.note or "").split()),
+            label=" ".join((head.note or "").split()),
             note_ids=[r.trace_id for r in members],
             automatic={r.trace_id for r in members[1:]},
         )
@@ -251,8 +255,10 @@ def find_patterns(
     groups = _base_groups(store, reviewed, tag_rows, placed, _rejected_pairs(edits), threshold)
     roots, labels = _apply_edits(groups, edits)
     traces_by_tag: dict[str, set[str]] = {}
-    for trace_id, tag in tag_rows:
+    tagged_since: dict[str, str] = {}
+    for trace_id, tag, created_at in tag_rows:
         traces_by_tag.setdefault(tag, set()).add(trace_id)
+        tagged_since[tag] = min(tagged_since.get(tag, created_at), created_at)
     merged: dict[str, list[_Group]] = {}
     for key in sorted(groups):
         merged.setdefault(roots[key], []).append(groups[key])
@@ -261,7 +267,13 @@ def find_patterns(
         for root, parts in merged.items()
     ]
     patterns = [p for p in patterns if p.count > 0]
-    patterns.sort(key=lambda p: (-p.ci_low, -p.count, p.label, p.key))
+    for p in patterns:
+        since = [tagged_since[t] for t in p.tags if t in tagged_since]
+        since += [by_id[t].reviewed_at for t in p.note_ids]
+        p.evidence_since = min(since, default="")
+    # Ties go to the older pattern, so a new one joins below its equals and the rows above
+    # keep their place (ordering ties by label would shuffle them whenever one appears).
+    patterns.sort(key=lambda p: (-p.ci_low, -p.count, p.evidence_since, p.label, p.key))
     _add_release_rates(store, patterns, reviewed)
     return patterns
 
