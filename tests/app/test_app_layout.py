@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from app_helpers import frozen_options, settle
@@ -31,13 +32,18 @@ def _fits(footer: Footer) -> bool:
     return footer.virtual_size.width <= footer.size.width
 
 
+async def _patterns(pilot: Any, app: TraceReaderApp) -> tuple[PatternsScreen, DataTable[Any]]:
+    """Open the patterns screen and wait for its table."""
+    await pilot.press("p")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, PatternsScreen)
+    return screen, screen.query_one("#patterns-table", DataTable)
+
+
 async def test_80x24_shows_eight_patterns_with_rate_and_interval(app: TraceReaderApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("p")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, PatternsScreen)
-        table = screen.query_one("#patterns-table", DataTable)
+        screen, table = await _patterns(pilot, app)
         assert table.row_count >= 10
         assert table.size.height - 1 >= 8  # rows on screen besides the header
         widths = sum(column.get_render_width(table) for column in table.columns.values())
@@ -146,11 +152,7 @@ async def test_the_first_p_shows_a_loading_indicator_while_it_computes(
 
 async def test_home_and_end_go_to_the_first_and_last_row(app: TraceReaderApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("p")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, PatternsScreen)
-        table = screen.query_one("#patterns-table", DataTable)
+        screen, table = await _patterns(pilot, app)
         assert table.row_count > table.size.height  # the last row starts off screen
         await pilot.press("end")
         assert table.cursor_row == table.row_count - 1
