@@ -27,6 +27,7 @@ def test_note_box_with_suggestions(snap_compare, tmp_path: Path) -> None:
 def test_suggested_merges(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot) -> None:
         await pilot.press("p")
+        await _settled(pilot)  # the patterns load on a worker; g asks about what they hold
         await pilot.press("g")
         await _settled(pilot)
 
