@@ -292,3 +292,56 @@ def test_a_yaml_list_larger_than_the_record_limit_lands_item_by_item(tmp_path: P
         ("document 1, item 61", True)
     ]
     assert rejected[0].line == 3 + 60 * 4
+
+
+def test_a_file_opening_with_more_bad_records_than_detection_samples_lands_the_good_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracereader.formats.detect import SAMPLE_LIMIT
+
+    install_stub(monkeypatch)
+    path = tmp_path / "bad_first.jsonl"
+    bad = ["{not json"] * (SAMPLE_LIMIT + 10)
+    path.write_text("\n".join(bad + [json.dumps(good(i)) for i in range(GOOD)]) + "\n")
+    result = run("ingest", "--db", tmp_path / "t.db", "--no-ner", path)
+    assert result.exit_code == 1
+    assert f"{GOOD} traces landed" in result.stdout
+    assert f"{SAMPLE_LIMIT + 10} rejected" in result.stdout
+    lines = [int(x.split(":")[1]) for x in result.stderr.splitlines() if "malformed JSON" in x]
+    assert lines == list(range(1, SAMPLE_LIMIT + 11))  # every one, once, in file order
+
+
+@pytest.mark.parametrize("odd", [{"object": []}, {"type": ["user"]}, {"object": {"a": 1}}])
+def test_a_sampled_record_no_sniff_can_read_is_rejected_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, odd: dict[str, Any]
+) -> None:
+    install_stub(monkeypatch)
+    records = [good(i) for i in range(GOOD)]
+    records[1] = {**odd, "id": "odd"}  # no messages: native rejects it, the sniffs must not fail
+    path = tmp_path / "odd.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    result = run("ingest", "--db", tmp_path / "t.db", "--no-ner", path)
+    assert result.exit_code == 1, result.stderr
+    assert f"{path}: read as tracereader (auto-detected)" in result.stderr
+    assert f"{GOOD - 1} traces landed" in result.stdout
+    assert [x for x in result.stderr.splitlines() if x.startswith(f"{path}:2:")], result.stderr
+
+
+def test_a_json_file_of_prose_is_one_rejection_not_one_per_comma(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install_stub(monkeypatch)
+    prose = tmp_path / "notjson.json"
+    prose.write_text("These are my notes, not JSON, with commas, and more commas.\nA second line.\n")
+    result = run("ingest", "--db", tmp_path / "t.db", "--no-ner", prose)
+    assert result.exit_code == 1
+    assert "0 traces landed; 0 duplicates skipped; 1 rejected" in result.stdout
+    assert [x for x in result.stderr.splitlines() if x.startswith(str(prose))] == [
+        f"{prose}:1: malformed JSON: Expecting value; no next record found, "
+        "the rest of the file was not read"
+    ]
+    mixed = tmp_path / "mixed.json"  # prose between top-level objects costs only itself
+    mixed.write_text(json.dumps(good(1)) + "\nprose, with, commas\n" + json.dumps(good(2)) + "\n")
+    records, rejections = read(mixed)
+    assert [r.value["id"] for r in records] == ["g1", "g2"]
+    assert [(r.line, r.reason) for r in rejections] == [(2, "malformed JSON: Expecting value")]

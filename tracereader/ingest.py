@@ -267,7 +267,7 @@ class _Ingest:
         name = self.forced if self.forced != "auto" else previous
         if name:
             return get_format(name), items
-        sample, items = peek(items)
+        sample, items = peek(items, lambda bad: self.summary.rejection(shown, bad))
         if not sample:  # empty, or only bad records: report those, no format needed
             for item in items:
                 if isinstance(item, Rejection):

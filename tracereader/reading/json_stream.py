@@ -156,7 +156,7 @@ class JsonStream:
         try:
             value, end = self._decode(start)
         except _Failed as failed:
-            if self._skip_failed(start, failed.error_at):
+            if self._skip_failed(start, in_array=where is not None):
                 return Rejection(failed.line, failed.reason, where)
             self._advance(len(self.buf))
             self.gave_up = True
@@ -236,8 +236,13 @@ class JsonStream:
             if not self._fill():
                 return ("deep" if deep else "open"), len(self.buf)
 
-    def _skip_failed(self, start: int, error_at: int) -> bool:
-        """Move past a failed element to where the next one starts; False when none does."""
+    def _skip_failed(self, start: int, in_array: bool) -> bool:
+        """Move past a failed element to where the next one starts; False when none does.
+
+        Outside an array, text that does not even start a value (prose, a log line) is
+        skipped to the next object that decodes, so a file that is not JSON at all is one
+        rejection, not one per comma in it.
+        """
         status, balanced = self._scan(start) if self.buf[start] in "[{" else ("open", start)
         target = balanced if status in ("ok", "deep") else None
         boundary = self._next_boundary(start, target)
@@ -247,7 +252,7 @@ class JsonStream:
         if target is not None:
             self._advance(target)
             return True
-        if self.buf[start] not in "[{":  # a bare scalar or garbage: skip to a separator
+        if self.buf[start] not in "[{" and in_array:  # a bare scalar or garbage: skip past it
             stop = re.compile(r"[,\n\]]").search(self.buf, start + 1)
             if stop is not None:
                 self._advance(stop.start())
