@@ -332,7 +332,7 @@ def test_a_json_file_of_prose_is_one_rejection_not_one_per_comma(
 ) -> None:
     install_stub(monkeypatch)
     prose = tmp_path / "notjson.json"
-    prose.write_text("These are my notes, not JSON, with commas, and more commas.\nA second line.\n")
+    prose.write_text("These are my notes, not JSON, with commas, and more.\nA second line.\n")
     result = run("ingest", "--db", tmp_path / "t.db", "--no-ner", prose)
     assert result.exit_code == 1
     assert "0 traces landed; 0 duplicates skipped; 1 rejected" in result.stdout

@@ -367,7 +367,8 @@ def test_braintrust_orphan_comments_are_told_in_the_shared_text_not_read_wording
     assert result.exit_code == 0, result.stderr
     notices = [line for line in result.stderr.splitlines() if "not read" in line]
     assert notices == [
-        f"{log}: 1 records had text not read: comment or feedback rows naming a row not in this file"
+        f"{log}: 1 records had text not read: "
+        "comment or feedback rows naming a row not in this file"
     ]
     assert "1 records with text not read (see above)" in result.stdout
     assert "follow up" not in result.stderr + result.stdout

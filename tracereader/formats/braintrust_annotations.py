@@ -19,7 +19,7 @@ from tracereader.formats.normalize import as_dict
 from tracereader.formats.spantree import GROUP_WINDOW
 
 ORPHANS = "records had text not read: comment or feedback rows naming a row not in this file"
-"""Worded like `ledger.UNREAD`, since the summary line counts these as records with text not read."""
+"""Worded like `ledger.UNREAD`: the summary line counts these as records with text not read."""
 
 
 def is_comment(row: Any) -> bool:

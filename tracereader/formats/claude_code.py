@@ -54,8 +54,10 @@ def _is_line(value: Any) -> bool:
 
 def _sessionless(value: Any) -> bool:
     """A line of a kind written without a `sessionId` (a summary, a title)."""
-    return isinstance(value, dict) and isinstance(value.get("type"), str) and (
-        value["type"] in SESSIONLESS
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("type"), str)
+        and (value["type"] in SESSIONLESS)
     )
 
 

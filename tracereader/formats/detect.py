@@ -60,7 +60,7 @@ def _sniffs(fmt: TraceFormat, value: object) -> bool:
     """
     try:
         return bool(fmt.sniff(value))
-    except Exception:  # noqa: BLE001 - a sniff failing on odd input is a no
+    except Exception:  # a sniff failing on odd input is a no
         return False
 
 
