@@ -199,15 +199,70 @@ def test_yaml_dates_that_do_not_exist_stay_text(
 
 
 def test_a_yaml_syntax_error_keeps_what_came_before_and_says_so_once(tmp_path: Path) -> None:
+    path = tmp_path / "doc.yaml"
+    path.write_text("id: a\nmessages: []\nbad: [unclosed\nmore: 1\n---\nid: next\n")
+    records, rejections = read(path)
+    assert [r.value["id"] for r in records] == ["next"]
+    assert len(rejections) == 1
+    assert "the rest of this document was not read" in rejections[0].reason
+    assert (rejections[0].where, rejections[0].line) == ("document 1", 4)
+
+
+def test_a_syntax_error_in_a_yaml_list_costs_only_its_item(tmp_path: Path) -> None:
     items = "".join(f"- id: a{i}\n  messages: []\n" for i in range(10))
     after = "".join(f"- id: b{i}\n  messages: []\n" for i in range(5))
     path = tmp_path / "list.yaml"
     path.write_text(items + "- id: bad\n  messages: [unclosed\n" + after + "---\nid: next\n")
     records, rejections = read(path)
-    assert [r.value["id"] for r in records] == [f"a{i}" for i in range(10)] + ["next"]
+    ids = [f"a{i}" for i in range(10)] + [f"b{i}" for i in range(5)] + ["next"]
+    assert [r.value["id"] for r in records] == ids
     assert len(rejections) == 1
-    assert "the rest of this document was not read" in rejections[0].reason
+    assert "the rest of this item was not read" in rejections[0].reason
     assert rejections[0].where == "document 1, item 11"
+
+
+BAD_YAML_ITEMS = {
+    **{
+        name: ("- " + bad.replace("\n", "\n  ").rstrip(" "), reason)
+        for name, (bad, reason) in (
+            (n, BAD_YAML[n]) for n in ("5,000-digit int", "deep flow nesting", "raw NUL byte")
+        )
+    },
+    "invalid UTF-8": ("- id: b\n  content: x\udcffy\n", "invalid UTF-8; this item was not read"),
+    "tabs as indentation": ("- id: b\n  messages:\n\t- role: user\n", "a tab where YAML"),
+    "deep block nesting": (
+        "- id: b\n" + "".join("  " * i + f"  k{i}:\n" for i in range(200)) + "  " * 201 + "v\n",
+        "nested more than 64",
+    ),
+    "impossible date": (
+        "- id: b\n  timestamp: 2026-02-30\n  messages: [{role: user, content: x}]\n",
+        "timestamp must",
+    ),
+    "year 0": (
+        "- id: b\n  timestamp: 0000-01-01\n  messages: [{role: user, content: x}]\n",
+        "timestamp must",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_YAML_ITEMS, ids=str)
+def test_one_bad_item_of_a_yaml_list_costs_only_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    install_stub(monkeypatch)
+    bad, reason = BAD_YAML_ITEMS[case]
+    items = ["- " + yaml_doc(i).replace("\n", "\n  ").rstrip(" ") for i in range(10)]
+    items.insert(5, bad)
+    path = tmp_path / "list.yaml"
+    path.write_bytes("".join(items).encode("utf-8", "surrogateescape"))
+    result = run("ingest", "--db", tmp_path / "t.db", "--no-ner", path)
+    assert result.exit_code == 1, result.stderr
+    assert "10 traces landed" in result.stdout
+    (rejected,) = [x for x in result.stderr.splitlines() if x.startswith(f"{path}:")][1:]
+    line = int(rejected.split(":")[1])
+    assert 26 <= line <= 26 + bad.count("\n"), rejected
+    assert rejected.split(":", 2)[2].startswith(" document 1, item 6: "), rejected
+    assert reason in rejected, rejected
 
 
 def run(*args: str | Path) -> Result:

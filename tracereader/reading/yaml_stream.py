@@ -90,38 +90,71 @@ class YamlStream:
     def records(self) -> Iterator[RawRecord | Rejection]:
         """Every document in file order; each one is read on its own."""
         for piece in _Cutter(self.stream, self.limit).pieces():
-            where = f"document {piece.document}"
-            if piece.first_item:
-                where += f", item {piece.first_item}"
-            if piece.data is None:
-                yield Rejection(piece.line, too_big(self.limit), where)
-                continue
-            data = piece.data
-            if piece.document == 1 and data.startswith(b"\xef\xbb\xbf"):
-                data = data[3:]
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                bad_line = piece.line + data.count(b"\n", 0, exc.start)
-                yield Rejection(bad_line, "invalid UTF-8; this document was not read", where)
-                continue
-            items_before = max(piece.first_item - 1, 0)
-            yield from self._document(text, piece.line, f"document {piece.document}", items_before)
+            yield from self._piece(piece)
+
+    def _piece(self, piece: _Piece) -> Iterator[RawRecord | Rejection]:
+        """One piece's records: a whole document, a root list, or one item of a root list."""
+        where = f"document {piece.document}"
+        unit = "document"
+        if piece.first_item:
+            where, unit = f"{where}, item {piece.first_item}", "item"
+        if piece.data is None:
+            yield Rejection(piece.line, too_big(self.limit), where)
+            return
+        data = piece.data
+        if piece.document == 1 and data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        if piece.list_root and not piece.first_item:
+            yield from self._list_document(piece, data)
+            return
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad_line = piece.line + data.count(b"\n", 0, exc.start)
+            yield Rejection(bad_line, f"invalid UTF-8; this {unit} was not read", where)
+            return
+        yield from self._document(text, piece.line, piece.document, piece.first_item)
+
+    def _list_document(self, piece: _Piece, data: bytes) -> Iterator[RawRecord | Rejection]:
+        """A root block list: read whole, and if that stops part-way, the rest item by item.
+
+        Read whole, anchors reach across items. A problem that would stop the document (a
+        syntax error, invalid UTF-8, a control character, the time budget) instead sends the
+        items not yet read to be read one by one, so that only the bad item is rejected.
+        """
+        done = 0
+        try:
+            text = data.decode("utf-8")
+            for item in self._document(text, piece.line, piece.document, recover=True):
+                done += 1
+                yield item
+            return
+        except (UnicodeDecodeError, _Stopped):
+            pass
+        for part in _items_of(data, piece.line, piece.document)[done:]:
+            yield from self._piece(part)
 
     # -- one document -----------------------------------------------------------------------
     def _document(
-        self, text: str, first_line: int, where: str, items_before: int = 0
+        self, text: str, first_line: int, document: int, item: int = 0, recover: bool = False
     ) -> Iterator[RawRecord | Rejection]:
-        """The document's records, each composed and built within the document's budget."""
+        """The records of a document (or of its `item`th item alone), within its time budget.
+
+        With `recover`, a problem that stops the document raises `_Stopped` instead of being
+        yielded, for the caller to read the rest another way.
+        """
+        where = f"document {document}"
+        unit = "item" if item else "document"
+        label = f"{where}, item {item}" if item else where
         ends_at = time.monotonic() + deadline.budget_for(len(text))
         try:
             loader = _Loader(text)
         except yaml.reader.ReaderError as exc:
             line = first_line + text.count("\n", 0, exc.position)
             reason = "a control character YAML does not allow (such as NUL); "
-            yield Rejection(line, reason + "this document was not read", where)
+            yield _stop(Rejection(line, f"{reason}this {unit} was not read", label), recover)
             return
-        items = _Items(loader, first_line, where, items_before)
+        items = _Items(loader, first_line, where, max(item - 1, 0), unit)
         try:
             while True:
                 try:
@@ -130,11 +163,12 @@ class YamlStream:
                 except deadline.DeadlineExceeded:
                     seconds = deadline.budget_for(len(text))
                     reason = f"took longer than its {seconds:.1f} s budget to read; the rest of"
-                    yield Rejection(items.line, f"{reason} this document was not read", where)
+                    late = Rejection(items.line, f"{reason} this {unit} was not read", label)
+                    yield _stop(late, recover)
                     return
                 if item is None:
                     return
-                yield self._checked(item)
+                yield _stop(item, recover) if items.broken else self._checked(item)
                 if items.broken:
                     return
         finally:
@@ -152,6 +186,26 @@ class YamlStream:
         return RawRecord(item.line, value, item.end_offset, item.where)
 
 
+class _Stopped(Exception):
+    """A document stopped part-way (the rejection saying why is `args[0]`)."""
+
+
+def _stop(rejection: RawRecord | Rejection, recover: bool) -> RawRecord | Rejection:
+    """The rejection that stops a document, or `_Stopped` when the caller recovers from it."""
+    if recover:
+        raise _Stopped(rejection)
+    return rejection
+
+
+def _items_of(data: bytes, first_line: int, document: int) -> list[_Piece]:
+    """A root block list's items as pieces of their own (lines before the first are dropped)."""
+    starts = [m.start() for m in _ITEM_LINE.finditer(data)] + [len(data)]
+    return [
+        _Piece(first_line + data.count(b"\n", 0, begin), data[begin:end], document, number)
+        for number, (begin, end) in enumerate(itertools.pairwise(starts), start=1)
+    ]
+
+
 @dataclass(frozen=True)
 class _Piece:
     """A document (or, of a root list too big to hold, one of its items) as bytes."""
@@ -162,6 +216,8 @@ class _Piece:
     document: int
     first_item: int = 0
     """When a root list was cut into its items: the number of the piece's item, else 0."""
+    list_root: bool = False
+    """Whether the document is a block list at column 0 (so it can be cut into its items)."""
 
 
 class _Cutter:
@@ -220,7 +276,8 @@ class _Cutter:
     def _flush(self) -> _Piece:
         """The piece held now (a new document unless it is an item of one being cut)."""
         self.document += self.item == 0
-        return _Piece(self.start, None if self.over else bytes(self.buf), self.document, self.item)
+        data = None if self.over else bytes(self.buf)
+        return _Piece(self.start, data, self.document, self.item, self.list_root)
 
     def _cut_items(self) -> Iterator[_Piece]:
         """Yield the whole items held so far; keep the last (it may go on) as the buffer."""
@@ -254,8 +311,11 @@ class _Cutter:
 class _Items:
     """Pulls one record at a time out of a loader: the root, or each item of a root list."""
 
-    def __init__(self, loader: _Loader, first_line: int, where: str, items_before: int) -> None:
+    def __init__(
+        self, loader: _Loader, first_line: int, where: str, items_before: int, unit: str
+    ) -> None:
         self.loader = loader
+        self.unit = unit
         self.first_line = first_line
         self.where = where
         self.line = first_line
@@ -271,11 +331,12 @@ class _Items:
             self.broken = True
             mark = exc.problem_mark or exc.context_mark
             line = self.first_line + mark.line if mark is not None else self.line
-            rest = "the rest of this document was not read"
+            rest = f"the rest of this {self.unit} was not read"
             return Rejection(line, f"malformed YAML: {_reason(exc)}; {rest}", self._where())
         except yaml.YAMLError:
             self.broken = True
-            return Rejection(self.line, "malformed YAML; this document was not read", self.where)
+            reason = f"malformed YAML; this {self.unit} was not read"
+            return Rejection(self.line, reason, self._where())
 
     def _where(self) -> str:
         return f"{self.where}, item {self._item}" if self._item else self.where
