@@ -159,16 +159,16 @@ class YamlStream:
             while True:
                 try:
                     with deadline.within(max(ends_at - time.monotonic(), 0.001)):
-                        item = items.next_item()
+                        got = items.next_item()
                 except deadline.DeadlineExceeded:
                     seconds = deadline.budget_for(len(text))
                     reason = f"took longer than its {seconds:.1f} s budget to read; the rest of"
                     late = Rejection(items.line, f"{reason} this {unit} was not read", label)
                     yield _stop(late, recover)
                     return
-                if item is None:
+                if got is None:
                     return
-                yield _stop(item, recover) if items.broken else self._checked(item)
+                yield _stop(got, recover) if items.broken else self._checked(got)
                 if items.broken:
                     return
         finally:
