@@ -9,10 +9,25 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from tracereader import locations
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def inherit_global(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """The value given after the subcommand, else the one given before it, else env/default.
+
+    `tracereader --db X status` and `tracereader status --db X` mean the same; the top-level
+    group (`tracereader.cli`) declares `--db` and `--config` without env or default, so its
+    value is None unless typed.
+    """
+    name = param.name or ""
+    if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+        return value
+    given = ctx.find_root().params.get(name)
+    return value if given is None else given
 
 
 def db_option(func: F) -> F:
@@ -23,6 +38,7 @@ def db_option(func: F) -> F:
         type=click.Path(dir_okay=False),
         envvar=locations.DB_ENV,
         default=None,
+        callback=inherit_global,
         help="Database file (env TRACEREADER_DB).",
     )(func)
 
@@ -35,6 +51,7 @@ def config_option(func: F) -> F:
         type=click.Path(dir_okay=False),
         envvar=locations.CONFIG_ENV,
         default=None,
+        callback=inherit_global,
         help="YAML config: tag taxonomy, daily minutes, thresholds (env TRACEREADER_CONFIG).",
     )(func)
 

@@ -10,7 +10,13 @@ from typing import Any
 
 import click
 
-from tracereader.commands.common import UserError, config_option, db_option, user_errors
+from tracereader.commands.common import (
+    UserError,
+    config_option,
+    db_option,
+    inherit_global,
+    user_errors,
+)
 
 ORDER_CHOICES = ("newest", "oldest", "random", "signals")
 
@@ -109,6 +115,7 @@ def sample_traces_dir() -> Path:
     "db_path",
     type=click.Path(dir_okay=False),
     default=None,
+    callback=inherit_global,
     help="Create the demo database here (must not exist; kept). Default: a temporary folder. "
     "TRACEREADER_DB is ignored, so the demo never touches your own database.",
 )
