@@ -41,9 +41,7 @@ def _one_line(exc: click.UsageError) -> click.UsageError:
     """`exc` as a OneLineUsageError; bare `tracereader` (no arguments) still shows the help."""
     if isinstance(exc, click.exceptions.NoArgsIsHelpError | OneLineUsageError):
         return exc
-    one = OneLineUsageError(exc.format_message(), exc.ctx)
-    one.exit_code = exc.exit_code
-    return one
+    return OneLineUsageError(exc.format_message(), exc.ctx)  # exit code 2, like any UsageError
 
 
 class LazyGroup(click.Group):
