@@ -400,3 +400,87 @@ def test_a_json_file_of_prose_is_one_rejection_not_one_per_comma(
     records, rejections = read(mixed)
     assert [r.value["id"] for r in records] == ["g1", "g2"]
     assert [(r.line, r.reason) for r in rejections] == [(2, "malformed JSON: Expecting value")]
+
+
+HUGE = "9" * 4401
+
+
+def envelope_file(tmp_path: Path, envelope: dict[str, Any], name: str = "page.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(envelope, indent=2).replace('"HUGE"', HUGE))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("key", "side"),
+    [("data", {"meta": {"page": 1}}), ("events", {"cursor": "c2"}), ("observations", {})],
+)
+def test_an_envelope_streams_its_list_and_a_bad_element_costs_only_itself(
+    tmp_path: Path, key: str, side: dict[str, Any]
+) -> None:
+    elements: list[Any] = [good(i) for i in range(12)]
+    elements[4] = {"id": "bad", "n": "HUGE"}
+    elements[8] = [1, 2]
+    path = envelope_file(tmp_path, {key: elements, **side})
+    records, rejections = read(path)
+    assert [r.value["id"] for r in records] == [f"g{i}" for i in range(12) if i not in (4, 8)]
+    assert [r.where for r in records][:2] == [f"{key} element 1", f"{key} element 2"]
+    assert records[1].line > records[0].line > 1  # each element's own line
+    assert [(r.where, r.reason.split(" (")[0]) for r in rejections] == [
+        (f"{key} element 5", "a number has more than 100 digits"),
+        (f"{key} element 9", "expected a JSON object, found a list"),
+    ]
+
+
+def test_an_envelope_larger_than_the_record_limit_still_lands_element_by_element(
+    tmp_path: Path,
+) -> None:
+    elements = [{**good(i), "pad": "x" * 2000} for i in range(40)]
+    path = envelope_file(tmp_path, {"meta": {"page": 1}, "data": elements})
+    items = list(RecordReader(path, max_record_bytes=10_000))
+    assert [i.value["id"] for i in items if isinstance(i, RawRecord)] == [
+        f"g{i}" for i in range(40)
+    ]
+
+
+def test_an_otlp_export_is_streamed_per_resource_and_rewrapped(tmp_path: Path) -> None:
+    entry = {"resource": {"attributes": []}, "scopeSpans": [{"spans": [{"name": "s"}]}]}
+    path = envelope_file(tmp_path, {"resourceSpans": [entry, {"bad": "HUGE"}, entry]})
+    records, rejections = read(path)
+    assert [r.value for r in records] == [{"resourceSpans": [entry]}] * 2
+    assert [r.where for r in rejections] == ["resourceSpans element 2"]
+
+
+def test_an_object_that_only_starts_like_an_envelope_is_read_whole(tmp_path: Path) -> None:
+    native = {"events": [{"type": "copy"}], "id": "n1", "messages": [{"role": "user"}]}
+    path = tmp_path / "sorted.json"
+    path.write_text(json.dumps(native, sort_keys=True) + "\n" + json.dumps({"data": [1], "id": 2}))
+    records, rejections = read(path)
+    assert [r.value for r in records] == [native, {"data": [1], "id": 2}]
+    assert not rejections
+    beside = envelope_file(tmp_path, {"data": [good(1)], "meta": {}}, "beside.json")
+    beside.write_text(beside.read_text()[:-2] + ', "note": "a key no reader reads"\n}')
+    records, rejections = read(beside)  # unreadable whole? no: read whole, not an envelope
+    assert [sorted(r.value) for r in records] == [["data", "meta", "note"]]
+
+
+def test_a_langfuse_page_with_a_bad_trace_lands_the_others_end_to_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from format_helpers import FIXTURES
+
+    install_stub(monkeypatch)
+    page = json.loads((FIXTURES / "langfuse" / "traces_page.json").read_text())
+    whole = run(
+        "ingest", "--db", tmp_path / "a.db", "--no-ner", FIXTURES / "langfuse" / "traces_page.json"
+    )
+    landed = int(whole.stdout.split(" traces landed")[0])
+    assert whole.exit_code == 0 and landed >= 1, whole.stderr
+    page["data"].insert(0, {**page["data"][0], "id": "lf-bad", "latency": "HUGE"})
+    path = envelope_file(tmp_path, page)
+    result = run("ingest", "--db", tmp_path / "b.db", "--no-ner", path)
+    assert result.exit_code == 1, result.stderr
+    assert f"{path}: read as langfuse (auto-detected)" in result.stderr
+    assert f"{landed} traces landed" in result.stdout
+    (rejected,) = [x for x in result.stderr.splitlines() if x.startswith(f"{path}:")][1:]
+    assert rejected.startswith(f"{path}:3: data element 1: a number has more than 100 digits")

@@ -4,6 +4,10 @@ A bad element costs only itself: the reader resynchronises on the next element, 
 bracket-balanced end, by the indentation the array's elements start at (pretty-printed and
 one-per-line arrays), or failing both by the next `{` after a comma that decodes cleanly.
 Bytes are decoded with `surrogateescape`, so invalid UTF-8 only spoils the element it is in.
+
+An export envelope the readers accept (`ENVELOPES`: a Langfuse list page, a Braintrust fetch
+page, a Langfuse UI download, an OTLP export) is streamed the same way, element by element of
+its list, whenever it is one exactly (no other keys) or cannot be read whole.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 from tracereader.formats.base import RawRecord
@@ -25,6 +30,8 @@ _WS = re.compile(r"[ \t\r\n]*")
 _TOKEN = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"?|[\[\]{}]')
 _CANDIDATE = re.compile(r"[,\n][ \t\r\n]*(?=\{)")
 _SURROGATE = re.compile("[\udc80-\udcff]")
+_FIRST_KEY = re.compile(r'\{[ \t\r\n]*"(\w{1,40})"[ \t\r\n]*:')
+_SCALAR_END = re.compile(r"[,\n\]}]")
 _TYPE_NAMES = {list: "a list", str: "a string", int: "a number", float: "a number"}
 
 
@@ -40,6 +47,42 @@ def what(value: Any) -> str:
 def too_big(limit: int) -> str:
     """The reason given for a record over the size limit."""
     return f"record is larger than the {limit / (1024 * 1024):g} MB limit; skipped"
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A wrapper object whose lists hold the records (`{"data": [...], "meta": {...}}`)."""
+
+    lists: frozenset[str]
+    """Keys whose list elements are records, read one by one."""
+    records: frozenset[str] = frozenset()
+    """Keys whose object value is a record of its own (a Langfuse download's `trace`)."""
+    ignored: frozenset[str] = frozenset()
+    """Bookkeeping keys no reader reads (pagination)."""
+    rewrap: bool = False
+    """Hand each element on as `{key: [element]}` (the reader reads the envelope's shape)."""
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return self.lists | self.records | self.ignored
+
+    def holds(self, value: Any) -> bool:
+        """Whether a decoded value is exactly this envelope (no key any record might own)."""
+        return (
+            isinstance(value, dict)
+            and set(value) <= self.keys
+            and any(isinstance(value.get(key), list) for key in self.lists)
+            and all(isinstance(value[key], dict) for key in self.records & set(value))
+        )
+
+
+ENVELOPES = (
+    Envelope(frozenset({"data"}), ignored=frozenset({"meta"})),  # Langfuse API list page
+    Envelope(frozenset({"events"}), ignored=frozenset({"cursor"})),  # Braintrust fetch page
+    Envelope(frozenset({"observations", "scores"}), frozenset({"trace"})),  # Langfuse download
+    Envelope(frozenset({"resourceSpans"}), rewrap=True),  # OTLP/JSON trace export
+)
+_BY_FIRST_KEY = {key: envelope for envelope in ENVELOPES for key in envelope.keys}
 
 
 class _Failed(Exception):
@@ -116,28 +159,110 @@ class JsonStream:
     # -- values -----------------------------------------------------------------------------
     def records(self) -> Iterator[RawRecord | Rejection]:
         """Top-level values one by one; a top-level array yields its elements one by one."""
-        in_array = False
-        index = 0
         while True:
             char = self._skip_ws(",")  # commas between top-level values are tolerated too
             if char is None:
-                if in_array:
-                    yield Rejection(self.line, "malformed JSON: the array is not closed")
                 return
-            if not in_array and char == "[":
-                in_array, index = True, 0
-                self._advance(self.pos + 1)
-                self._learn_layout()
-                continue
-            if in_array and char == "]":
-                in_array = False
-                self._advance(self.pos + 1)
-                continue
-            index += in_array
-            where = f"element {index}" if in_array else None
-            yield self._element(where)
+            envelope = self._envelope_at(self.pos) if char == "{" else None
+            if char == "[":
+                yield from self._list(None)
+            elif envelope is not None:
+                yield from self._envelope(envelope)
+            else:
+                yield self._element(None)
             if self.gave_up:  # nothing after this could be resynchronised on
                 return
+
+    def _list(self, key: str | None, rewrap: bool = False) -> Iterator[RawRecord | Rejection]:
+        """The elements of the list at `pos` (top-level, or an envelope's `key`), one by one."""
+        self._advance(self.pos + 1)
+        self._learn_layout()
+        index = 0
+        while True:
+            char = self._skip_ws(",")
+            if char is None:
+                what = "the array" if key is None else f"the `{key}` list"
+                yield Rejection(self.line, f"malformed JSON: {what} is not closed")
+                return
+            if char == "]":
+                self._advance(self.pos + 1)
+                self._boundary = None
+                return
+            index += 1
+            item = self._element(f"element {index}" if key is None else f"{key} element {index}")
+            if rewrap and key is not None and isinstance(item, RawRecord):
+                item = RawRecord(item.line, {key: [item.value]}, item.end_offset, item.where)
+            yield item
+            if self.gave_up:
+                return
+
+    # -- envelopes --------------------------------------------------------------------------
+    def _envelope_at(self, start: int) -> Envelope | None:
+        """The envelope the object at `start` is, to be streamed; None to read it whole.
+
+        Its first key names the candidate. It is streamed when it decodes to exactly that
+        envelope, or when it cannot be decoded whole (too big, or a bad element somewhere):
+        a record that merely starts with such a key (a native trace's `events`) is read whole.
+        """
+        while len(self.buf) - start < 256 and self._fill():
+            pass
+        match = _FIRST_KEY.match(self.buf, start)
+        envelope = _BY_FIRST_KEY.get(match.group(1)) if match is not None else None
+        if envelope is None:
+            return None
+        try:
+            value, _ = self._decode(start)
+        except _Failed:
+            return envelope
+        return envelope if envelope.holds(value) else None
+
+    def _envelope(self, envelope: Envelope) -> Iterator[RawRecord | Rejection]:
+        """The records of the envelope object at `pos`, key by key, its lists element by element."""
+        self._advance(self.pos + 1)
+        while True:
+            char = self._skip_ws(",")
+            if char is None:
+                yield Rejection(self.line, "malformed JSON: the object is not closed")
+                return
+            if char == "}":
+                self._advance(self.pos + 1)
+                return
+            line = self.line
+            key = self._key()
+            if key is None:
+                self.gave_up = True
+                reason = "malformed JSON: a key of the export envelope cannot be read"
+                yield Rejection(line, f"{reason}; the rest of the file was not read")
+                return
+            char = self._skip_ws()
+            if key in envelope.lists and char == "[":
+                yield from self._list(key, envelope.rewrap)
+            elif key in envelope.records:
+                yield self._element(key)
+            else:
+                self._element(key)  # read past it: bookkeeping, or a key no reader reads
+                if key not in envelope.ignored:
+                    reason = "a value beside the export envelope's records that no reader reads"
+                    yield Rejection(line, f"{reason}; skipped")
+            if self.gave_up:
+                return
+
+    def _key(self) -> str | None:
+        """The object key at `pos` and the colon after it, consumed; None if there is none."""
+        if self.pos >= len(self.buf) or self.buf[self.pos] != '"':
+            return None
+        while True:
+            try:
+                key, end = limits.DECODER.raw_decode(self.buf, self.pos)
+                break
+            except json.JSONDecodeError:
+                if self.eof or len(self.buf) - self.pos > CHUNK_BYTES or not self._fill():
+                    return None
+        self._advance(end)
+        if self._skip_ws() != ":" or not isinstance(key, str):
+            return None
+        self._advance(self.pos + 1)
+        return key
 
     def _learn_layout(self) -> None:
         """Note the indentation the first element starts a line at, to find the next ones."""
@@ -253,7 +378,7 @@ class JsonStream:
             self._advance(target)
             return True
         if self.buf[start] not in "[{" and in_array:  # a bare scalar or garbage: skip past it
-            stop = re.compile(r"[,\n\]]").search(self.buf, start + 1)
+            stop = _SCALAR_END.search(self.buf, start + 1)
             if stop is not None:
                 self._advance(stop.start())
                 return True
