@@ -438,9 +438,10 @@ def test_an_envelope_larger_than_the_record_limit_still_lands_element_by_element
     elements = [{**good(i), "pad": "x" * 2000} for i in range(40)]
     path = envelope_file(tmp_path, {"meta": {"page": 1}, "data": elements})
     items = list(RecordReader(path, max_record_bytes=10_000))
-    assert [i.value["id"] for i in items if isinstance(i, RawRecord)] == [
-        f"g{i}" for i in range(40)
+    assert [(i.value["id"], i.where) for i in items if isinstance(i, RawRecord)] == [
+        (f"g{i}", f"data element {i + 1}") for i in range(40)
     ]
+    assert not [i for i in items if isinstance(i, Rejection)]
 
 
 def test_an_otlp_export_is_streamed_per_resource_and_rewrapped(tmp_path: Path) -> None:
@@ -484,3 +485,19 @@ def test_a_langfuse_page_with_a_bad_trace_lands_the_others_end_to_end(
     assert f"{landed} traces landed" in result.stdout
     (rejected,) = [x for x in result.stderr.splitlines() if x.startswith(f"{path}:")][1:]
     assert rejected.startswith(f"{path}:3: data element 1: a number has more than 100 digits")
+
+
+def test_a_junk_element_in_a_page_does_not_stop_its_format_being_detected(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from format_helpers import FIXTURES
+
+    install_stub(monkeypatch)
+    rows = [
+        json.loads(x) for x in (FIXTURES / "braintrust" / "logs.jsonl").read_text().splitlines()
+    ]
+    path = envelope_file(tmp_path, {"events": [{"junk": True}, *rows], "cursor": None})
+    result = run("ingest", "--db", tmp_path / "t.db", "--no-ner", path)
+    assert result.exit_code == 1, result.stderr  # was: "records match no known format", exit 2
+    assert f"{path}: read as braintrust (auto-detected)" in result.stderr
+    assert "1 traces landed" in result.stdout and "1 rejected" in result.stdout
