@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from tracereader import __version__
+from tracereader.commands.common import global_options
 
 # command name -> "module:attribute"; one module per command family.
 COMMANDS: dict[str, str] = {
@@ -93,20 +94,7 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tracereader")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Database file, for any command (it may also come after the command).",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="YAML config, for any command (it may also come after the command).",
-)
+@global_options
 def cli(db_path: str | None, config_path: str | None) -> None:
     """Read, tag and learn from your LLM application's traces, 30 minutes a day, privately.
 

@@ -30,29 +30,39 @@ def inherit_global(ctx: click.Context, param: click.Parameter, value: Any) -> An
     return value if given is None else given
 
 
+def file_option(flag: str, dest: str, help: str, **extra: Any) -> Callable[[F], F]:
+    """A `--flag FILE` option stored as `dest` (None unless given, by `extra` or the user)."""
+    return click.option(
+        flag, dest, type=click.Path(dir_okay=False), default=None, help=help, **extra
+    )
+
+
+def global_options(func: F) -> F:
+    """`--db` and `--config` on the top-level group, for `tracereader --db X COMMAND`."""
+    after = "for any command (it may also come after the command)"
+    func = file_option("--config", "config_path", f"YAML config, {after}.")(func)
+    return file_option("--db", "db_path", f"Database file, {after}.")(func)
+
+
 def db_option(func: F) -> F:
     """`--db PATH` (default: `$TRACEREADER_DB`, else the data folder's tracereader.db)."""
-    return click.option(
+    return file_option(
         "--db",
         "db_path",
-        type=click.Path(dir_okay=False),
+        "Database file (env TRACEREADER_DB).",
         envvar=locations.DB_ENV,
-        default=None,
         callback=inherit_global,
-        help="Database file (env TRACEREADER_DB).",
     )(func)
 
 
 def config_option(func: F) -> F:
     """`--config PATH` (default: `$TRACEREADER_CONFIG`, else the config folder's config.yaml)."""
-    return click.option(
+    return file_option(
         "--config",
         "config_path",
-        type=click.Path(dir_okay=False),
+        "YAML config: tag taxonomy, daily minutes, thresholds (env TRACEREADER_CONFIG).",
         envvar=locations.CONFIG_ENV,
-        default=None,
         callback=inherit_global,
-        help="YAML config: tag taxonomy, daily minutes, thresholds (env TRACEREADER_CONFIG).",
     )(func)
 
 
