@@ -1,7 +1,8 @@
 """Fuzz: one mutated record in a fixture of every format costs only itself.
 
 For every fixture file in tests/fixtures and sample_traces (each format, JSONL, JSON arrays
-and single documents, plus YAML and gzip versions of the native traces) the mutator in
+and single documents, an export envelope element by element of its list, plus YAML documents,
+a YAML root list and gzip versions of the native traces) the mutator in
 `fuzz_mutations.py` damages one record at a time, and `tracereader ingest` runs through
 `cli.main` in-process on the file. Each run must exit 0 or 1 with no traceback, every line
 it prints must be a `PATH:LINE: reason` (or the summary's own lines), and every trace that
