@@ -501,3 +501,27 @@ def test_a_junk_element_in_a_page_does_not_stop_its_format_being_detected(
     assert result.exit_code == 1, result.stderr  # was: "records match no known format", exit 2
     assert f"{path}: read as braintrust (auto-detected)" in result.stderr
     assert "1 traces landed" in result.stdout and "1 rejected" in result.stdout
+
+
+def test_a_jsonl_of_fetch_pages_rejects_a_bad_row_not_its_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from format_helpers import FIXTURES
+
+    install_stub(monkeypatch)
+    rows = [
+        json.loads(x) for x in (FIXTURES / "braintrust" / "logs.jsonl").read_text().splitlines()
+    ]
+    bad = {**rows[0], "id": "bad", "metrics": {"start": "HUGE"}}
+    pages = [{"events": [bad, *rows], "cursor": "c1"}, {"events": rows[:1], "cursor": None}]
+    path = tmp_path / "logs.jsonl"
+    path.write_text("".join(json.dumps(p).replace('"HUGE"', HUGE) + "\n" for p in pages))
+    result = run("ingest", "--db", tmp_path / "t.db", "--no-ner", path)
+    assert result.exit_code == 1, result.stderr
+    assert "1 traces landed" in result.stdout
+    assert f"{path}:1: events element 1: a number has more than 100 digits" in result.stderr
+    half = tmp_path / "half.jsonl"  # a page still being written is left for the next read
+    half.write_text(json.dumps(pages[0]) + "\n" + json.dumps(pages[0])[:-40])
+    reader = RecordReader(half, hasher=None)
+    assert [type(i).__name__ for i in reader] == ["RawRecord"] * (len(rows) + 1)
+    assert reader.pending_line == 2

@@ -197,6 +197,15 @@ class JsonStream:
                 return
 
     # -- envelopes --------------------------------------------------------------------------
+    def envelope_records(self) -> list[RawRecord | Rejection] | None:
+        """The records of a stream that is one export envelope (a JSONL line); else None."""
+        if self._skip_ws() != "{":
+            return None
+        envelope = self._envelope_at(self.pos)
+        if envelope is None:
+            return None
+        return [*self._envelope(envelope), *([] if self.gave_up else self.records())]
+
     def _envelope_at(self, start: int) -> Envelope | None:
         """The envelope the object at `start` is, to be streamed; None to read it whole.
 
