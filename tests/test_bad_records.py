@@ -525,3 +525,21 @@ def test_a_jsonl_of_fetch_pages_rejects_a_bad_row_not_its_page(
     reader = RecordReader(half, hasher=None)
     assert [type(i).__name__ for i in reader] == ["RawRecord"] * (len(rows) + 1)
     assert reader.pending_line == 2
+
+
+def test_a_marker_line_cutting_a_yaml_list_item_costs_only_that_item(tmp_path: Path) -> None:
+    items = ["- " + yaml_doc(i).replace("\n", "\n  ").rstrip(" ") for i in range(10)]
+    cut = items[4].replace("content: hi 4", "content: hi\n---\nthere 4")  # `---` at column 0
+    path = tmp_path / "cut.yaml"
+    path.write_text("".join([*items[:4], cut, *items[5:]]))
+    records, rejections = read(path)
+    assert [r.value["id"] for r in records] == [f"g{i}" for i in range(10)]  # g4 cut short
+    assert [(r.where, r.line, r.reason.split(";")[0]) for r in rejections] == [
+        (
+            "document 2",
+            26,  # the `---` line
+            "malformed YAML: this document starts inside a list item (a `---` line "
+            "within an item?)",
+        )
+    ]
+    assert [r.where for r in records][-1] == "document 2, item 5"

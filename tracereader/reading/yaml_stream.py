@@ -89,11 +89,16 @@ class YamlStream:
 
     def records(self) -> Iterator[RawRecord | Rejection]:
         """Every document in file order; each one is read on its own."""
+        after_list = False
         for piece in _Cutter(self.stream, self.limit).pieces():
-            yield from self._piece(piece)
+            # A `---` line inside an item cuts a root list in two: its tail follows the list.
+            tail = after_list and not piece.list_root
+            tail = tail and _ITEM_LINE.search(piece.data or b"") is not None
+            yield from self._piece(piece, tail)
+            after_list = piece.list_root or (after_list and bool(piece.first_item))
 
-    def _piece(self, piece: _Piece) -> Iterator[RawRecord | Rejection]:
-        """One piece's records: a whole document, a root list, or one item of a root list."""
+    def _piece(self, piece: _Piece, list_tail: bool = False) -> Iterator[RawRecord | Rejection]:
+        """One piece's records: a whole document, a root list (or its tail), or one item."""
         where = f"document {piece.document}"
         unit = "document"
         if piece.first_item:
@@ -104,7 +109,7 @@ class YamlStream:
         data = piece.data
         if piece.document == 1 and data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
-        if piece.list_root and not piece.first_item:
+        if not piece.first_item and (piece.list_root or list_tail):
             yield from self._list_document(piece, data)
             return
         try:
@@ -121,17 +126,30 @@ class YamlStream:
         Read whole, anchors reach across items. A problem that would stop the document (a
         syntax error, invalid UTF-8, a control character, the time budget) instead sends the
         items not yet read to be read one by one, so that only the bad item is rejected.
+        The tail of a list (a `---` line cut an item in two) is read the same way once its
+        broken head, the lines before its first item, is rejected.
         """
         done = 0
+        stopped: Rejection | None = None
         try:
             text = data.decode("utf-8")
             for item in self._document(text, piece.line, piece.document, recover=True):
                 done += 1
                 yield item
             return
-        except (UnicodeDecodeError, _Stopped):
+        except UnicodeDecodeError:
             pass
-        for part in _items_of(data, piece.line, piece.document)[done:]:
+        except _Stopped as exc:
+            stopped = exc.args[0]
+        parts = _items_of(data, piece.line, piece.document)
+        if not piece.list_root:
+            first = parts[0].line if parts else piece.line
+            line = stopped.line if stopped is not None and stopped.line < first else piece.line
+            reason = "malformed YAML: this document starts inside a list item (a `---` line"
+            reason += " within an item?); its lines before the next item were not read"
+            yield Rejection(line, reason, f"document {piece.document}")
+            done = 0
+        for part in parts[done:]:
             yield from self._piece(part)
 
     # -- one document -----------------------------------------------------------------------
