@@ -543,3 +543,26 @@ def test_a_marker_line_cutting_a_yaml_list_item_costs_only_that_item(tmp_path: P
         )
     ]
     assert [r.where for r in records][-1] == "document 2, item 5"
+
+
+@pytest.mark.parametrize("layout", ["one per line", "pretty", "single line", "envelope"])
+@pytest.mark.parametrize("position", [1, 4])
+def test_an_element_over_the_size_limit_is_one_rejection_and_nothing_inside_it_lands(
+    tmp_path: Path, layout: str, position: int
+) -> None:
+    phantom = {"id": "phantom", "messages": [{"role": "user", "content": "inside"}]}
+    big = {**good(99), "blob": "z" * 300_000, "inner": [phantom, {"more": "y" * 300_000}]}
+    elements: list[Any] = [good(i) for i in range(5)]
+    elements.insert(position, big)
+    if layout == "one per line":
+        text = "[\n" + ",\n".join(json.dumps(e) for e in elements) + "\n]\n"
+    elif layout == "single line":
+        text = json.dumps(elements)
+    else:
+        text = json.dumps(elements if layout == "pretty" else {"data": elements}, indent=2)
+    path = tmp_path / "big.json"
+    path.write_text(text)
+    items = list(RecordReader(path, max_record_bytes=100_000))  # past 64 KB chunks too
+    assert [i.value["id"] for i in items if isinstance(i, RawRecord)] == [f"g{i}" for i in range(5)]
+    (rejected,) = [i for i in items if isinstance(i, Rejection)]
+    assert "larger than" in rejected.reason and rejected.where.endswith(f"element {position + 1}")

@@ -32,6 +32,9 @@ _CANDIDATE = re.compile(r"[,\n][ \t\r\n]*(?=\{)")
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _FIRST_KEY = re.compile(r'\{[ \t\r\n]*"(\w{1,40})"[ \t\r\n]*:')
 _SCALAR_END = re.compile(r"[,\n\]}]")
+_STRUCTURE = re.compile(r'["\[\]{}]')
+_STRING_REST = re.compile(r'(?:[^"\\\n]|\\.)*')
+_KEEP = 256  # characters kept at the buffer's end while skipping (a boundary may straddle it)
 _TYPE_NAMES = {list: "a list", str: "a string", int: "a number", float: "a number"}
 
 
@@ -88,11 +91,12 @@ _BY_FIRST_KEY = {key: envelope for envelope in ENVELOPES for key in envelope.key
 class _Failed(Exception):
     """One element cannot be read: where its problem is and why (never its content)."""
 
-    def __init__(self, line: int, reason: str, error_at: int) -> None:
+    def __init__(self, line: int, reason: str, *, big: bool = False) -> None:
         super().__init__(reason)
         self.line = line
         self.reason = reason
-        self.error_at = error_at
+        self.big = big
+        """Over the size limit: skip it without holding it (`_skip_big`)."""
 
 
 class JsonStream:
@@ -109,6 +113,7 @@ class JsonStream:
         self.base = 0  # characters dropped from the front of the buffer
         self._tail = b""
         self._boundary: re.Pattern[str] | None = None  # where elements start a line
+        self._after_big: re.Pattern[str] | None = None  # ... or the array's `]` does
         self.gave_up = False
 
     # -- the buffer -------------------------------------------------------------------------
@@ -186,7 +191,7 @@ class JsonStream:
                 return
             if char == "]":
                 self._advance(self.pos + 1)
-                self._boundary = None
+                self._boundary = self._after_big = None
                 return
             index += 1
             item = self._element(f"element {index}" if key is None else f"{key} element {index}")
@@ -278,10 +283,13 @@ class JsonStream:
         lines_before = self.line
         self._skip_ws()
         newline = self.buf.rfind("\n", 0, self.pos)
-        self._boundary = None
+        self._boundary = self._after_big = None
         if self.line > lines_before and newline >= 0:
             prefix = self.buf[newline + 1 : self.pos]
             self._boundary = re.compile("\n" + re.escape(prefix) + r"(?=[^\s\]},])")
+            # ... or the array's own `]`, indented less than its elements
+            closing = f"\\n[ \\t]{{0,{len(prefix) - 1}}}(?=\\])" if prefix else r"\n(?=\])"
+            self._after_big = re.compile(f"{self._boundary.pattern}|{closing}")
 
     def _element(self, where: str | None) -> RawRecord | Rejection:
         """One value at `pos`: a record, or a rejection after skipping to the next value."""
@@ -290,7 +298,10 @@ class JsonStream:
         try:
             value, end = self._decode(start)
         except _Failed as failed:
-            if self._skip_failed(start, in_array=where is not None):
+            skipped = self._skip_big(start) if failed.big else None
+            if skipped is None:
+                skipped = self._skip_failed(start, in_array=where is not None)
+            if skipped:
                 return Rejection(failed.line, failed.reason, where)
             self._advance(len(self.buf))
             self.gave_up = True
@@ -314,9 +325,9 @@ class JsonStream:
         if self.buf[start] in "[{":
             status, end = self._scan(start)
             if status == "big":
-                raise _Failed(line, too_big(self.limit), start)
+                raise _Failed(line, too_big(self.limit), big=True)
             if status == "deep":
-                raise _Failed(line, f"malformed JSON: {limits.too_deep()}", start)
+                raise _Failed(line, f"malformed JSON: {limits.too_deep()}")
         read_size = CHUNK_BYTES
         while True:
             try:
@@ -328,18 +339,18 @@ class JsonStream:
                     read_size = min(read_size * 2, self.limit)
                     continue
                 if len(self.buf) - start > self.limit:
-                    raise _Failed(line, too_big(self.limit), start) from None
+                    raise _Failed(line, too_big(self.limit), big=True) from None
                 error_line = line + self.buf.count("\n", start, exc.pos)
-                raise _Failed(error_line, f"malformed JSON: {exc.msg}", exc.pos) from None
+                raise _Failed(error_line, f"malformed JSON: {exc.msg}") from None
             except limits.LimitError as exc:
-                raise _Failed(line, str(exc), start) from None
+                raise _Failed(line, str(exc)) from None
             except RecursionError:  # unreachable after the depth scan; kept as a backstop
-                raise _Failed(line, f"malformed JSON: {limits.too_deep()}", start) from None
+                raise _Failed(line, f"malformed JSON: {limits.too_deep()}") from None
             if end >= len(self.buf) and not self.eof and self.buf[start] not in '[{"':
                 self._fill()  # a number cut by the chunk boundary: read on and decode again
                 continue
             if end - start > self.limit:
-                raise _Failed(line, too_big(self.limit), end)
+                raise _Failed(line, too_big(self.limit), big=True)
             return value, end
 
     def _scan(self, start: int) -> tuple[str, int]:
@@ -394,6 +405,60 @@ class JsonStream:
         # Unbalanced: the next clean object may even sit inside the broken one's brackets
         # (`{"a": [1, {good}, …`), so look from just after its start, not from the error.
         return self._resync(start + 1)
+
+    def _skip_big(self, start: int) -> bool | None:
+        """Move past an element over the size limit without holding it; None: cannot tell.
+
+        With the array's layout known, to the next line an element (or the closing `]`)
+        starts at; else past the element's balanced end. Nothing inside it is ever taken for
+        an element of its own. False when the file ends first.
+        """
+        ahead = self._after_big
+        if ahead is not None:
+            at = start + 1
+            while True:
+                match = ahead.search(self.buf, at)
+                if match is not None:
+                    self._advance(match.end())
+                    return True
+                self._advance(max(self.pos, len(self.buf) - _KEEP))
+                at = self.pos
+                if not self._fill():
+                    self._advance(len(self.buf))
+                    return False
+        if self.buf[start] not in '[{"':
+            return None
+        return self._skip_balanced(start)
+
+    def _skip_balanced(self, start: int) -> bool:
+        """Past the value at `start` by its brackets and strings, reading on chunk by chunk."""
+        depth, in_string, at = 0, False, start
+        while True:
+            while at < len(self.buf):
+                if in_string:
+                    at = _STRING_REST.match(self.buf, at).end()  # type: ignore[union-attr]
+                    if at >= len(self.buf) - 1:  # maybe cut (a lone backslash): read on
+                        at = min(at, len(self.buf) - 1)
+                        break
+                    in_string = False  # at the closing quote, or a newline ending it
+                    at += 1
+                else:
+                    match = _STRUCTURE.search(self.buf, at)
+                    if match is None:
+                        at = len(self.buf)
+                        break
+                    at = match.end()
+                    char = match.group()
+                    in_string = char == '"'
+                    depth += 0 if in_string else (1 if char in "[{" else -1)
+                if depth <= 0 and not in_string:
+                    self._advance(at)
+                    return True
+            self._advance(max(self.pos, min(at, len(self.buf) - 1)))
+            at = self.pos
+            if not self._fill():
+                self._advance(len(self.buf))
+                return False
 
     def _next_boundary(self, start: int, before: int | None) -> int | None:
         """The next line where an element starts at the array's indentation, if known."""
