@@ -566,3 +566,16 @@ def test_an_element_over_the_size_limit_is_one_rejection_and_nothing_inside_it_l
     assert [i.value["id"] for i in items if isinstance(i, RawRecord)] == [f"g{i}" for i in range(5)]
     (rejected,) = [i for i in items if isinstance(i, Rejection)]
     assert "larger than" in rejected.reason and rejected.where.endswith(f"element {position + 1}")
+
+
+def test_a_jsonl_with_cr_only_line_endings_is_rejected_loudly_not_left_pending(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "mac.jsonl"
+    path.write_bytes(b"".join(json.dumps(good(i)).encode() + b"\r" for i in range(3)))
+    reader = RecordReader(path, hasher=None)
+    items = list(reader)
+    assert reader.pending_line is None  # it would never be "finished" by a writer
+    assert [(type(i).__name__, getattr(i, "reason", "")[:26]) for i in items] == [
+        ("Rejection", "lines end in CR only (old ")
+    ]

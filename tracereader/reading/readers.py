@@ -176,7 +176,11 @@ class RecordReader:
             page = self._envelope_line(body, line, offset + len(raw))
             outcome = self._parse_line(body, line, offset + len(raw)) if page is None else None
             unreadable = isinstance(outcome, Rejection) or (page is not None and not page[1])
-            if not terminated and unreadable and self.incremental:
+            if isinstance(outcome, Rejection) and b"\r" in body.rstrip(b"\r"):
+                # Lone CRs: old Mac line endings, not a half-written line; say what to do.
+                reason = "lines end in CR only (old Mac line endings); convert them to LF"
+                outcome = Rejection(line, f"{reason}, e.g. with tr '\\r' '\\n'")
+            elif not terminated and unreadable and self.incremental:
                 self.pending_line = line  # maybe still being written: leave it for the next read
                 return
             offset += len(raw)
