@@ -23,7 +23,7 @@ def read_records(path: Path) -> list[RawRecord]:
 
 def detected(path: Path) -> str:
     """The format name detection picks for a file."""
-    sample, _ = detect.peek(iter(RecordReader(path)))
+    sample, _ = detect.peek(iter(RecordReader(path)), lambda _: None)
     return detect.choose(r.value for r in sample).name
 
 

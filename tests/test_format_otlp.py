@@ -176,3 +176,13 @@ def test_pydantic_ai_genai_spans_read_whole_and_every_string_is_accounted_for() 
     assert trace.messages[2].tool_calls[0].name == "lookup_order"
     assert trace.messages[-1].content == "Your order shipped yesterday, Jane."
     assert trace.metadata["agent"] == "support"
+
+
+@pytest.mark.parametrize("scopes", ["x", [[]], [5, None], [{"spans": 7}], [{"spans": "s"}]])
+def test_a_malformed_scope_list_is_rejected_not_dropped_in_silence(scopes: object) -> None:
+    good = jsonl_lines(FIXTURES / "otlp" / "genai_collector.jsonl")
+    bad = {"resourceSpans": [{"resource": {"attributes": []}, "scopeSpans": scopes}]}
+    out = list(FORMAT.convert(records_of([*good, bad])))
+    rejected = [o for o in out if isinstance(o, Rejection)]
+    assert [r.reason for r in rejected] == ["malformed `resourceSpans` entry"]
+    assert [o for o in out if isinstance(o, Trace)]

@@ -1,7 +1,8 @@
 """Fuzz: one mutated record in a fixture of every format costs only itself.
 
 For every fixture file in tests/fixtures and sample_traces (each format, JSONL, JSON arrays
-and single documents, plus YAML and gzip versions of the native traces) the mutator in
+and single documents, an export envelope element by element of its list, plus YAML documents,
+a YAML root list and gzip versions of the native traces) the mutator in
 `fuzz_mutations.py` damages one record at a time, and `tracereader ingest` runs through
 `cli.main` in-process on the file. Each run must exit 0 or 1 with no traceback, every line
 it prints must be a `PATH:LINE: reason` (or the summary's own lines), and every trace that
@@ -54,7 +55,13 @@ def fixture_files() -> list[Path]:
     return found
 
 
-CASES = [(p, "as is") for p in fixture_files()] + [(NATIVE_SAMPLE, "yaml"), (NATIVE_SAMPLE, "gz")]
+CASES = [(p, "as is") for p in fixture_files()] + [
+    (NATIVE_SAMPLE, "yaml"),
+    (NATIVE_SAMPLE, "yaml list"),
+    (NATIVE_SAMPLE, "gz"),
+]
+ENVELOPE_LISTS = ("data", "events", "observations", "resourceSpans")
+"""A single-document fixture holding one of these lists is fuzzed element by element."""
 
 
 class Layout:
@@ -62,8 +69,9 @@ class Layout:
 
     def __init__(self, path: Path, variant: str) -> None:
         text = path.read_text(encoding="utf-8")
-        self.kind = "yaml" if variant == "yaml" else path.suffix.lstrip(".")
         self.gzip = variant == "gz"
+        self.yaml_list = variant == "yaml list"
+        self.envelope: tuple[dict[str, Any], str] | None = None  # (the object, its list's key)
         if path.suffix == ".jsonl":
             self.records: list[Any] = [json.loads(line) for line in text.splitlines() if line]
             self.array = False
@@ -71,12 +79,29 @@ class Layout:
             document = json.loads(text)
             self.array = isinstance(document, list)
             self.records = document if self.array else [document]
-        self.suffix = {"yaml": ".yaml", "gz": ".jsonl.gz"}.get(variant, path.suffix)
-        self.kind = "yaml" if variant == "yaml" else "json"
+            key = next(
+                (k for k in ENVELOPE_LISTS if isinstance(document, dict) and k in document), None
+            )
+            if key is not None and len(document[key]) > 1:  # its elements are the records
+                self.envelope, self.records, self.array = (document, key), document[key], True
+        self.suffix = {"yaml": ".yaml", "yaml list": ".yaml", "gz": ".jsonl.gz"}.get(
+            variant, path.suffix
+        )
+        self.kind = "yaml" if variant.startswith("yaml") else "json"
 
     def encode(self, parts: list[bytes]) -> bytes:
-        if self.kind == "yaml":
+        if self.yaml_list:  # each `---` document becomes an item of one root list
+            items = [b"- " + p.removeprefix(b"---\n").replace(b"\n", b"\n  ") for p in parts]
+            data = b"\n".join(i.rstrip(b" ") for i in items) + b"\n"
+        elif self.kind == "yaml":
             data = b"\n".join(parts) + b"\n"
+        elif self.envelope is not None:
+            document, key = self.envelope
+            head = json.dumps({k: v for k, v in document.items() if k != key})[:-1].encode()
+            comma = b", " if len(document) > 1 else b""
+            data = (
+                head + comma + json.dumps(key).encode() + b": [\n" + b",\n".join(parts) + b"\n]}\n"
+            )
         elif self.array:
             data = b"[\n" + b",\n".join(parts) + b"\n]\n"
         else:

@@ -358,6 +358,22 @@ def test_text_in_fields_a_reader_does_not_read_is_reported_once_per_file(
     assert "3 records with text not read (see above)" in result.stdout
 
 
+def test_braintrust_orphan_comments_are_told_in_the_shared_text_not_read_wording(
+    tmp_path: Path, stub: None
+) -> None:
+    log = tmp_path / "feedback.jsonl"
+    log.write_bytes((FIXTURES / "braintrust" / "feedback.jsonl").read_bytes())
+    result = ingest(tmp_path / "t.db", log)
+    assert result.exit_code == 0, result.stderr
+    notices = [line for line in result.stderr.splitlines() if "not read" in line]
+    assert notices == [
+        f"{log}: 1 records had text not read: "
+        "comment or feedback rows naming a row not in this file"
+    ]
+    assert "1 records with text not read (see above)" in result.stdout
+    assert "follow up" not in result.stderr + result.stdout
+
+
 def test_a_record_that_yields_no_message_is_a_rejection(tmp_path: Path, stub: None) -> None:
     src = tmp_path / "agents.jsonl"
     trace = {"object": "trace", "id": "trace_1", "workflow_name": "w"}

@@ -268,3 +268,41 @@ def test_batches_are_also_bounded_by_text_size(
     src.write_text("".join(line(i, "x" * 4_000) for i in range(7)))
     assert run(store, src).landed == 7
     assert stub_anonymizer[0].batches == [3, 3, 1]
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".json"])
+def test_forcing_another_format_on_an_unchanged_file_reads_it_again_and_says_so(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    src = tmp_path / f"plain{suffix}"
+    records = [json.loads(line(i)) for i in range(3)]  # plain lines: native and openai read them
+    text = "".join(line(i) for i in range(3)) if suffix == ".jsonl" else json.dumps(records)
+    src.write_text(text)
+    first = run(store, src)
+    assert first.files == {str(src): "tracereader"}
+    same = run(store, src, format="tracereader")  # the format it was read as: nothing new
+    assert same.skipped_files == [str(src)] and same.rereads == []
+    forced = run(store, src, format="openai")
+    assert forced.skipped_files == []
+    assert forced.files == {str(src): "openai"}
+    assert forced.rereads == [
+        f"{src}: read before as tracereader; read again from the start as openai (--format); "
+        "traces stored from the earlier read stay"
+    ]
+    assert forced.landed + forced.duplicates == 3
+    forbid_parsing(monkeypatch)  # remembered as read as openai now
+    for fmt in ("openai", "auto"):
+        assert run(store, src, format=fmt).skipped_files == [str(src)]
+
+
+def test_the_reread_notice_is_printed_by_the_cli(tmp_path: Path) -> None:
+    src = tmp_path / "plain.jsonl"
+    src.write_text(line(1))
+    db = str(tmp_path / "t.db")
+    CliRunner().invoke(cli, ["ingest", "--db", db, "--no-ner", str(src)])
+    result = CliRunner().invoke(
+        cli, ["ingest", "--db", db, "--no-ner", "--format", "openai", str(src)]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(f"{src}: read before as tracereader; read again from the start")
+    assert f"{src}: read as openai" in result.stderr

@@ -16,6 +16,7 @@ from ingest_support import install_stub
 
 from tracereader import ingest as ingest_module
 from tracereader.config import load_settings
+from tracereader.formats.base import RawRecord
 from tracereader.ingest import ingest_paths
 from tracereader.reading import RecordReader
 from tracereader.store import Store
@@ -81,3 +82,22 @@ def test_reading_a_50mb_record_holds_at_most_the_cap(tmp_path: Path) -> None:
         tracemalloc.stop()
     assert [type(i).__name__ for i in items] == ["Rejection", "RawRecord"]
     assert peak < 3 * 1024 * 1024, peak
+
+
+def test_an_export_envelope_is_read_in_memory_bounded_by_the_record_limit(tmp_path: Path) -> None:
+    """Told from a record by reading it whole up to the limit, then streamed element by element."""
+    src = tmp_path / "page.json"
+    write_records(src, as_array=True)
+    body = src.read_text()
+    src.write_text('{"data": ' + body.rstrip() + ', "meta": {"page": 1}}\n')
+    wheres: list[str | None] = []
+    tracemalloc.start()
+    try:
+        for item in RecordReader(src, max_record_bytes=1024 * 1024):
+            wheres.append(item.where if isinstance(item, RawRecord) else "rejected")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert wheres == [f"data element {i + 1}" for i in range(TRACES)]
+    assert src.stat().st_size > 8 * PEAK_LIMIT
+    assert peak < PEAK_LIMIT, f"peak {peak / 1e6:.1f} MB"

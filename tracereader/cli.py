@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from tracereader import __version__
+from tracereader.commands.common import global_options
 
 # command name -> "module:attribute"; one module per command family.
 COMMANDS: dict[str, str] = {
@@ -28,8 +29,46 @@ COMMANDS: dict[str, str] = {
 }
 
 
+class OneLineUsageError(click.UsageError):
+    """A user's mistake on the command line, shown as one line (the full help is `--help`)."""
+
+    def show(self, file: Any = None) -> None:
+        message = " ".join(self.format_message().split()).rstrip(".")
+        where = self.ctx.command_path if self.ctx is not None else "tracereader"
+        click.echo(f"tracereader: {message} (see '{where} --help')", err=True)
+
+
+def _one_line(exc: click.UsageError) -> click.UsageError:
+    """`exc` as a OneLineUsageError; bare `tracereader` (no arguments) still shows the help."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError | OneLineUsageError):
+        return exc
+    return OneLineUsageError(exc.format_message(), exc.ctx)  # exit code 2, like any UsageError
+
+
 class LazyGroup(click.Group):
-    """A group that imports each subcommand's module on first use."""
+    """A group that imports each subcommand's module on first use.
+
+    A usage error anywhere below it (an unknown option or command, a missing argument, a
+    bad value) is printed as one line instead of click's usage block.
+    """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [name for name in COMMANDS if self._load(name) is not None]
@@ -55,8 +94,12 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tracereader")
-def cli() -> None:
-    """Read, tag and learn from your LLM application's traces, 30 minutes a day, privately."""
+@global_options
+def cli(db_path: str | None, config_path: str | None) -> None:
+    """Read, tag and learn from your LLM application's traces, 30 minutes a day, privately.
+
+    `--db` and `--config` work before or after the command; the subcommands read them.
+    """
 
 
 def main(argv: list[str] | None = None) -> Any:

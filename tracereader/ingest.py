@@ -69,6 +69,8 @@ class IngestSummary:
     """NaN and infinities, stored as the strings "NaN", "Infinity", "-Infinity"."""
     pending: list[str] = field(default_factory=list)
     """Half-written last lines left for the next ingest (informational, not rejections)."""
+    rereads: list[str] = field(default_factory=list)
+    """Files read again from the start because `--format` names another format than before."""
     unplaced: list[str] = field(default_factory=list)
     """Once per file: `PATH: N records had text in fields this reader does not read: …`."""
     unplaced_records: int = 0
@@ -175,6 +177,13 @@ class _Ingest:
         key = str(path.resolve())
         stat = path.stat()
         row = self._file_row(key)
+        if row and self.forced != "auto" and row["format"] not in ("", self.forced):
+            # Forced to a format other than the one it was read as: read it all again as that.
+            self.summary.rereads.append(
+                f"{shown}: read before as {row['format']}; read again from the start as "
+                f"{self.forced} (--format); traces stored from the earlier read stay"
+            )
+            row = None
         if row and row["size"] == stat.st_size and row["mtime_ns"] == stat.st_mtime_ns:
             self.summary.skipped_files.append(shown)
             return
@@ -267,7 +276,7 @@ class _Ingest:
         name = self.forced if self.forced != "auto" else previous
         if name:
             return get_format(name), items
-        sample, items = peek(items)
+        sample, items = peek(items, lambda bad: self.summary.rejection(shown, bad))
         if not sample:  # empty, or only bad records: report those, no format needed
             for item in items:
                 if isinstance(item, Rejection):

@@ -9,33 +9,60 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from tracereader import locations
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def inherit_global(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """The value given after the subcommand, else the one given before it, else env/default.
+
+    `tracereader --db X status` and `tracereader status --db X` mean the same; the top-level
+    group (`tracereader.cli`) declares `--db` and `--config` without env or default, so its
+    value is None unless typed.
+    """
+    name = param.name or ""
+    if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
+        return value
+    given = ctx.find_root().params.get(name)
+    return value if given is None else given
+
+
+def file_option(flag: str, dest: str, help: str, **extra: Any) -> Callable[[F], F]:
+    """A `--flag FILE` option stored as `dest` (None unless given, by `extra` or the user)."""
+    return click.option(
+        flag, dest, type=click.Path(dir_okay=False), default=None, help=help, **extra
+    )
+
+
+def global_options(func: F) -> F:
+    """`--db` and `--config` on the top-level group, for `tracereader --db X COMMAND`."""
+    after = "for any command (it may also come after the command)"
+    func = file_option("--config", "config_path", f"YAML config, {after}.")(func)
+    return file_option("--db", "db_path", f"Database file, {after}.")(func)
+
+
 def db_option(func: F) -> F:
     """`--db PATH` (default: `$TRACEREADER_DB`, else the data folder's tracereader.db)."""
-    return click.option(
+    return file_option(
         "--db",
         "db_path",
-        type=click.Path(dir_okay=False),
+        "Database file (env TRACEREADER_DB).",
         envvar=locations.DB_ENV,
-        default=None,
-        help="Database file (env TRACEREADER_DB).",
+        callback=inherit_global,
     )(func)
 
 
 def config_option(func: F) -> F:
     """`--config PATH` (default: `$TRACEREADER_CONFIG`, else the config folder's config.yaml)."""
-    return click.option(
+    return file_option(
         "--config",
         "config_path",
-        type=click.Path(dir_okay=False),
+        "YAML config: tag taxonomy, daily minutes, thresholds (env TRACEREADER_CONFIG).",
         envvar=locations.CONFIG_ENV,
-        default=None,
-        help="YAML config: tag taxonomy, daily minutes, thresholds (env TRACEREADER_CONFIG).",
+        callback=inherit_global,
     )(func)
 
 

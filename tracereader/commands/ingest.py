@@ -67,6 +67,8 @@ def ingest(
     finally:
         store.close()
     how = " (auto-detected)" if format_name == "auto" else ""
+    for notice in summary.rereads:
+        click.echo(notice, err=True)
     for shown, name in summary.files.items():
         click.echo(f"{shown}: read as {name}{how}", err=True)
     for message in summary.rejected:

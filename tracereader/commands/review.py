@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from tracereader.commands.common import UserError, config_option, db_option, user_errors
+from tracereader.commands.common import (
+    UserError,
+    config_option,
+    db_option,
+    inherit_global,
+    user_errors,
+)
 
 if TYPE_CHECKING:
     from tracereader.config import Settings
@@ -132,6 +138,7 @@ def sample_traces_dir() -> Path:
     "db_path",
     type=click.Path(dir_okay=False),
     default=None,
+    callback=inherit_global,
     help="Create the demo database here (must not exist; kept). Default: a temporary folder. "
     "TRACEREADER_DB is ignored, so the demo never touches your own database.",
 )

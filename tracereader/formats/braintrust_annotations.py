@@ -18,7 +18,8 @@ from tracereader.formats.ledger import Unplaced
 from tracereader.formats.normalize import as_dict
 from tracereader.formats.spantree import GROUP_WINDOW
 
-ORPHANS = "comment or feedback rows name a row that is not in this file"
+ORPHANS = "records had text not read: comment or feedback rows naming a row not in this file"
+"""Worded like `ledger.UNREAD`: the summary line counts these as records with text not read."""
 
 
 def is_comment(row: Any) -> bool:

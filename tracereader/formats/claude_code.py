@@ -45,9 +45,20 @@ _META_KEYS = ("cwd", "gitBranch", "version", "entrypoint", "slug")
 
 
 def _is_line(value: Any) -> bool:
-    if not isinstance(value, dict) or value.get("type") not in KNOWN:
+    if not isinstance(value, dict) or not isinstance(value.get("type"), str):
+        return False
+    if value["type"] not in KNOWN:
         return False
     return "sessionId" in value or value["type"] in SESSIONLESS
+
+
+def _sessionless(value: Any) -> bool:
+    """A line of a kind written without a `sessionId` (a summary, a title)."""
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("type"), str)
+        and (value["type"] in SESSIONLESS)
+    )
 
 
 def _sessions(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
@@ -62,9 +73,9 @@ def _sessions(records: Iterable[RawRecord]) -> Iterator[RawRecord]:
                 yield replace(held, value={**held.value, "sessionId": current})
             waiting.clear()
             yield record
-        elif current is not None and isinstance(value, dict) and value.get("type") in SESSIONLESS:
+        elif current is not None and _sessionless(value):
             yield replace(record, value={**value, "sessionId": current})
-        elif isinstance(value, dict) and value.get("type") in SESSIONLESS and len(waiting) < 1000:
+        elif _sessionless(value) and len(waiting) < 1000:
             waiting.append(record)
         else:
             yield record

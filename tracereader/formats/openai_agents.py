@@ -35,7 +35,9 @@ OBJECTS = frozenset({"trace", "trace.span"})
 
 def _key(record: RawRecord) -> Hashable:
     value = record.value
-    if not isinstance(value, dict) or value.get("object") not in OBJECTS:
+    if not isinstance(value, dict) or not isinstance(value.get("object"), str):
+        raise RecordError("not an Agents SDK trace or span (`object` must be trace or trace.span)")
+    if value["object"] not in OBJECTS:
         raise RecordError("not an Agents SDK trace or span (`object` must be trace or trace.span)")
     key = value.get("trace_id") if value["object"] == "trace.span" else value.get("id")
     if not key:
@@ -187,7 +189,8 @@ class OpenAIAgentsFormat:
     def sniff(self, value: Any) -> bool:
         return (
             isinstance(value, dict)
-            and value.get("object") in OBJECTS
+            and isinstance(value.get("object"), str)
+            and value["object"] in OBJECTS
             and ("span_data" in value or "workflow_name" in value)
         )
 

@@ -219,7 +219,12 @@ def _resource_spans(record: RawRecord, entry: Any) -> Iterator[RawRecord | Rejec
         raise TypeError("resourceSpans entry")
     resource = attributes(as_dict(entry.get("resource")).get("attributes"))
     scopes = entry.get("scopeSpans") or entry.get("instrumentationLibrarySpans") or []
-    spans = [span for scope in scopes for span in as_dict(scope).get("spans") or []]
+    if not isinstance(scopes, list) or not all(isinstance(scope, dict) for scope in scopes):
+        raise TypeError("scopeSpans must be a list of objects")  # not dropped in silence
+    lists = [scope.get("spans") or [] for scope in scopes]
+    if not all(isinstance(listed, list) for listed in lists):
+        raise TypeError("spans must be a list")
+    spans = [span for listed in lists for span in listed]
     values: list[RawRecord | Rejection] = []
     for span in spans:
         if not isinstance(span, dict):

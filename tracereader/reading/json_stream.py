@@ -4,6 +4,10 @@ A bad element costs only itself: the reader resynchronises on the next element, 
 bracket-balanced end, by the indentation the array's elements start at (pretty-printed and
 one-per-line arrays), or failing both by the next `{` after a comma that decodes cleanly.
 Bytes are decoded with `surrogateescape`, so invalid UTF-8 only spoils the element it is in.
+
+An export envelope the readers accept (`ENVELOPES`: a Langfuse list page, a Braintrust fetch
+page, a Langfuse UI download, an OTLP export) is streamed the same way, element by element of
+its list, whenever it is one exactly (no other keys) or cannot be read whole.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 from tracereader.formats.base import RawRecord
@@ -25,6 +30,11 @@ _WS = re.compile(r"[ \t\r\n]*")
 _TOKEN = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"?|[\[\]{}]')
 _CANDIDATE = re.compile(r"[,\n][ \t\r\n]*(?=\{)")
 _SURROGATE = re.compile("[\udc80-\udcff]")
+_FIRST_KEY = re.compile(r'\{[ \t\r\n]*"(\w{1,40})"[ \t\r\n]*:')
+_SCALAR_END = re.compile(r"[,\n\]}]")
+_STRUCTURE = re.compile(r'["\[\]{}]')
+_STRING_REST = re.compile(r'(?:[^"\\\n]|\\.)*')
+_KEEP = 256  # characters kept at the buffer's end while skipping (a boundary may straddle it)
 _TYPE_NAMES = {list: "a list", str: "a string", int: "a number", float: "a number"}
 
 
@@ -42,14 +52,51 @@ def too_big(limit: int) -> str:
     return f"record is larger than the {limit / (1024 * 1024):g} MB limit; skipped"
 
 
+@dataclass(frozen=True)
+class Envelope:
+    """A wrapper object whose lists hold the records (`{"data": [...], "meta": {...}}`)."""
+
+    lists: frozenset[str]
+    """Keys whose list elements are records, read one by one."""
+    records: frozenset[str] = frozenset()
+    """Keys whose object value is a record of its own (a Langfuse download's `trace`)."""
+    ignored: frozenset[str] = frozenset()
+    """Bookkeeping keys no reader reads (pagination)."""
+    rewrap: bool = False
+    """Hand each element on as `{key: [element]}` (the reader reads the envelope's shape)."""
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return self.lists | self.records | self.ignored
+
+    def holds(self, value: Any) -> bool:
+        """Whether a decoded value is exactly this envelope (no key any record might own)."""
+        return (
+            isinstance(value, dict)
+            and set(value) <= self.keys
+            and any(isinstance(value.get(key), list) for key in self.lists)
+            and all(isinstance(value[key], dict) for key in self.records & set(value))
+        )
+
+
+ENVELOPES = (
+    Envelope(frozenset({"data"}), ignored=frozenset({"meta"})),  # Langfuse API list page
+    Envelope(frozenset({"events"}), ignored=frozenset({"cursor"})),  # Braintrust fetch page
+    Envelope(frozenset({"observations", "scores"}), frozenset({"trace"})),  # Langfuse download
+    Envelope(frozenset({"resourceSpans"}), rewrap=True),  # OTLP/JSON trace export
+)
+_BY_FIRST_KEY = {key: envelope for envelope in ENVELOPES for key in envelope.keys}
+
+
 class _Failed(Exception):
     """One element cannot be read: where its problem is and why (never its content)."""
 
-    def __init__(self, line: int, reason: str, error_at: int) -> None:
+    def __init__(self, line: int, reason: str, *, big: bool = False) -> None:
         super().__init__(reason)
         self.line = line
         self.reason = reason
-        self.error_at = error_at
+        self.big = big
+        """Over the size limit: skip it without holding it (`_skip_big`)."""
 
 
 class JsonStream:
@@ -66,6 +113,7 @@ class JsonStream:
         self.base = 0  # characters dropped from the front of the buffer
         self._tail = b""
         self._boundary: re.Pattern[str] | None = None  # where elements start a line
+        self._after_big: re.Pattern[str] | None = None  # ... or the array's `]` does
         self.gave_up = False
 
     # -- the buffer -------------------------------------------------------------------------
@@ -116,38 +164,132 @@ class JsonStream:
     # -- values -----------------------------------------------------------------------------
     def records(self) -> Iterator[RawRecord | Rejection]:
         """Top-level values one by one; a top-level array yields its elements one by one."""
-        in_array = False
-        index = 0
         while True:
             char = self._skip_ws(",")  # commas between top-level values are tolerated too
             if char is None:
-                if in_array:
-                    yield Rejection(self.line, "malformed JSON: the array is not closed")
                 return
-            if not in_array and char == "[":
-                in_array, index = True, 0
-                self._advance(self.pos + 1)
-                self._learn_layout()
-                continue
-            if in_array and char == "]":
-                in_array = False
-                self._advance(self.pos + 1)
-                continue
-            index += in_array
-            where = f"element {index}" if in_array else None
-            yield self._element(where)
+            envelope = self._envelope_at(self.pos) if char == "{" else None
+            if char == "[":
+                yield from self._list(None)
+            elif envelope is not None:
+                yield from self._envelope(envelope)
+            else:
+                yield self._element(None)
             if self.gave_up:  # nothing after this could be resynchronised on
                 return
+
+    def _list(self, key: str | None, rewrap: bool = False) -> Iterator[RawRecord | Rejection]:
+        """The elements of the list at `pos` (top-level, or an envelope's `key`), one by one."""
+        self._advance(self.pos + 1)
+        self._learn_layout()
+        index = 0
+        while True:
+            char = self._skip_ws(",")
+            if char is None:
+                what = "the array" if key is None else f"the `{key}` list"
+                yield Rejection(self.line, f"malformed JSON: {what} is not closed")
+                return
+            if char == "]":
+                self._advance(self.pos + 1)
+                self._boundary = self._after_big = None
+                return
+            index += 1
+            item = self._element(f"element {index}" if key is None else f"{key} element {index}")
+            if rewrap and key is not None and isinstance(item, RawRecord):
+                item = RawRecord(item.line, {key: [item.value]}, item.end_offset, item.where)
+            yield item
+            if self.gave_up:
+                return
+
+    # -- envelopes --------------------------------------------------------------------------
+    def envelope_records(self) -> list[RawRecord | Rejection] | None:
+        """The records of a stream that is one export envelope (a JSONL line); else None."""
+        if self._skip_ws() != "{":
+            return None
+        envelope = self._envelope_at(self.pos)
+        if envelope is None:
+            return None
+        return [*self._envelope(envelope), *([] if self.gave_up else self.records())]
+
+    def _envelope_at(self, start: int) -> Envelope | None:
+        """The envelope the object at `start` is, to be streamed; None to read it whole.
+
+        Its first key names the candidate. It is streamed when it decodes to exactly that
+        envelope, or when it cannot be decoded whole (too big, or a bad element somewhere):
+        a record that merely starts with such a key (a native trace's `events`) is read whole.
+        """
+        while len(self.buf) - start < 256 and self._fill():
+            pass
+        match = _FIRST_KEY.match(self.buf, start)
+        envelope = _BY_FIRST_KEY.get(match.group(1)) if match is not None else None
+        if envelope is None:
+            return None
+        try:
+            value, _ = self._decode(start)
+        except _Failed:
+            return envelope
+        return envelope if envelope.holds(value) else None
+
+    def _envelope(self, envelope: Envelope) -> Iterator[RawRecord | Rejection]:
+        """The records of the envelope object at `pos`, key by key, its lists element by element."""
+        self._advance(self.pos + 1)
+        while True:
+            char = self._skip_ws(",")
+            if char is None:
+                yield Rejection(self.line, "malformed JSON: the object is not closed")
+                return
+            if char == "}":
+                self._advance(self.pos + 1)
+                return
+            line = self.line
+            key = self._key()
+            if key is None:
+                self.gave_up = True
+                reason = "malformed JSON: a key of the export envelope cannot be read"
+                yield Rejection(line, f"{reason}; the rest of the file was not read")
+                return
+            char = self._skip_ws()
+            if key in envelope.lists and char == "[":
+                yield from self._list(key, envelope.rewrap)
+            elif key in envelope.records:
+                yield self._element(key)
+            else:
+                self._element(key)  # read past it: bookkeeping, or a key no reader reads
+                if key not in envelope.ignored:
+                    reason = "a value beside the export envelope's records that no reader reads"
+                    yield Rejection(line, f"{reason}; skipped")
+            if self.gave_up:
+                return
+
+    def _key(self) -> str | None:
+        """The object key at `pos` and the colon after it, consumed; None if there is none."""
+        if self.pos >= len(self.buf) or self.buf[self.pos] != '"':
+            return None
+        while True:
+            try:
+                key, end = limits.DECODER.raw_decode(self.buf, self.pos)
+                break
+            except json.JSONDecodeError:
+                if self.eof or len(self.buf) - self.pos > CHUNK_BYTES or not self._fill():
+                    return None
+        self._advance(end)
+        if self._skip_ws() != ":" or not isinstance(key, str):
+            return None
+        self._advance(self.pos + 1)
+        return key
 
     def _learn_layout(self) -> None:
         """Note the indentation the first element starts a line at, to find the next ones."""
         lines_before = self.line
         self._skip_ws()
         newline = self.buf.rfind("\n", 0, self.pos)
-        self._boundary = None
+        self._boundary = self._after_big = None
         if self.line > lines_before and newline >= 0:
             prefix = self.buf[newline + 1 : self.pos]
             self._boundary = re.compile("\n" + re.escape(prefix) + r"(?=[^\s\]},])")
+            # ... or the array's own `]`, indented less than its elements
+            closing = f"\\n[ \\t]{{0,{len(prefix) - 1}}}(?=\\])" if prefix else r"\n(?=\])"
+            self._after_big = re.compile(f"{self._boundary.pattern}|{closing}")
 
     def _element(self, where: str | None) -> RawRecord | Rejection:
         """One value at `pos`: a record, or a rejection after skipping to the next value."""
@@ -156,7 +298,10 @@ class JsonStream:
         try:
             value, end = self._decode(start)
         except _Failed as failed:
-            if self._skip_failed(start, failed.error_at):
+            skipped = self._skip_big(start) if failed.big else None
+            if skipped is None:
+                skipped = self._skip_failed(start, in_array=where is not None)
+            if skipped:
                 return Rejection(failed.line, failed.reason, where)
             self._advance(len(self.buf))
             self.gave_up = True
@@ -180,9 +325,9 @@ class JsonStream:
         if self.buf[start] in "[{":
             status, end = self._scan(start)
             if status == "big":
-                raise _Failed(line, too_big(self.limit), start)
+                raise _Failed(line, too_big(self.limit), big=True)
             if status == "deep":
-                raise _Failed(line, f"malformed JSON: {limits.too_deep()}", start)
+                raise _Failed(line, f"malformed JSON: {limits.too_deep()}")
         read_size = CHUNK_BYTES
         while True:
             try:
@@ -194,18 +339,18 @@ class JsonStream:
                     read_size = min(read_size * 2, self.limit)
                     continue
                 if len(self.buf) - start > self.limit:
-                    raise _Failed(line, too_big(self.limit), start) from None
+                    raise _Failed(line, too_big(self.limit), big=True) from None
                 error_line = line + self.buf.count("\n", start, exc.pos)
-                raise _Failed(error_line, f"malformed JSON: {exc.msg}", exc.pos) from None
+                raise _Failed(error_line, f"malformed JSON: {exc.msg}") from None
             except limits.LimitError as exc:
-                raise _Failed(line, str(exc), start) from None
+                raise _Failed(line, str(exc)) from None
             except RecursionError:  # unreachable after the depth scan; kept as a backstop
-                raise _Failed(line, f"malformed JSON: {limits.too_deep()}", start) from None
+                raise _Failed(line, f"malformed JSON: {limits.too_deep()}") from None
             if end >= len(self.buf) and not self.eof and self.buf[start] not in '[{"':
                 self._fill()  # a number cut by the chunk boundary: read on and decode again
                 continue
             if end - start > self.limit:
-                raise _Failed(line, too_big(self.limit), end)
+                raise _Failed(line, too_big(self.limit), big=True)
             return value, end
 
     def _scan(self, start: int) -> tuple[str, int]:
@@ -236,8 +381,13 @@ class JsonStream:
             if not self._fill():
                 return ("deep" if deep else "open"), len(self.buf)
 
-    def _skip_failed(self, start: int, error_at: int) -> bool:
-        """Move past a failed element to where the next one starts; False when none does."""
+    def _skip_failed(self, start: int, in_array: bool) -> bool:
+        """Move past a failed element to where the next one starts; False when none does.
+
+        Outside an array, text that does not even start a value (prose, a log line) is
+        skipped to the next object that decodes, so a file that is not JSON at all is one
+        rejection, not one per comma in it.
+        """
         status, balanced = self._scan(start) if self.buf[start] in "[{" else ("open", start)
         target = balanced if status in ("ok", "deep") else None
         boundary = self._next_boundary(start, target)
@@ -247,14 +397,68 @@ class JsonStream:
         if target is not None:
             self._advance(target)
             return True
-        if self.buf[start] not in "[{":  # a bare scalar or garbage: skip to a separator
-            stop = re.compile(r"[,\n\]]").search(self.buf, start + 1)
+        if self.buf[start] not in "[{" and in_array:  # a bare scalar or garbage: skip past it
+            stop = _SCALAR_END.search(self.buf, start + 1)
             if stop is not None:
                 self._advance(stop.start())
                 return True
         # Unbalanced: the next clean object may even sit inside the broken one's brackets
         # (`{"a": [1, {good}, …`), so look from just after its start, not from the error.
         return self._resync(start + 1)
+
+    def _skip_big(self, start: int) -> bool | None:
+        """Move past an element over the size limit without holding it; None: cannot tell.
+
+        With the array's layout known, to the next line an element (or the closing `]`)
+        starts at; else past the element's balanced end. Nothing inside it is ever taken for
+        an element of its own. False when the file ends first.
+        """
+        ahead = self._after_big
+        if ahead is not None:
+            at = start + 1
+            while True:
+                match = ahead.search(self.buf, at)
+                if match is not None:
+                    self._advance(match.end())
+                    return True
+                self._advance(max(self.pos, len(self.buf) - _KEEP))
+                at = self.pos
+                if not self._fill():
+                    self._advance(len(self.buf))
+                    return False
+        if self.buf[start] not in '[{"':
+            return None
+        return self._skip_balanced(start)
+
+    def _skip_balanced(self, start: int) -> bool:
+        """Past the value at `start` by its brackets and strings, reading on chunk by chunk."""
+        depth, in_string, at = 0, False, start
+        while True:
+            while at < len(self.buf):
+                if in_string:
+                    at = _STRING_REST.match(self.buf, at).end()  # type: ignore[union-attr]
+                    if at >= len(self.buf) - 1:  # maybe cut (a lone backslash): read on
+                        at = min(at, len(self.buf) - 1)
+                        break
+                    in_string = False  # at the closing quote, or a newline ending it
+                    at += 1
+                else:
+                    match = _STRUCTURE.search(self.buf, at)
+                    if match is None:
+                        at = len(self.buf)
+                        break
+                    at = match.end()
+                    char = match.group()
+                    in_string = char == '"'
+                    depth += 0 if in_string else (1 if char in "[{" else -1)
+                if depth <= 0 and not in_string:
+                    self._advance(at)
+                    return True
+            self._advance(max(self.pos, min(at, len(self.buf) - 1)))
+            at = self.pos
+            if not self._fill():
+                self._advance(len(self.buf))
+                return False
 
     def _next_boundary(self, start: int, before: int | None) -> int | None:
         """The next line where an element starts at the array's indentation, if known."""

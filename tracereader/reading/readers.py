@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import IO, Any
 from tracereader.formats.base import RawRecord
 from tracereader.model import Rejection
 from tracereader.reading import limits
-from tracereader.reading.json_stream import JsonStream, too_big, what
+from tracereader.reading.json_stream import ENVELOPES, JsonStream, too_big, what
 from tracereader.reading.yaml_stream import YamlStream
 
 CHUNK_BYTES = 1 << 16
@@ -30,6 +32,12 @@ MAX_GZIP_RATIO = 100
 GZIP_RATIO_AFTER = 16 * 1024 * 1024
 """The ratio is checked once this much has been decompressed (small files may be anything)."""
 _BLANK = b" \t\r\n"
+_ENVELOPE_LINE = re.compile(
+    rb'[ \t]*\{[ \t]*"(?:'
+    + b"|".join(re.escape(k.encode()) for e in ENVELOPES for k in sorted(e.keys))
+    + rb')"[ \t]*:'
+)
+"""A JSONL line that may be an export envelope (a Braintrust fetch page, one per line)."""
 
 
 class DecompressionBomb(OSError):
@@ -165,13 +173,21 @@ class RecordReader:
                 self._consume(None, offset, line)
                 yield Rejection(line, too_big(self.limit))
                 continue
-            outcome = self._parse_line(body, line, offset + len(raw))
-            if not terminated and isinstance(outcome, Rejection) and self.incremental:
+            page = self._envelope_line(body, line, offset + len(raw))
+            outcome = self._parse_line(body, line, offset + len(raw)) if page is None else None
+            unreadable = isinstance(outcome, Rejection) or (page is not None and not page[1])
+            if isinstance(outcome, Rejection) and b"\r" in body.rstrip(b"\r"):
+                # Lone CRs: old Mac line endings, not a half-written line; say what to do.
+                reason = "lines end in CR only (old Mac line endings); convert them to LF"
+                outcome = Rejection(line, f"{reason}, e.g. with tr '\\r' '\\n'")
+            elif not terminated and unreadable and self.incremental:
                 self.pending_line = line  # maybe still being written: leave it for the next read
                 return
             offset += len(raw)
             self._consume(raw, offset, line)
-            if outcome is not None:
+            if page is not None:
+                yield from page[0]
+            elif outcome is not None:
                 yield outcome
             elif terminated:  # a blank line: skip the whole run of them in one read
                 skipped = self._skip_blank_lines(stream)
@@ -217,6 +233,26 @@ class RecordReader:
             self.hasher.update(raw)
         self.consumed_bytes = offset
         self.consumed_lines = line
+
+    def _envelope_line(
+        self, body: bytes, line: int, end: int
+    ) -> tuple[list[RawRecord | Rejection], bool] | None:
+        """A line holding an export envelope: its records element by element, and whether it
+        was read to its end cleanly; None for any other line (read as one record)."""
+        if not _ENVELOPE_LINE.match(body):
+            return None
+        stream = JsonStream(io.BytesIO(body), self.limit, self.changes)
+        items = stream.envelope_records()
+        if items is None:
+            return None
+        placed: list[RawRecord | Rejection] = [
+            RawRecord(line, i.value, end, i.where)
+            if isinstance(i, RawRecord)
+            else Rejection(line, i.reason, i.where)
+            for i in items
+        ]
+        closed = not any(isinstance(i, Rejection) and "not closed" in i.reason for i in items)
+        return placed, closed and not stream.gave_up
 
     def _parse_line(self, body: bytes, line: int, end: int) -> RawRecord | Rejection | None:
         if line == 1 and body.startswith(b"\xef\xbb\xbf"):

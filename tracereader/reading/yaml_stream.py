@@ -89,52 +89,104 @@ class YamlStream:
 
     def records(self) -> Iterator[RawRecord | Rejection]:
         """Every document in file order; each one is read on its own."""
+        after_list = False
         for piece in _Cutter(self.stream, self.limit).pieces():
-            where = f"document {piece.document}"
-            if piece.first_item:
-                where += f", item {piece.first_item}"
-            if piece.data is None:
-                yield Rejection(piece.line, too_big(self.limit), where)
-                continue
-            data = piece.data
-            if piece.document == 1 and data.startswith(b"\xef\xbb\xbf"):
-                data = data[3:]
-            try:
-                text = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                bad_line = piece.line + data.count(b"\n", 0, exc.start)
-                yield Rejection(bad_line, "invalid UTF-8; this document was not read", where)
-                continue
-            items_before = max(piece.first_item - 1, 0)
-            yield from self._document(text, piece.line, f"document {piece.document}", items_before)
+            # A `---` line inside an item cuts a root list in two: its tail follows the list.
+            tail = after_list and not piece.list_root
+            tail = tail and _ITEM_LINE.search(piece.data or b"") is not None
+            yield from self._piece(piece, tail)
+            after_list = piece.list_root or (after_list and bool(piece.first_item))
+
+    def _piece(self, piece: _Piece, list_tail: bool = False) -> Iterator[RawRecord | Rejection]:
+        """One piece's records: a whole document, a root list (or its tail), or one item."""
+        where = f"document {piece.document}"
+        unit = "document"
+        if piece.first_item:
+            where, unit = f"{where}, item {piece.first_item}", "item"
+        if piece.data is None:
+            yield Rejection(piece.line, too_big(self.limit), where)
+            return
+        data = piece.data
+        if piece.document == 1 and data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        if not piece.first_item and (piece.list_root or list_tail):
+            yield from self._list_document(piece, data)
+            return
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad_line = piece.line + data.count(b"\n", 0, exc.start)
+            yield Rejection(bad_line, f"invalid UTF-8; this {unit} was not read", where)
+            return
+        yield from self._document(text, piece.line, piece.document, piece.first_item)
+
+    def _list_document(self, piece: _Piece, data: bytes) -> Iterator[RawRecord | Rejection]:
+        """A root block list: read whole, and if that stops part-way, the rest item by item.
+
+        Read whole, anchors reach across items. A problem that would stop the document (a
+        syntax error, invalid UTF-8, a control character, the time budget) instead sends the
+        items not yet read to be read one by one, so that only the bad item is rejected.
+        The tail of a list (a `---` line cut an item in two) is read the same way once its
+        broken head, the lines before its first item, is rejected.
+        """
+        done = 0
+        stopped: Rejection | None = None
+        try:
+            text = data.decode("utf-8")
+            for item in self._document(text, piece.line, piece.document, recover=True):
+                done += 1
+                yield item
+            return
+        except UnicodeDecodeError:
+            pass
+        except _Stopped as exc:
+            stopped = exc.args[0]
+        parts = _items_of(data, piece.line, piece.document)
+        if not piece.list_root:
+            first = parts[0].line if parts else piece.line
+            line = stopped.line if stopped is not None and stopped.line < first else piece.line
+            reason = "malformed YAML: this document starts inside a list item (a `---` line"
+            reason += " within an item?); its lines before the next item were not read"
+            yield Rejection(line, reason, f"document {piece.document}")
+            done = 0
+        for part in parts[done:]:
+            yield from self._piece(part)
 
     # -- one document -----------------------------------------------------------------------
     def _document(
-        self, text: str, first_line: int, where: str, items_before: int = 0
+        self, text: str, first_line: int, document: int, item: int = 0, recover: bool = False
     ) -> Iterator[RawRecord | Rejection]:
-        """The document's records, each composed and built within the document's budget."""
+        """The records of a document (or of its `item`th item alone), within its time budget.
+
+        With `recover`, a problem that stops the document raises `_Stopped` instead of being
+        yielded, for the caller to read the rest another way.
+        """
+        where = f"document {document}"
+        unit = "item" if item else "document"
+        label = f"{where}, item {item}" if item else where
         ends_at = time.monotonic() + deadline.budget_for(len(text))
         try:
             loader = _Loader(text)
         except yaml.reader.ReaderError as exc:
             line = first_line + text.count("\n", 0, exc.position)
             reason = "a control character YAML does not allow (such as NUL); "
-            yield Rejection(line, reason + "this document was not read", where)
+            yield _stop(Rejection(line, f"{reason}this {unit} was not read", label), recover)
             return
-        items = _Items(loader, first_line, where, items_before)
+        items = _Items(loader, first_line, where, max(item - 1, 0), unit)
         try:
             while True:
                 try:
                     with deadline.within(max(ends_at - time.monotonic(), 0.001)):
-                        item = items.next_item()
+                        got = items.next_item()
                 except deadline.DeadlineExceeded:
                     seconds = deadline.budget_for(len(text))
                     reason = f"took longer than its {seconds:.1f} s budget to read; the rest of"
-                    yield Rejection(items.line, f"{reason} this document was not read", where)
+                    late = Rejection(items.line, f"{reason} this {unit} was not read", label)
+                    yield _stop(late, recover)
                     return
-                if item is None:
+                if got is None:
                     return
-                yield self._checked(item)
+                yield _stop(got, recover) if items.broken else self._checked(got)
                 if items.broken:
                     return
         finally:
@@ -152,6 +204,26 @@ class YamlStream:
         return RawRecord(item.line, value, item.end_offset, item.where)
 
 
+class _Stopped(Exception):
+    """A document stopped part-way (the rejection saying why is `args[0]`)."""
+
+
+def _stop(rejection: RawRecord | Rejection, recover: bool) -> RawRecord | Rejection:
+    """The rejection that stops a document, or `_Stopped` when the caller recovers from it."""
+    if recover:
+        raise _Stopped(rejection)
+    return rejection
+
+
+def _items_of(data: bytes, first_line: int, document: int) -> list[_Piece]:
+    """A root block list's items as pieces of their own (lines before the first are dropped)."""
+    starts = [m.start() for m in _ITEM_LINE.finditer(data)] + [len(data)]
+    return [
+        _Piece(first_line + data.count(b"\n", 0, begin), data[begin:end], document, number)
+        for number, (begin, end) in enumerate(itertools.pairwise(starts), start=1)
+    ]
+
+
 @dataclass(frozen=True)
 class _Piece:
     """A document (or, of a root list too big to hold, one of its items) as bytes."""
@@ -162,6 +234,8 @@ class _Piece:
     document: int
     first_item: int = 0
     """When a root list was cut into its items: the number of the piece's item, else 0."""
+    list_root: bool = False
+    """Whether the document is a block list at column 0 (so it can be cut into its items)."""
 
 
 class _Cutter:
@@ -220,7 +294,8 @@ class _Cutter:
     def _flush(self) -> _Piece:
         """The piece held now (a new document unless it is an item of one being cut)."""
         self.document += self.item == 0
-        return _Piece(self.start, None if self.over else bytes(self.buf), self.document, self.item)
+        data = None if self.over else bytes(self.buf)
+        return _Piece(self.start, data, self.document, self.item, self.list_root)
 
     def _cut_items(self) -> Iterator[_Piece]:
         """Yield the whole items held so far; keep the last (it may go on) as the buffer."""
@@ -254,8 +329,11 @@ class _Cutter:
 class _Items:
     """Pulls one record at a time out of a loader: the root, or each item of a root list."""
 
-    def __init__(self, loader: _Loader, first_line: int, where: str, items_before: int) -> None:
+    def __init__(
+        self, loader: _Loader, first_line: int, where: str, items_before: int, unit: str
+    ) -> None:
         self.loader = loader
+        self.unit = unit
         self.first_line = first_line
         self.where = where
         self.line = first_line
@@ -271,11 +349,12 @@ class _Items:
             self.broken = True
             mark = exc.problem_mark or exc.context_mark
             line = self.first_line + mark.line if mark is not None else self.line
-            rest = "the rest of this document was not read"
+            rest = f"the rest of this {self.unit} was not read"
             return Rejection(line, f"malformed YAML: {_reason(exc)}; {rest}", self._where())
         except yaml.YAMLError:
             self.broken = True
-            return Rejection(self.line, "malformed YAML; this document was not read", self.where)
+            reason = f"malformed YAML; this {self.unit} was not read"
+            return Rejection(self.line, reason, self._where())
 
     def _where(self) -> str:
         return f"{self.where}, item {self._item}" if self._item else self.where
