@@ -390,3 +390,20 @@ def test_a_record_that_yields_no_message_is_a_rejection(tmp_path: Path, stub: No
     assert f"{src}:1: record yields no message" in result.stderr
     assert f"{src}:2: record yields no message" in result.stderr
     assert not stored_ids(tmp_path / "t.db")
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_named_with_its_byte_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install_stub(monkeypatch)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    odd = os.fsdecode(os.fsencode(folder) + b"/bad\xffname.jsonl")
+    Path(odd).write_text(jsonl(native(1), native(2)) + "not json\n")
+    for n, given in enumerate((folder, Path(odd))):
+        db = tmp_path / f"{n}.db"
+        result = ingest(db, given)
+        assert "bad\\xffname.jsonl:3: malformed JSON" in result.stderr
+        assert "2 traces landed" in result.stdout
+        assert Store.open(db).db.execute("select count(*) from traces").fetchone()[0] == 2
+        assert "1 unchanged files skipped" in ingest(db, given).stdout

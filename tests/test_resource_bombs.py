@@ -11,6 +11,7 @@ import base64
 import gzip
 import json
 import random
+import time
 import tracemalloc
 import zlib
 from collections.abc import Callable
@@ -166,3 +167,36 @@ def test_a_yaml_document_that_takes_too_long_to_parse_is_stopped(
     items = list(RecordReader(path))
     assert isinstance(items[0], Rejection) and "budget to read" in items[0].reason
     assert isinstance(items[1], RawRecord) and items[1].value["id"] == "next"
+
+
+def _spin(seconds: float) -> None:
+    until = time.process_time() + seconds
+    while time.process_time() < until:
+        pass
+
+
+def test_the_budget_counts_cpu_not_a_busy_machines_wall_clock() -> None:
+    with deadline.within(0.05):
+        time.sleep(0.3)  # waiting (another process has the core) costs no budget
+    with pytest.raises(deadline.DeadlineExceeded), deadline.within(0.05):
+        _spin(5)
+
+
+def test_a_yaml_lists_read_budget_leaves_out_the_work_done_between_its_items(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ingest anonymizes a batch while the YAML reader waits between items: that is not reading.
+    monkeypatch.setattr(deadline, "BASE_SECONDS", 0.2)
+    monkeypatch.setattr(deadline, "CHARS_PER_SECOND", 10**9)
+    numbers = ", ".join(str(n) for n in range(3000))  # each item takes milliseconds to build
+    items = "".join(
+        f"- {{id: t{i}, metadata: {{n: [{numbers}]}}, messages: [{{role: user, content: hi}}]}}\n"
+        for i in range(4)
+    )
+    path = tmp_path / "list.yaml"
+    path.write_text(items)
+    read = []
+    for item in RecordReader(path):
+        read.append(item)
+        _spin(0.1)
+    assert [type(i) for i in read] == [RawRecord] * 4

@@ -119,19 +119,28 @@ class IngestSummary:
         return line
 
 
+def path_text(path: Path) -> str:
+    """A path as text that encodes and prints: bytes a file name holds that are not UTF-8
+    (kept by the OS as surrogates) are written as `\\xff`, so the name can be a key and a
+    message instead of crashing SQLite and the terminal."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def expand_paths(paths: list[Path]) -> list[tuple[Path, str, bool]]:
     """(file, name to report, named explicitly) per supported file; folders walked, sorted."""
     found: list[tuple[Path, str, bool]] = []
     for given in paths:
         if not given.exists():
-            raise IngestError(f"{given}: no such file or folder")
+            raise IngestError(f"{path_text(given)}: no such file or folder")
         if given.is_dir():
             inside = sorted(p for p in given.rglob("*") if p.is_file() and file_kind(p))
-            found.extend((p, str(p), False) for p in inside)
+            found.extend((p, path_text(p), False) for p in inside)
         elif file_kind(given) is None:
-            raise IngestError(f"{given}: not a .jsonl, .json, .yaml or .yml file (optionally .gz)")
+            raise IngestError(
+                f"{path_text(given)}: not a .jsonl, .json, .yaml or .yml file (optionally .gz)"
+            )
         else:
-            found.append((given, str(given), True))
+            found.append((given, path_text(given), True))
     for path, shown, _ in found:
         if not os.access(path, os.R_OK):
             raise IngestError(f"{shown}: cannot read this file (permission denied)")
@@ -174,7 +183,7 @@ class _Ingest:
     # -- one file ---------------------------------------------------------------------------
     def ingest_file(self, path: Path, shown: str, explicit: bool = True) -> None:
         """Read what is new in one file; a folder's file of unknown shape is only rejected."""
-        key = str(path.resolve())
+        key = path_text(path.resolve())
         stat = path.stat()
         row = self._file_row(key)
         if row and self.forced != "auto" and row["format"] not in ("", self.forced):
@@ -440,7 +449,7 @@ class _Ingest:
             table = self.store.db.table("ingest_runs")
             table.insert(
                 {
-                    "path": json.dumps([str(p) for p in paths], ensure_ascii=False),
+                    "path": json.dumps([path_text(p) for p in paths], ensure_ascii=False),
                     "format": self.forced,
                     "started_at": to_iso(utcnow()),
                 }

@@ -1,9 +1,12 @@
 """A per-record time budget that can stop pure-Python work (YAML parsing, regexes) mid-way.
 
-A thread cannot be killed, so the budget is a real-time interval timer in the main thread:
-its signal is delivered between bytecodes and inside `re` matching, and the handler raises
-`DeadlineExceeded` there. Outside the main thread (no signals) `within` only measures, and
-the size limits in `limits.py` are what bound the work.
+A thread cannot be killed, so the budget is an interval timer in the main thread: its signal
+is delivered between bytecodes and inside `re` matching, and the handler raises
+`DeadlineExceeded` there. It counts the process's CPU time, not the wall clock, so a machine
+busy with other work does not make good records late (a loaded build machine once rejected a
+large trace that needed a few seconds of CPU), while a runaway regex or parse, which spins, is
+still stopped. Outside the main thread (no signals) `within` only measures, and the size limits
+in `limits.py` are what bound the work.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ def budget_for(chars: int) -> float:
 
 _state = threading.local()
 
+clock = time.process_time
+"""The clock budgets are counted on (CPU seconds of this process)."""
+_TIMER, _SIGNAL = signal.ITIMER_PROF, signal.SIGPROF
+
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
     if getattr(_state, "armed", False):
@@ -42,13 +49,13 @@ def _on_alarm(signum: int, frame: FrameType | None) -> None:
 
 
 def can_interrupt() -> bool:
-    """Whether `within` can stop work here (main thread, a platform with SIGALRM)."""
+    """Whether `within` can stop work here (main thread, a platform with interval timers)."""
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
 @contextmanager
 def within(seconds: float) -> Iterator[None]:
-    """Raise DeadlineExceeded inside the block once `seconds` have passed (main thread only).
+    """Raise DeadlineExceeded once the block has used `seconds` of CPU (main thread only).
 
     Nested blocks keep the earlier of the two deadlines; the previous timer is restored.
     """
@@ -57,23 +64,23 @@ def within(seconds: float) -> Iterator[None]:
         return
     outer_armed = getattr(_state, "armed", False)
     outer_end = getattr(_state, "end", None)
-    end = time.monotonic() + seconds
+    end = clock() + seconds
     if outer_armed and outer_end is not None:
         end = min(end, outer_end)
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    previous = signal.signal(_SIGNAL, _on_alarm)
     _state.armed, _state.end = True, end
-    signal.setitimer(signal.ITIMER_REAL, max(end - time.monotonic(), 1e-3))
+    signal.setitimer(_TIMER, max(end - clock(), 1e-3))
     try:
         yield
     finally:
         _state.armed = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(_TIMER, 0)
+        signal.signal(_SIGNAL, previous)
         _state.end = outer_end
         if outer_armed and outer_end is not None:
-            remaining = outer_end - time.monotonic()
+            remaining = outer_end - clock()
             _state.armed = True
             if remaining <= 0:
                 _state.armed = False
                 raise DeadlineExceeded
-            signal.setitimer(signal.ITIMER_REAL, remaining)
+            signal.setitimer(_TIMER, remaining)

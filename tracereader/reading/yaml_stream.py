@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -164,7 +163,8 @@ class YamlStream:
         where = f"document {document}"
         unit = "item" if item else "document"
         label = f"{where}, item {item}" if item else where
-        ends_at = time.monotonic() + deadline.budget_for(len(text))
+        budget = deadline.budget_for(len(text))
+        spent = 0.0  # only while parsing: the caller's work between items is not this budget's
         try:
             loader = _Loader(text)
         except yaml.reader.ReaderError as exc:
@@ -175,15 +175,16 @@ class YamlStream:
         items = _Items(loader, first_line, where, max(item - 1, 0), unit)
         try:
             while True:
+                started = deadline.clock()
                 try:
-                    with deadline.within(max(ends_at - time.monotonic(), 0.001)):
+                    with deadline.within(max(budget - spent, 0.001)):
                         got = items.next_item()
                 except deadline.DeadlineExceeded:
-                    seconds = deadline.budget_for(len(text))
-                    reason = f"took longer than its {seconds:.1f} s budget to read; the rest of"
+                    reason = f"took longer than its {budget:.1f} s budget to read; the rest of"
                     late = Rejection(items.line, f"{reason} this {unit} was not read", label)
                     yield _stop(late, recover)
                     return
+                spent += deadline.clock() - started
                 if got is None:
                     return
                 yield _stop(got, recover) if items.broken else self._checked(got)
