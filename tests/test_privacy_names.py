@@ -84,3 +84,10 @@ def test_names_in_tool_arguments_and_results(anonymizer: Anonymizer) -> None:
 def test_a_name_found_once_is_replaced_in_every_case(anonymizer: Anonymizer) -> None:
     out = redacted(anonymizer, "My name is Maria Gonzalez.", "MARIA GONZALEZ asked again")
     assert out == ["My name is <PERSON_1>.", "<PERSON_1> asked again"]
+
+
+def test_an_acronym_in_capitals_amid_prose_is_nobody(anonymizer: Anonymizer) -> None:
+    texts = ["dumped raw JSON to the user", "the bot dumped raw JSON again"]
+    assert redacted(anonymizer, *texts) == texts
+    (out,) = redacted(anonymizer, "speak to JOHN please")
+    assert "JOHN" not in out  # after a cue, one word in capitals is still a name

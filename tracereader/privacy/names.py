@@ -86,6 +86,7 @@ _NON_LATIN_NAME = re.compile(
 _CAPS_RUN = re.compile(
     r"(?<![\w'’])[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+(?:[ \t][A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+){1,11}(?![\w'’])"
 )
+_CUE_BEFORE = re.compile(r"(?:^|(?<=[\s,.!?;:(\"']))(?i:" + _CUES + r")[,:]?\s+\(?$")
 _LIST_ITEM_BEFORE = re.compile(r"(?:^|[,;|\t\n])[ \t]*(" + _WORD + r") $")
 _NEXT_WORD = re.compile(r"[ \-](" + _WORD + r")(?![\w'’])")
 _SPLIT = re.compile(r"[:\n\r\t|;()\[\]{}<>\"=,/]|\s{2,}")
@@ -309,12 +310,25 @@ def refine(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue  # `en-GB`, `iPhone`: every word of a name starts with a capital
         kept_start = piece_start + words[0].start()
         kept_end = kept_start + len(kept)
+        if _acronym(text, kept, kept_start):
+            continue  # "dumped raw JSON to the user": JSON, SQL, HTML are nobody
         if len(words) == 1 and _VERB_USE.match(text, kept_end):
             continue  # "Bill me later"
         if _product_like(text, kept_start, kept_end):
             continue  # "Borealis Rain Shell", "Kestrel trail shoes"
         out.append((kept_start, kept_end))
     return out
+
+
+def _acronym(text: str, word: str, start: int) -> bool:
+    """One word in capitals amid text that is not (an acronym, not a name on a label)."""
+    if " " in word or "-" in word or not word.isupper() or len(word) > 6:
+        return False
+    before = text[max(0, start - 40) : start]
+    if _CUE_BEFORE.search(before):
+        return False  # "speak to JOHN": a cue makes it a name
+    around = before + text[start + len(word) : start + len(word) + 40]
+    return not mostly_capitals(around) and any(ch.islower() for ch in around)
 
 
 def extend_person_spans(text: str, spans: Iterable[Span]) -> list[Span]:

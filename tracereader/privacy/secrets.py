@@ -20,6 +20,7 @@ from tracereader.privacy.contacts import URL
 from tracereader.privacy.credentials import (
     is_credential_key,
     is_secret_value,
+    is_trace_context_id,
     looks_free_standing_secret,
     looks_like_password,
     looks_opaque,
@@ -214,8 +215,8 @@ def find_secrets(text: str) -> list[Span]:
     spans: list[Span] = []
 
     def add(start: int, end: int, score: float = 0.9) -> None:
-        if end - start >= 3:
-            spans.append(Span(start, end, SECRET, score))
+        if end - start >= 3 and not is_trace_context_id(text, start, end):
+            spans.append(Span(start, end, SECRET, score))  # trace and span ids open nothing
 
     for detector in _detectors():
         for start, end in _detector_spans(detector, text):
@@ -247,6 +248,8 @@ def find_secrets(text: str) -> list[Span]:
         if looks_like_password(m.group(1)):
             add(m.start(1), m.end(1), 0.8)
     for m in _QUOTED.finditer(text):
+        if text.startswith(":", m.end()):
+            continue  # a JSON key (`"spanId":`), not a value
         near = text[max(0, m.start() - 80) : m.end() + 80]
         if looks_like_password(m.group(1)) and _CREDENTIAL_TALK.search(near):
             add(m.start(1), m.end(1), 0.7)
