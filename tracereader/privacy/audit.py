@@ -164,8 +164,11 @@ def _rescan(
             )
     spans = anonymizer.analyze(texts)
     anonymizer.app_text.observe((t, app_values(t, spans)) for t in traces)
+    models = {t.id: t.model for t in traces}
     for trace, cells in groups:
-        redactor = TraceRedactor(spans, anonymizer.keyed_hash, anonymizer.app_text.is_app_text)
+        redactor = TraceRedactor(
+            spans, anonymizer.keyed_hash, anonymizer.app_text.is_app_text, models.get(trace)
+        )
         values = [(parsed.get(id(c), c.value), c.kind, c.keys) for c in cells]
         for cell, new in zip(cells, redactor.redact_values(values), strict=True):
             if id(cell) in parsed:

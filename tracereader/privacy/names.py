@@ -112,6 +112,18 @@ NOT_NAMES = frozenset(
     )
 )
 _NOT_NAMES_LOWER = frozenset(w.lower() for w in NOT_NAMES)
+# The parties of a conversation, named by their role (`<name>user</name>`, "the user"): nobody.
+ROLE_WORDS = frozenset(
+    word_list("user users assistant assistants system human humans model developer tool bot agent")
+)
+# The names an assistant goes by, per model family named in a trace's model id.
+_MODEL_FAMILIES = {
+    "claude": "claude sonnet opus haiku",
+    "gpt": "gpt chatgpt",
+    "gemini": "gemini bard",
+    "llama": "llama",
+    "mistral": "mistral mixtral",
+}
 # Lowercase words after a cue that start no name ("i'm sorry", "this is about …").
 _STOP = frozenset(
     word_list(
@@ -356,3 +368,13 @@ def name_parts(value: str) -> list[str]:
     """The parts of a detected full name that identify on their own (first name, surname)."""
     parts = [p.strip(".,'’") for p in re.split(r"[\s]+", value)]
     return [p for p in parts if len(p) >= 2 and p[:1].isupper() and p not in NOT_NAMES]
+
+
+def assistant_names(model: str | None) -> frozenset[str]:
+    """The words naming the assistant of a trace made by `model` (`claude-sonnet-4-5`: claude,
+    sonnet, opus, haiku): in that trace they name the model, not a person."""
+    words = set(re.findall(r"[a-z]{3,}", (model or "").lower()))
+    for family, names in _MODEL_FAMILIES.items():
+        if family in words:
+            words.update(word_list(names))
+    return frozenset(words)

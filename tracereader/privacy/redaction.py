@@ -17,7 +17,7 @@ from typing import Any
 
 from tracereader.model import Trace
 from tracereader.privacy.keys import KEY
-from tracereader.privacy.names import name_parts
+from tracereader.privacy.names import ROLE_WORDS, assistant_names, name_parts
 from tracereader.privacy.protect import is_redacted
 from tracereader.privacy.spans import ALWAYS_REPLACED, WORDY, Span, merge_spans, overlaps
 from tracereader.privacy.walk import APP, REFERENCE, THING, walk, walk_trace
@@ -66,8 +66,10 @@ class TraceRedactor:
         spans: Mapping[str, list[Span]],
         keyed_hash: KeyedHash,
         is_app_text: IsAppText = lambda value: False,
+        model: str | None = None,
     ) -> None:
         self.spans = spans
+        self.nobody = ROLE_WORDS | assistant_names(model)  # words that name no person here
         self.keyed_hash = keyed_hash
         self.is_app_text = is_app_text
         self.counts: Counter[str] = Counter()
@@ -81,6 +83,7 @@ class TraceRedactor:
 
     def redact(self, trace: Trace) -> Trace:
         """An anonymized copy: placeholders, hashed user/session ids, id kept unless PII."""
+        self.nobody |= assistant_names(trace.model)
         if trace.user_id:
             self._learn(trace.user_id, "USER_ID", self.keyed_hash(trace.user_id, "u_"))
         if trace.session_id:
@@ -133,6 +136,8 @@ class TraceRedactor:
         if entity not in WORDY:
             return False
         folded = " ".join(value.casefold().split())
+        if entity == "PERSON" and all(w in self.nobody for w in folded.split()):
+            return True  # "the user", "Claude": the conversation's parties
         return folded in self._things or (" " not in folded and self.is_app_text(value))
 
     def _learn_from(self, text: str, kind: str | None) -> str:
