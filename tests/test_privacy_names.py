@@ -91,3 +91,36 @@ def test_an_acronym_in_capitals_amid_prose_is_nobody(anonymizer: Anonymizer) -> 
     assert redacted(anonymizer, *texts) == texts
     (out,) = redacted(anonymizer, "speak to JOHN please")
     assert "JOHN" not in out  # after a cue, one word in capitals is still a name
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("You're welcome, Lucía! Anything else?", "Lucía"),
+        ("Thanks, Amara. Your refund is on its way.", "Amara"),
+        ("Happy to help, Olivia", "Olivia"),
+        ("Take care, Oluwaseun.", "Oluwaseun"),
+        ("No problem, Ingrid Johansson!", "Ingrid Johansson"),
+        ("Good morning, Thandiwe, your parcel left the depot.", "Thandiwe"),
+    ],
+)
+def test_a_name_addressed_after_a_greeting_or_thanks(
+    anonymizer: Anonymizer, text: str, name: str
+) -> None:
+    out = anonymizer.anonymize([Trace(messages=[Message("assistant", text)])])[0]
+    content = out.messages[0].content or ""
+    assert all(part not in content for part in name.split()), content
+    assert "<PERSON_1>" in content
+
+
+def test_a_greeting_to_no_one_in_particular_is_kept(anonymizer: Anonymizer) -> None:
+    texts = [
+        "Thanks, team",
+        "Hi there, how can I help?",
+        "Thanks, everyone!",
+        "Hi, Everyone.",
+        "Sure, Monday works for the delivery.",
+        "Of course, Python 3.12 is supported.",
+        "Sorry, I did not get that.",
+    ]
+    assert redacted(anonymizer, *texts) == texts

@@ -37,6 +37,29 @@ _LOWER_CONTEXT = re.compile(
 )
 
 
+# Phrases after which a capitalized word set off by a comma and ending the clause is the
+# person spoken to: "You're welcome, Lucía!", "Happy to help, Olivia", "Take care, Sam."
+_VOCATIVE_CUES = (
+    r"you're welcome|you’re welcome|you are welcome|welcome back|welcome aboard|welcome|"
+    r"happy to help|glad to help|happy to assist|glad i could help|glad to hear it|my pleasure|"
+    r"no problem|no worries|of course|sure thing|sure|absolutely|certainly|definitely|"
+    r"take care|good (?:morning|afternoon|evening|night|day)|goodbye|bye|see you(?: soon)?|"
+    r"talk soon|congrat(?:s|ulations)|great question|good question|nice to meet you|"
+    r"pleasure to meet you|sorry|apologies|anytime|any time|got it|understood|noted|"
+    r"(?:many |thanks so much|thank you so much|thanks again|thanks a lot)?thanks|thank you|"
+    r"hi|hello|hey|dear|cheers|regards|best wishes|all the best|enjoy|good luck|well done"
+)
+_VOCATIVE = re.compile(
+    r"(?:^|(?<=[\s\"'(.!?]))(?i:" + _VOCATIVE_CUES + r")(?:[ \t]+(?i:again|so much|very much))?"
+    r",[ \t]*(" + _WORD + r"(?:[ \t]" + _WORD + r")?)(?=[ \t]*(?:[!.?,;:)]|$))",
+    re.MULTILINE,
+)
+# Capitalized words a greeting may address that are nobody: "Thanks, Team!", "Hi, Everyone".
+_ADDRESSED_GROUPS = frozenset(
+    word_list("Folks Guys Friend Friends Buddy Mate Everybody World Sir Madam Both Y'all Yall")
+)
+
+
 def _phrases(text: str) -> list[str]:
     """The phrases of a constant written `a|b c|d` (cues hold spaces, so words will not do)."""
     return text.split("|")
@@ -199,6 +222,10 @@ def person_context_spans(text: str) -> list[Span]:
             spans.append(Span(m.start(1), m.start(1) + end, "PERSON", 0.6))
     for m in _NON_LATIN_NAME.finditer(text):
         spans.append(Span(m.start(1), m.end(1), "PERSON", 0.6))
+    for m in _VOCATIVE.finditer(text):
+        words = m.group(1).split()
+        if all(capitalized(w) and w not in NOT_NAMES and w not in _ADDRESSED_GROUPS for w in words):
+            spans.append(Span(m.start(1), m.end(1), "PERSON", 0.6))
     return spans
 
 
