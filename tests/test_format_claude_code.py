@@ -109,7 +109,7 @@ def test_the_parties_of_the_session_are_not_people(
     (trace,), _ = convert(SESSION)
     (out,) = anonymizer.anonymize([trace])
     text = raw_text(out)
-    assert "Jane" not in text  # the customer is still replaced
+    assert "Jane" not in text and "/home/jane" not in text  # the customer is still replaced
     prompt = out.messages[0].content or ""
     # the words "user" and "Claude" (the model of this session) name no one
     assert len(re.findall(r"\buser\b", prompt)) == len(

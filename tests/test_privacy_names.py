@@ -124,3 +124,26 @@ def test_a_greeting_to_no_one_in_particular_is_kept(anonymizer: Anonymizer) -> N
         "Sorry, I did not get that.",
     ]
     assert redacted(anonymizer, *texts) == texts
+
+
+@pytest.mark.parametrize(
+    "text, user",
+    [
+        ("cd /home/jane/shop && pytest", "jane"),
+        ("Traceback: /Users/jane/projects/app/main.py, line 4", "jane"),
+        ('{"cwd": "/home/tomasz.k"}', "tomasz.k"),
+        ("C:\\Users\\Jane Doe\\Documents\\refund.py", "Jane Doe"),
+        ("ls ~jane/notes", "jane"),
+    ],
+)
+def test_the_user_name_of_a_home_directory_is_replaced(
+    anonymizer: Anonymizer, text: str, user: str
+) -> None:
+    (out,) = redacted(anonymizer, text)
+    assert user not in out and "<PERSON_1>" in out, out
+    assert out.replace("<PERSON_1>", user) == text  # the rest of the path stays
+
+
+def test_service_accounts_in_home_directories_are_kept(anonymizer: Anonymizer) -> None:
+    texts = ["/home/runner/work/app/app", "/Users/Shared/build.log", "cd ~/shop && ls /root"]
+    assert redacted(anonymizer, *texts) == texts
