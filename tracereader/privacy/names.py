@@ -223,8 +223,10 @@ def person_context_spans(text: str) -> list[Span]:
     for m in _NON_LATIN_NAME.finditer(text):
         spans.append(Span(m.start(1), m.end(1), "PERSON", 0.6))
     for m in _VOCATIVE.finditer(text):
-        words = m.group(1).split()
-        if all(capitalized(w) and w not in NOT_NAMES and w not in _ADDRESSED_GROUPS for w in words):
+        addressed = m.group(1).split()
+        if all(
+            capitalized(w) and w not in NOT_NAMES and w not in _ADDRESSED_GROUPS for w in addressed
+        ):
             spans.append(Span(m.start(1), m.end(1), "PERSON", 0.6))
     return spans
 
