@@ -174,7 +174,6 @@ TRACE_ID, SPAN_ID = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
         f"See trace {TRACE_ID} for details",
         f"traceparent: 00-{TRACE_ID}-{SPAN_ID}-01",
         f'{{"auth_token": "<SECRET_1>", "trace_id": "{TRACE_ID}", "spanId": "{SPAN_ID}"}}',
-        TRACE_ID,
         "commit 9fceb02d0ae598e95dc970b74767f19372d61af8 fixed it",
         "image sha256:" + "ab12" * 16,
     ],
@@ -184,8 +183,14 @@ def test_hex_ids_of_traces_spans_and_commits_are_not_secrets(text: str) -> None:
 
 
 def test_hex_keys_are_still_found_by_the_word_that_names_them() -> None:
-    key = "9c" * 16
-    for text in (f"my key is {key}", f"WEBHOOK_SECRET={key * 2}", f'{{"api_key": "{key}"}}'):
+    key = rand(32, "0123456789abcdef")
+    for text in (
+        f"my key is {key}",
+        f"WEBHOOK_SECRET={key * 2}",
+        f'{{"api_key": "{key}"}}',
+        f"Failing config value: {key} (seen twice)",  # hex with no id label: a key
+        f"{key} <- this is the key we use in prod",
+    ):
         assert covered(text, key), (text, found(text))
 
 

@@ -74,9 +74,10 @@ _ID_PREFIXES = (
 )  # fmt: skip
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _TRACEPARENT = re.compile(r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
-# A label naming an id of a trace, span or request just before a value.
+# A label naming an id of a trace, span, request or commit, or a digest, just before a value.
 _ID_LABEL = re.compile(
-    r"(?:trace|span|parent|request|correlation|operation)(?:[ _\-]?id)?[\"']?\s*[:=]?\s*[\"']?$",
+    r"(?:trace|span|parent|request|correlation|operation|commit|revision|sha(?:1|256|512)?|"
+    r"digest|checksum|md5|etag)(?:[ _\-]?(?:id|hash|sum))?[\"']?\s*[:=@]?\s*[\"']?$",
     re.IGNORECASE,
 )
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -121,16 +122,17 @@ def looks_opaque(value: str) -> bool:
 def looks_free_standing_secret(value: str) -> bool:
     """An opaque token long enough to be a key wherever it stands (not an id or a UUID).
 
-    Hex alone is an id or a digest (OTLP trace and span ids, commit SHAs, MD5 and SHA-256
-    sums) far more often than a key: a hex key is found by the credential word that names it."""
+    Hex is a key here too (`Failing config value: 9f3c…`); hex ids and digests are told by
+    their label instead (`is_trace_context_id`)."""
     if len(value) < 32 or _UUID.match(value) or value.lower().startswith(_ID_PREFIXES):
         return False
-    return not _HEX.fullmatch(value) and looks_opaque(value)
+    return looks_opaque(value)
 
 
 def is_trace_context_id(text: str, start: int, end: int) -> bool:
-    """Whether `text[start:end]` is a trace or span id in hex: labelled as one (`trace_id=…`,
-    `"spanId": "…"`, `trace …`) or a W3C `traceparent` value (`00-<trace>-<span>-01`)."""
+    """Whether `text[start:end]` is an id or a digest in hex: labelled as one (`trace_id=…`,
+    `"spanId": "…"`, `trace …`, `commit …`, `sha256:…`) or a W3C `traceparent` value
+    (`00-<trace>-<span>-01`)."""
     value = text[start:end]
     if _TRACEPARENT.fullmatch(value):
         return True

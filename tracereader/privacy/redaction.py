@@ -28,6 +28,7 @@ _NORMALIZE_DIGITS = {"PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "UK_N
 _MIN_PROPAGATE = 3
 _MIN_PROPAGATE_ID = 4
 _ID_TYPES = ("ID", "USER_ID", "SESSION_ID")
+_HEX_ID = re.compile(r"[0-9a-fA-F]{8,64}|[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
 # Structured identifiers a JSON key may hold and lose (a key never loses its words).
 _KEY_TYPES = frozenset(
     ("SECRET", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "UK_NINO",
@@ -149,6 +150,8 @@ class TraceRedactor:
         if kind is not None and kind not in (KEY, APP, REFERENCE):
             self._learn(text, kind)
             return text
+        if kind == REFERENCE and _HEX_ID.fullmatch(text.strip()):
+            return text  # a trace or span id under its key: nothing to learn from
         for span in spans:
             if kind in (None, APP) or span.entity in _KEY_TYPES:
                 self._learn(text[span.start : span.end], span.entity)
@@ -221,8 +224,10 @@ class TraceRedactor:
         spans.extend(self._propagated(text))
         if kind == KEY:  # keys keep their words: structured identifiers only
             spans = [s for s in spans if s.entity in _KEY_TYPES]
-        elif kind == REFERENCE:  # an order or tracking number: only what cannot be one
+        elif kind == REFERENCE:  # an order, tracking, trace or span id: only what cannot be one
             spans = [s for s in spans if s.entity in ("SECRET", "EMAIL_ADDRESS")]
+            if _HEX_ID.fullmatch(text.strip()):
+                spans = []  # a hex id under its key (`"traceId": "4bf9…"`) opens nothing
         things = self._thing_spans(text)
         spans = [
             s
