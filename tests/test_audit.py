@@ -16,9 +16,13 @@ from click.testing import CliRunner, Result
 import tracereader.privacy.analyzer
 from tracereader import locations
 from tracereader.cli import cli
+from tracereader.config import load_settings
+from tracereader.demo_feed import feed
+from tracereader.privacy.audit import is_bookkeeping
 from tracereader.store import Store
 
 FIXTURES = Path(__file__).parent / "privacy_fixtures"
+SAMPLE_TRACES = Path(__file__).parent.parent / "sample_traces"
 # What the older version left in the fixture database (its input is older_version_input.jsonl).
 LEFT_BY_OLDER_VERSION = [
     "maria gonzalez",
@@ -180,3 +184,63 @@ def test_names_missed_by_a_no_ner_ingest_are_found_later(tmp_path: Path) -> None
 def test_a_missing_database_is_a_usage_error(tmp_path: Path) -> None:
     result = run("--db", str(tmp_path / "nope.db"))
     assert result.exit_code == 2 and "\n" not in result.output.strip()
+
+
+def test_bookkeeping_columns_are_not_rescanned() -> None:
+    for table, column in [
+        ("note_clusters", "key"),
+        ("queue_samples", "key"),
+        ("taxonomy_tags", "source_key"),
+        ("pattern_edits", "target"),
+        ("review_actions", "trace_ids"),
+        ("reviews", "reviewed_at"),
+        ("app_time", "day"),
+        ("traces", "user_hash"),
+    ]:
+        assert is_bookkeeping(table, column), (table, column)
+    for table, column in [
+        ("traces", "id"),
+        ("messages", "tool_call_id"),
+        ("messages", "content"),
+        ("reviews", "note"),
+        ("review_actions", "before"),
+        ("messages", "trace_id"),
+    ]:
+        assert not is_bookkeeping(table, column), (table, column)
+
+
+def test_reviewer_notes_and_cache_keys_are_not_findings_and_fix_leaves_them(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "t.jsonl"
+    record = {"id": "n-1", "messages": [{"role": "user", "content": "where is my order?"}]}
+    source.write_text(json.dumps(record) + "\n")
+    db = tmp_path / "n.db"
+    assert CliRunner().invoke(cli, ["ingest", "--db", str(db), str(source)]).exit_code == 0
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute(
+            "insert into reviews (trace_id, verdict, note) values (?, ?, ?)",
+            ["n-1", "fail", "dumped raw JSON to the user"],
+        )
+        conn.execute(
+            "insert into note_clusters (key, clusters) values (?, ?)",
+            ["d411368b8bef95ce3b2aee9cc34b5277e76b6f26fe061b40c251940936cb947c", "[]"],
+        )
+    conn.close()
+    result = run("--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert run("--db", str(db), "--fix").exit_code == 0
+    assert "dumped raw JSON to the user" in dump(db)
+
+
+def test_a_fresh_demo_database_audits_clean(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    store = Store.open(db)
+    try:
+        feed(store, load_settings(None), SAMPLE_TRACES)
+        assert store.count("traces") > 500
+    finally:
+        store.close()
+    result = run("--db", str(db))
+    assert result.exit_code == 0, result.output

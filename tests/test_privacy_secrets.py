@@ -98,6 +98,46 @@ def test_passwords_and_tokens_in_credential_contexts(text: str, secret: str) -> 
     assert covered(text, secret), found(text)
 
 
+# Random keys over Django's SECRET_KEY alphabet hold `&`, `=`, `#`, `(`: a value must not end at
+# an `&x=` inside it, as if the rest were the next query parameter.
+SYMBOLIC = string.ascii_lowercase + string.digits + "!@#$%^&*(-_=+)"
+SYMBOLIC_CONTEXTS = [
+    "2026-11-09T13:09:00Z INFO auth ok with key {}",
+    "2026-11-09T13:09:00Z WARN token {} expires in 3 days",
+    "my reset token is {}",
+    "access code {}",
+    "the SIGNING_KEY is {}",
+    "the app_key is {}",
+    'SECRET_KEY = "{}"',
+    "[default]\nsecret_key = {}\napp_host = db.internal",
+    "  secret_key: {}\n  app_version: 2.3.1",
+    "export SECRET_KEY={}",
+    "SESSION_SECRET={} python app.py",
+    "Cookie: session={}; theme=dark",
+    "https://shop.example/reset?token={}&page=2",
+    "curl https://api.internal/v1/ping -H 'X-Api-Key: {}'",
+]
+
+
+@pytest.mark.parametrize("template", SYMBOLIC_CONTEXTS)
+def test_random_keys_with_query_punctuation_are_covered_whole(template: str) -> None:
+    rng = random.Random(template)
+    for _ in range(150):
+        key = "".join(rng.choice(SYMBOLIC) for _ in range(50))
+        text = template.format(key)
+        core = key.strip("([<.,;:=!?)")  # brackets, marks and `=` at its edges may fall off
+        assert covered(text, core), (text, found(text))
+
+
+def test_a_url_clean_credential_ends_before_the_next_query_parameters() -> None:
+    text = "https://api.example.com/v1/items?api_key=9f8e7d6c5b4a3928&page=2&sort=asc"
+    assert found(text) == {"9f8e7d6c5b4a3928"}
+    signed = "GET /export?sig=c2lnbmF0dXJlMTIzNDU2Nzg5MA%3D%3D&X-Amz-Date=20261102T140311Z"
+    assert found(signed) == {"c2lnbmF0dXJlMTIzNDU2Nzg5MA%3D%3D"}
+    assert found("see https://x.example/search?token=abc&q=1") == set()  # too short for a key
+    assert found("the primary_key is order_id (an int)") == set()
+
+
 def test_pem_private_key_block_is_replaced_whole() -> None:
     body = "\n".join(rand(64, string.ascii_letters + string.digits + "+/") for _ in range(5))
     pem = f"-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----"
@@ -122,6 +162,36 @@ def test_pem_private_key_block_is_replaced_whole() -> None:
 )
 def test_ordinary_text_is_not_a_secret(text: str) -> None:
     assert found(text) == set()
+
+
+TRACE_ID, SPAN_ID = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"trace {TRACE_ID} span {SPAN_ID}",
+        f"See trace {TRACE_ID} for details",
+        f"traceparent: 00-{TRACE_ID}-{SPAN_ID}-01",
+        f'{{"auth_token": "<SECRET_1>", "trace_id": "{TRACE_ID}", "spanId": "{SPAN_ID}"}}',
+        "commit 9fceb02d0ae598e95dc970b74767f19372d61af8 fixed it",
+        "image sha256:" + "ab12" * 16,
+    ],
+)
+def test_hex_ids_of_traces_spans_and_commits_are_not_secrets(text: str) -> None:
+    assert found(text) == set()
+
+
+def test_hex_keys_are_still_found_by_the_word_that_names_them() -> None:
+    key = rand(32, "0123456789abcdef")
+    for text in (
+        f"my key is {key}",
+        f"WEBHOOK_SECRET={key * 2}",
+        f'{{"api_key": "{key}"}}',
+        f"Failing config value: {key} (seen twice)",  # hex with no id label: a key
+        f"{key} <- this is the key we use in prod",
+    ):
+        assert covered(text, key), (text, found(text))
 
 
 def test_credential_keys_are_told_from_token_counts() -> None:

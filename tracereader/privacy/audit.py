@@ -28,6 +28,11 @@ from tracereader.store import Store
 SKIPPED_TABLES = frozenset(("_migrations", "meta", "app_text", "ingested_files", "ingest_runs"))
 # Columns that hold keyed hashes or the reviewer's own name, stored on purpose.
 SKIPPED_COLUMNS = frozenset(("user_hash", "session_hash", "reviewer"))
+# The app's own bookkeeping, by column name: cache and pattern keys, hashes, ids and times
+# (`note_clusters.key` is a SHA-256 of the notes, `pattern_edits.target` a pattern's key).
+_BOOKKEEPING = re.compile(r"(?:^|_)(?:key|hash|ids?|at|day|target)$")
+# Named like bookkeeping but copied from the traces themselves, so rescanned.
+_TRACE_COLUMNS = frozenset((("traces", "id"), ("messages", "tool_call_id")))
 _PLACEHOLDER = re.compile(r"<([A-Z][A-Z_]*)_\d+>|(?<![\w\-])(id|t)_[0-9a-f]{16}(?![\w\-])")
 BATCH = 100  # traces rescanned together (one NLP batch)
 
@@ -62,12 +67,24 @@ class AuditReport:
         return out
 
 
-def _text_columns(store: Store, table: str) -> list[str]:
+def is_bookkeeping(table: str, column: str) -> bool:
+    """Whether `table.column` holds the app's own keys, hashes, ids or times, never trace text
+    (`trace_id` stays: it ties a row to the trace whose id `traces.id` rescans)."""
+    if column in SKIPPED_COLUMNS:
+        return True
+    if column == "trace_id" or (table, column) in _TRACE_COLUMNS:
+        return False
+    return bool(_BOOKKEEPING.search(column))
+
+
+def _text_columns(store: Store, table: str, *, scanned: bool = True) -> list[str]:
+    """The text columns of `table`; `scanned`: only those that can hold trace text."""
     info = store.execute(f"pragma table_info([{table}])").fetchall()
     return [
         row[1]
         for row in info
-        if (row[2] or "").upper() in ("TEXT", "") and row[1] not in SKIPPED_COLUMNS
+        if (row[2] or "").upper() in ("TEXT", "")
+        and not (scanned and is_bookkeeping(table, row[1]))
     ]
 
 
@@ -147,8 +164,11 @@ def _rescan(
             )
     spans = anonymizer.analyze(texts)
     anonymizer.app_text.observe((t, app_values(t, spans)) for t in traces)
+    models = {t.id: t.model for t in traces}
     for trace, cells in groups:
-        redactor = TraceRedactor(spans, anonymizer.keyed_hash, anonymizer.app_text.is_app_text)
+        redactor = TraceRedactor(
+            spans, anonymizer.keyed_hash, anonymizer.app_text.is_app_text, models.get(trace)
+        )
         values = [(parsed.get(id(c), c.value), c.kind, c.keys) for c in cells]
         for cell, new in zip(cells, redactor.redact_values(values), strict=True):
             if id(cell) in parsed:
@@ -224,9 +244,9 @@ def _apply(
                 f"update [{cell.table}] set [{cell.column}] = ? where rowid = ?",
                 [cell.fixed, cell.rowid],
             )
-        for old, new in rekeys.items():
-            for table, columns in tables.items():
-                for column in columns:
+        for old, new in rekeys.items():  # ids are in bookkeeping too (`review_actions`)
+            for table in tables:
+                for column in _text_columns(store, table, scanned=False):
                     store.execute(
                         f"update [{table}] set [{column}] = replace([{column}], ?, ?) "
                         f"where instr([{column}], ?) > 0",

@@ -4,6 +4,8 @@ A URL is not personal in itself (`https://docs.python.org/3/` must survive): onl
 personal inside it is replaced — a query parameter whose key identifies someone (`?email=…`,
 `?phone=…`), a path segment after `/u/`, `/users/`, `/profile/`, `/in/`, an `@handle`, and
 what the other detectors find there (emails, phone numbers in `wa.me/…`, tokens in `?key=…`).
+The account name in a home directory (`/home/jane/…`, `/Users/jane/…`, `C:\\Users\\jane\\…`,
+`~jane/`) is a person's, unless it is a service or default account (`root`, `runner`, `ubuntu`).
 """
 
 from __future__ import annotations
@@ -43,6 +45,37 @@ _USER_SEGMENT = re.compile(
     r"|/@([^/?#\s]+)",
     re.IGNORECASE,
 )
+
+_UNIX_HOME = re.compile(
+    r"(?<![\w.\-])(?:/(?:export|var|usr))?/(?:home|Users)/([A-Za-z0-9._\-]{1,64})(?=[/\s\"'<>:,;)\]]|$)"
+    r"|(?<![\w/~])~([A-Za-z][A-Za-z0-9._\-]{0,63})(?=/)",
+    re.MULTILINE,
+)
+_WINDOWS_HOME = re.compile(
+    r"\b[A-Za-z]:(?:\\{1,2}|/)(?:Users|Documents and Settings)(?:\\{1,2}|/)"
+    r"(?:([^\\/\n\"'<>:|*?]{1,64}?)(?=\\|/)|([^\s\\/\"'<>:|*?]{1,64}))",
+    re.MULTILINE | re.IGNORECASE,
+)
+# Accounts that name a machine's role, not a person (CI runners, images, services).
+_SERVICE_ACCOUNTS = frozenset(
+    word_list(
+        "root admin administrator user users default public shared guest all ubuntu debian "
+        "centos fedora ec2-user runner runneradmin vscode codespace codespaces gitpod node app "
+        "apps deploy deployer docker jenkins git www-data circleci travis vagrant pi builder "
+        "build ci service services postgres mysql nobody daemon linuxbrew"
+    )
+)
+
+
+def home_directory_users(text: str) -> Iterator[Span]:
+    """The account name of each home directory path (`/home/jane/shop`: `jane`)."""
+    for pattern in (_UNIX_HOME, _WINDOWS_HOME):
+        for m in pattern.finditer(text):
+            group = next(i for i in range(1, (m.lastindex or 0) + 1) if m.group(i))
+            name = m.group(group).strip()
+            if name and name.casefold() not in _SERVICE_ACCOUNTS and not name.startswith("$"):
+                start = m.start(group) + m.group(group).index(name)
+                yield Span(start, start + len(name), "PERSON", 0.8)
 
 
 def emails(text: str) -> Iterator[Span]:
@@ -111,5 +144,5 @@ def _encoded_type(value: str) -> str | None:
 
 
 def find_contacts(text: str) -> list[Span]:
-    """Every email, IP address and personal URL part in `text`."""
-    return [*emails(text), *ip_addresses(text), *url_parts(text)]
+    """Every email, IP address, personal URL part and home directory's user in `text`."""
+    return [*emails(text), *ip_addresses(text), *url_parts(text), *home_directory_users(text)]

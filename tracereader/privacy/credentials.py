@@ -72,6 +72,14 @@ _ID_PREFIXES = (
     "call_", "chatcmpl-", "msg_", "run_", "toolu_", "req_", "resp_", "fc_", "asst_", "thread_",
     "file-", "batch_", "span", "trace", "evt_", "cus_", "sub_", "pi_", "ch_", "in_", "txn_",
 )  # fmt: skip
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_TRACEPARENT = re.compile(r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+# A label naming an id of a trace, span, request or commit, or a digest, just before a value.
+_ID_LABEL = re.compile(
+    r"(?:trace|span|parent|request|correlation|operation|commit|revision|sha(?:1|256|512)?|"
+    r"digest|checksum|md5|etag)(?:[ _\-]?(?:id|hash|sum))?[\"']?\s*[:=@]?\s*[\"']?$",
+    re.IGNORECASE,
+)
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
@@ -112,10 +120,23 @@ def looks_opaque(value: str) -> bool:
 
 
 def looks_free_standing_secret(value: str) -> bool:
-    """An opaque token long enough to be a key wherever it stands (not an id or a UUID)."""
+    """An opaque token long enough to be a key wherever it stands (not an id or a UUID).
+
+    Hex is a key here too (`Failing config value: 9f3c…`); hex ids and digests are told by
+    their label instead (`is_trace_context_id`)."""
     if len(value) < 32 or _UUID.match(value) or value.lower().startswith(_ID_PREFIXES):
         return False
     return looks_opaque(value)
+
+
+def is_trace_context_id(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` is an id or a digest in hex: labelled as one (`trace_id=…`,
+    `"spanId": "…"`, `trace …`, `commit …`, `sha256:…`) or a W3C `traceparent` value
+    (`00-<trace>-<span>-01`)."""
+    value = text[start:end]
+    if _TRACEPARENT.fullmatch(value):
+        return True
+    return bool(_HEX.fullmatch(value)) and bool(_ID_LABEL.search(text, max(0, start - 32), start))
 
 
 def looks_like_password(value: str) -> bool:

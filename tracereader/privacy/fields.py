@@ -98,6 +98,8 @@ def span_of(text: str, start: int, value: str, entity: str, vcard: bool = False)
 def labelled(text: str, label: str, start: int, value: str) -> Iterator[Span]:
     """The span of `value` (at `start`) when `label` names what it is (a bare name: a person)."""
     entity = identifying_type(label)
+    if entity == NAME_FIELD and re.fullmatch(r"[a-z]+", value.strip()):
+        return  # `<name>project</name>`: one lowercase word under a bare name is a thing's
     if entity is not None:
         yield from span_of(text, start, value, "PERSON" if entity == NAME_FIELD else entity)
 

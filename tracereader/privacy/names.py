@@ -37,6 +37,29 @@ _LOWER_CONTEXT = re.compile(
 )
 
 
+# Phrases after which a capitalized word set off by a comma and ending the clause is the
+# person spoken to: "You're welcome, Lucía!", "Happy to help, Olivia", "Take care, Sam."
+_VOCATIVE_CUES = (
+    r"you're welcome|you’re welcome|you are welcome|welcome back|welcome aboard|welcome|"
+    r"happy to help|glad to help|happy to assist|glad i could help|glad to hear it|my pleasure|"
+    r"no problem|no worries|of course|sure thing|sure|absolutely|certainly|definitely|"
+    r"take care|good (?:morning|afternoon|evening|night|day)|goodbye|bye|see you(?: soon)?|"
+    r"talk soon|congrat(?:s|ulations)|great question|good question|nice to meet you|"
+    r"pleasure to meet you|sorry|apologies|anytime|any time|got it|understood|noted|"
+    r"(?:many |thanks so much|thank you so much|thanks again|thanks a lot)?thanks|thank you|"
+    r"hi|hello|hey|dear|cheers|regards|best wishes|all the best|enjoy|good luck|well done"
+)
+_VOCATIVE = re.compile(
+    r"(?:^|(?<=[\s\"'(.!?]))(?i:" + _VOCATIVE_CUES + r")(?:[ \t]+(?i:again|so much|very much))?"
+    r",[ \t]*(" + _WORD + r"(?:[ \t]" + _WORD + r")?)(?=[ \t]*(?:[!.?,;:)]|$))",
+    re.MULTILINE,
+)
+# Capitalized words a greeting may address that are nobody: "Thanks, Team!", "Hi, Everyone".
+_ADDRESSED_GROUPS = frozenset(
+    word_list("Folks Guys Friend Friends Buddy Mate Everybody World Sir Madam Both Y'all Yall")
+)
+
+
 def _phrases(text: str) -> list[str]:
     """The phrases of a constant written `a|b c|d` (cues hold spaces, so words will not do)."""
     return text.split("|")
@@ -86,6 +109,7 @@ _NON_LATIN_NAME = re.compile(
 _CAPS_RUN = re.compile(
     r"(?<![\w'’])[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+(?:[ \t][A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’\-]+){1,11}(?![\w'’])"
 )
+_CUE_BEFORE = re.compile(r"(?:^|(?<=[\s,.!?;:(\"']))(?i:" + _CUES + r")[,:]?\s+\(?$")
 _LIST_ITEM_BEFORE = re.compile(r"(?:^|[,;|\t\n])[ \t]*(" + _WORD + r") $")
 _NEXT_WORD = re.compile(r"[ \-](" + _WORD + r")(?![\w'’])")
 _SPLIT = re.compile(r"[:\n\r\t|;()\[\]{}<>\"=,/]|\s{2,}")
@@ -111,6 +135,18 @@ NOT_NAMES = frozenset(
     )
 )
 _NOT_NAMES_LOWER = frozenset(w.lower() for w in NOT_NAMES)
+# The parties of a conversation, named by their role (`<name>user</name>`, "the user"): nobody.
+ROLE_WORDS = frozenset(
+    word_list("user users assistant assistants system human humans model developer tool bot agent")
+)
+# The names an assistant goes by, per model family named in a trace's model id.
+_MODEL_FAMILIES = {
+    "claude": "claude sonnet opus haiku",
+    "gpt": "gpt chatgpt",
+    "gemini": "gemini bard",
+    "llama": "llama",
+    "mistral": "mistral mixtral",
+}
 # Lowercase words after a cue that start no name ("i'm sorry", "this is about …").
 _STOP = frozenset(
     word_list(
@@ -186,6 +222,12 @@ def person_context_spans(text: str) -> list[Span]:
             spans.append(Span(m.start(1), m.start(1) + end, "PERSON", 0.6))
     for m in _NON_LATIN_NAME.finditer(text):
         spans.append(Span(m.start(1), m.end(1), "PERSON", 0.6))
+    for m in _VOCATIVE.finditer(text):
+        addressed = m.group(1).split()
+        if all(
+            capitalized(w) and w not in NOT_NAMES and w not in _ADDRESSED_GROUPS for w in addressed
+        ):
+            spans.append(Span(m.start(1), m.end(1), "PERSON", 0.6))
     return spans
 
 
@@ -309,12 +351,25 @@ def refine(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue  # `en-GB`, `iPhone`: every word of a name starts with a capital
         kept_start = piece_start + words[0].start()
         kept_end = kept_start + len(kept)
+        if _acronym(text, kept, kept_start):
+            continue  # "dumped raw JSON to the user": JSON, SQL, HTML are nobody
         if len(words) == 1 and _VERB_USE.match(text, kept_end):
             continue  # "Bill me later"
         if _product_like(text, kept_start, kept_end):
             continue  # "Borealis Rain Shell", "Kestrel trail shoes"
         out.append((kept_start, kept_end))
     return out
+
+
+def _acronym(text: str, word: str, start: int) -> bool:
+    """One word in capitals amid text that is not (an acronym, not a name on a label)."""
+    if " " in word or "-" in word or not word.isupper() or len(word) > 6:
+        return False
+    before = text[max(0, start - 40) : start]
+    if _CUE_BEFORE.search(before):
+        return False  # "speak to JOHN": a cue makes it a name
+    around = before + text[start + len(word) : start + len(word) + 40]
+    return not mostly_capitals(around) and any(ch.islower() for ch in around)
 
 
 def extend_person_spans(text: str, spans: Iterable[Span]) -> list[Span]:
@@ -342,3 +397,13 @@ def name_parts(value: str) -> list[str]:
     """The parts of a detected full name that identify on their own (first name, surname)."""
     parts = [p.strip(".,'’") for p in re.split(r"[\s]+", value)]
     return [p for p in parts if len(p) >= 2 and p[:1].isupper() and p not in NOT_NAMES]
+
+
+def assistant_names(model: str | None) -> frozenset[str]:
+    """The words naming the assistant of a trace made by `model` (`claude-sonnet-4-5`: claude,
+    sonnet, opus, haiku): in that trace they name the model, not a person."""
+    words = set(re.findall(r"[a-z]{3,}", (model or "").lower()))
+    for family, names in _MODEL_FAMILIES.items():
+        if family in words:
+            words.update(word_list(names))
+    return frozenset(words)

@@ -17,7 +17,7 @@ from typing import Any
 
 from tracereader.model import Trace
 from tracereader.privacy.keys import KEY
-from tracereader.privacy.names import name_parts
+from tracereader.privacy.names import ROLE_WORDS, assistant_names, name_parts
 from tracereader.privacy.protect import is_redacted
 from tracereader.privacy.spans import ALWAYS_REPLACED, WORDY, Span, merge_spans, overlaps
 from tracereader.privacy.walk import APP, REFERENCE, THING, walk, walk_trace
@@ -28,6 +28,7 @@ _NORMALIZE_DIGITS = {"PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "UK_N
 _MIN_PROPAGATE = 3
 _MIN_PROPAGATE_ID = 4
 _ID_TYPES = ("ID", "USER_ID", "SESSION_ID")
+_HEX_ID = re.compile(r"[0-9a-fA-F]{8,64}|[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
 # Structured identifiers a JSON key may hold and lose (a key never loses its words).
 _KEY_TYPES = frozenset(
     ("SECRET", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "UK_NINO",
@@ -66,8 +67,10 @@ class TraceRedactor:
         spans: Mapping[str, list[Span]],
         keyed_hash: KeyedHash,
         is_app_text: IsAppText = lambda value: False,
+        model: str | None = None,
     ) -> None:
         self.spans = spans
+        self.nobody = ROLE_WORDS | assistant_names(model)  # words that name no person here
         self.keyed_hash = keyed_hash
         self.is_app_text = is_app_text
         self.counts: Counter[str] = Counter()
@@ -81,6 +84,7 @@ class TraceRedactor:
 
     def redact(self, trace: Trace) -> Trace:
         """An anonymized copy: placeholders, hashed user/session ids, id kept unless PII."""
+        self.nobody |= assistant_names(trace.model)
         if trace.user_id:
             self._learn(trace.user_id, "USER_ID", self.keyed_hash(trace.user_id, "u_"))
         if trace.session_id:
@@ -133,6 +137,8 @@ class TraceRedactor:
         if entity not in WORDY:
             return False
         folded = " ".join(value.casefold().split())
+        if entity == "PERSON" and all(w in self.nobody for w in folded.split()):
+            return True  # "the user", "Claude": the conversation's parties
         return folded in self._things or (" " not in folded and self.is_app_text(value))
 
     def _learn_from(self, text: str, kind: str | None) -> str:
@@ -144,6 +150,8 @@ class TraceRedactor:
         if kind is not None and kind not in (KEY, APP, REFERENCE):
             self._learn(text, kind)
             return text
+        if kind == REFERENCE and _HEX_ID.fullmatch(text.strip()):
+            return text  # a trace or span id under its key: nothing to learn from
         for span in spans:
             if kind in (None, APP) or span.entity in _KEY_TYPES:
                 self._learn(text[span.start : span.end], span.entity)
@@ -216,8 +224,10 @@ class TraceRedactor:
         spans.extend(self._propagated(text))
         if kind == KEY:  # keys keep their words: structured identifiers only
             spans = [s for s in spans if s.entity in _KEY_TYPES]
-        elif kind == REFERENCE:  # an order or tracking number: only what cannot be one
+        elif kind == REFERENCE:  # an order, tracking, trace or span id: only what cannot be one
             spans = [s for s in spans if s.entity in ("SECRET", "EMAIL_ADDRESS")]
+            if _HEX_ID.fullmatch(text.strip()):
+                spans = []  # a hex id under its key (`"traceId": "4bf9…"`) opens nothing
         things = self._thing_spans(text)
         spans = [
             s

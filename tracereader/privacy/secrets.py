@@ -20,6 +20,7 @@ from tracereader.privacy.contacts import URL
 from tracereader.privacy.credentials import (
     is_credential_key,
     is_secret_value,
+    is_trace_context_id,
     looks_free_standing_secret,
     looks_like_password,
     looks_opaque,
@@ -62,13 +63,21 @@ _BEARER = re.compile(
 # first password-like token within a few words after it is the secret.
 _PROSE_CUE = re.compile(
     r"\b(?:[A-Za-z]+_)*(?:secret|passw(?:or)?d|token|api_?key)(?:_[A-Za-z]+)*\b|"
+    r"\b(?P<compound>(?:[A-Za-z]+_)+key)\b|"
     r"\b(?:pass(?:word|wd|phrase|code|wort)?|pwd|pw|pin|passe|senha|kennwort|mot de passe|"
     r"contrase[ñn]a|wachtwoord|has[łl]o|l[öo]senord|token|secret|api[ \-]?key|key|access code|"
     r"credentials?|log(?:ging|ged)? ?in with|sign(?:ing|ed)? ?in with)\b",
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[^\s\"'`]+")
-_NEXT_PARAM = re.compile(r"&(?=[A-Za-z0-9_.\-\[\]]+=)")  # `…&page=2` starts the next parameter
+# A value written for a URL (letters, digits, `-._~+/:,=` and well-formed `%XX`), and the rest
+# of a query string after it: `&name=value` parameters of the same kind. A credential's value
+# ends where such a tail begins; a raw random key (Django's `SECRET_KEY`, with `&`, `#`, `^`,
+# `(`) is not URL-clean, and its `&x=…` pieces are its own.
+_URL_CLEAN = r"(?:[A-Za-z0-9\-._~+/:,=]|%[0-9A-Fa-f]{2})*"
+_QUERY_TAIL = re.compile(r"(?:&[A-Za-z][A-Za-z0-9_.\-\[\]]*=" + _URL_CLEAN + r")+")
+_URL_CLEAN_VALUE = re.compile(_URL_CLEAN)
+_VALUE_STOP = re.compile(r"[\s\"'`<>]")
 # `smtp.login("alerts", "…")`, `connect(user, "…")`: the last string argument of a login call.
 _LOGIN_CALL = re.compile(
     r"\b\w*(?:login|auth|authenticate|connect|credentials|set_password)\s*\("
@@ -90,7 +99,7 @@ _URL_USERINFO = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://([^\s/@:\"'<>]*:[^\s/@
 _URL_PARAM = re.compile(
     r"[?&#](?:access_token|refresh_token|id_token|token|api_key|apikey|key|secret|"
     r"client_secret|password|pwd|sig|signature|auth|code|x-amz-signature|x-amz-credential)"
-    r"=([^&\s\"'<>]{6,})",
+    r"=(?=[^\s\"'<>])",
     re.IGNORECASE,
 )
 _PEM = re.compile(
@@ -184,14 +193,20 @@ def _occurrences(text: str, value: str) -> Iterator[tuple[int, int]]:
         start = text.find(value, start + len(value))
 
 
-def _param_end(text: str, end: int) -> int:
-    """A credential's query value runs on over `&…` pieces that are no `name=` parameter
-    (an unencoded key such as `…n8p9&mlbug(j&e^u1…`)."""
-    while end < len(text) and text[end] == "&":
-        piece = re.match(r"&([^&\s\"'<>]*)", text[end:])
-        if piece is None or re.match(r"[A-Za-z0-9_.\-\[\]]+=", piece.group(1)):
-            break
-        end += piece.end()
+def value_end(text: str, start: int, end: int | None = None) -> int:
+    """Where a credential value starting at `start` ends: at the end of its token (`end`, else
+    the next space or quote), or before the query string's next parameters (`…&page=2`) when
+    the value itself is URL-clean."""
+    if end is None:
+        stop = _VALUE_STOP.search(text, start)
+        end = len(text) if stop is None else stop.start()
+    amp = text.find("&", start, end)
+    if (
+        amp >= 0
+        and _URL_CLEAN_VALUE.fullmatch(text, start, amp)
+        and _QUERY_TAIL.fullmatch(text, amp, end)
+    ):
+        return amp
     return end
 
 
@@ -200,8 +215,8 @@ def find_secrets(text: str) -> list[Span]:
     spans: list[Span] = []
 
     def add(start: int, end: int, score: float = 0.9) -> None:
-        if end - start >= 3:
-            spans.append(Span(start, end, SECRET, score))
+        if end - start >= 3 and not is_trace_context_id(text, start, end):
+            spans.append(Span(start, end, SECRET, score))  # trace and span ids open nothing
 
     for detector in _detectors():
         for start, end in _detector_spans(detector, text):
@@ -213,13 +228,17 @@ def find_secrets(text: str) -> list[Span]:
     for m in _URL_USERINFO.finditer(text):
         add(m.start(1), m.end(1), 0.9)
     for m in _URL_PARAM.finditer(text):
-        add(m.start(1), _param_end(text, m.end(1)), 0.8)
+        end = value_end(text, m.end())
+        if end - m.end() >= 6:
+            add(m.end(), end, 0.8)
     for m in _BEARER.finditer(text):
         group = 1 if m.group(1) else 2
         if is_secret_value(m.group(group), strict=False):
             add(m.start(group), m.end(group))
     for m in _ASSIGNMENT.finditer(text):
-        value = m.group(3) if m.group(2) else _NEXT_PARAM.split(m.group(3))[0].rstrip(".,;)")
+        value = m.group(3)
+        if not m.group(2):
+            value = value[: value_end(text, m.start(3), m.end(3)) - m.start(3)].rstrip(".,;)")
         if is_credential_key(m.group(1)) and is_secret_value(value, strict=not m.group(2)):
             add(m.start(3), m.start(3) + len(value))
     for m in _FLAG.finditer(text):
@@ -229,6 +248,8 @@ def find_secrets(text: str) -> list[Span]:
         if looks_like_password(m.group(1)):
             add(m.start(1), m.end(1), 0.8)
     for m in _QUOTED.finditer(text):
+        if text.startswith(":", m.end()):
+            continue  # a JSON key (`"spanId":`), not a value
         near = text[max(0, m.start() - 80) : m.end() + 80]
         if looks_like_password(m.group(1)) and _CREDENTIAL_TALK.search(near):
             add(m.start(1), m.end(1), 0.7)
@@ -236,6 +257,8 @@ def find_secrets(text: str) -> list[Span]:
         for m in pattern.finditer(text):
             add(m.start(group), m.end(group))
     for m in _PROSE_CUE.finditer(text):
+        if m.group("compound") and not is_credential_key(m.group("compound")):
+            continue  # `primary_key`, `sort_key`: not a credential's name
         line_end = text.find("\n", m.end())
         window_end = min(m.end() + 48, len(text) if line_end < 0 else line_end)
         for token in _TOKEN.finditer(text, m.end()):
@@ -243,7 +266,7 @@ def find_secrets(text: str) -> list[Span]:
                 break
             if token.group(0).endswith(":") or text.startswith('":', token.end()):
                 continue  # the next label, not a value
-            raw = _NEXT_PARAM.split(token.group(0))[0]
+            raw = text[token.start() : value_end(text, token.start(), token.end())]
             lead = len(raw) - len(raw.lstrip("=:"))
             value = raw[lead:].rstrip(".,;:!?)")
             if looks_like_password(value):

@@ -44,10 +44,15 @@ def _looks_like_json(text: str) -> Any:
 
 
 def is_reference_key(key: str) -> bool:
-    """A key whose value is a reference number (`tracking_number`, `orderId`, `isbn`)."""
+    """A key whose value is a reference number (`tracking_number`, `orderId`, `isbn`) or the
+    id of a trace or span (`trace_id`, `spanId`, `otel.parent_span_id`, `traceparent`)."""
     from tracereader.privacy.keys import key_words
 
     words = key_words(key)
+    if {"trace", "span"} & set(words) and {"id", "parent"} & set(words):
+        return True
+    if "traceparent" in words:
+        return True
     return bool(words) and bool(_REFERENCE_WORDS.intersection(words)) and words[0] != "customer"
 
 
