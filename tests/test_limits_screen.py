@@ -1,0 +1,151 @@
+"""The reader's fast screen (`limits.screened`) gives exactly what the full checks give.
+
+`screened` skips the `normalize` walk for records its text tests clear; these tests hold it
+to the full way (`limits.loads`, then `limits.normalize`) on every fixture record, on the
+fuzz mutations of all of them, and on hand-made records aimed at each thing it tests.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fuzz_mutations import mutate
+from tracereader.reading import limits
+
+FIXTURES = Path(__file__).parent / "fixtures"
+FORMAT_DIRS = [
+    "anthropic",
+    "braintrust",
+    "claude-code",
+    "langfuse",
+    "langsmith",
+    "litellm",
+    "openai-agents",
+    "openai-responses",
+    "otlp",
+    "vercel-ai",
+]
+
+
+def _full(text: str) -> tuple[str, Any, int, int]:
+    changes = limits.Normalized()
+    try:
+        value = limits.loads(text)
+        value = limits.normalize(value, changes)
+    except (ValueError, RecursionError) as exc:
+        return type(exc).__name__, str(exc), 0, 0
+    return "ok", value, changes.nul_characters, changes.non_finite
+
+
+def _screened(text: str) -> tuple[str, Any, int, int]:
+    changes = limits.Normalized()
+    try:
+        value, clean = limits.screened(text, text.encode("utf-8", "surrogatepass"))
+        if not clean:
+            value = limits.normalize(value, changes)
+    except (ValueError, RecursionError) as exc:
+        return type(exc).__name__, str(exc), 0, 0
+    return "ok", value, changes.nul_characters, changes.non_finite
+
+
+def _records() -> list[Any]:
+    rows: list[Any] = []
+    for name in FORMAT_DIRS:
+        for path in sorted((FIXTURES / name).glob("*.json*")):
+            text = path.read_text()
+            try:
+                rows.append(json.loads(text))
+            except ValueError:
+                rows.extend(json.loads(line) for line in text.splitlines() if line.strip())
+    return [r for r in rows if isinstance(r, dict)]
+
+
+def _same(text: str) -> None:
+    assert _screened(text) == _full(text), text[:200]
+
+
+def test_fixture_records_are_cleared_and_unchanged() -> None:
+    records = _records()
+    assert len(records) > 50
+    cleared = 0
+    for record in records:
+        text = json.dumps(record)
+        _same(text)
+        cleared += limits.screened(text)[1]
+    assert cleared >= len(records) * 0.8  # the point of the screen: most records skip the walk
+
+
+def test_fuzz_mutations_give_the_full_checks_result() -> None:
+    rng = random.Random(1404)
+    records = _records()
+    for _ in range(3000):
+        data, _name = mutate(rng.choice(records), "jsonl", rng)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        _same(text)
+
+
+DEEP_IN_STRING = json.dumps({"a": {"b": json.dumps({"c": json.loads("[" * 70 + "]" * 70)})}})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": "x\\u0000y"}',  # NUL, rewritten
+        '{"a": NaN, "b": [Infinity, -Infinity]}',  # non-finite, rewritten
+        '{"a": 1e400}',  # a float that overflows to infinity
+        '{"a": [1.5E+308, 2e-999]}',
+        '{"a": ' + "9" * 101 + "}",  # too many digits
+        '{"a": 1.' + "0" * 60 + "e" + "1" * 45 + "}",
+        '{"a": "' + json.dumps([int("9" * 120)]).replace('"', '\\"') + '"}',  # in a string's JSON
+        '{"a": "\\ud800"}',  # a lone surrogate
+        '{"a": "\\udc00x"}',
+        '{"a": "\\\\ud800"}',  # escaped backslash: plain text, still the same result
+        '{"a": "' + "\\u005b" * 70 + "\\u005d" * 70 + '"}',  # brackets spelled as escapes
+        '{"a": "\\u005b\\"\\\\u005b\\" ]"}',
+        DEEP_IN_STRING,  # 70 levels inside a string's JSON: rejected
+        json.dumps({"a": [json.dumps([[[[1]]]])] * 30}),  # many brackets, shallow: kept
+        '{"a": ' + "[" * 70 + "]" * 70 + "}",  # too deep
+        '{"a": ' + "[" * 5000 + "]" * 5000 + "}",
+        json.dumps({"a": "x" * (limits.MAX_STRING_CHARS + 1)}),  # too long
+        json.dumps({"a": [0] * (limits.MAX_VALUES + 1)}),  # too many values
+        '{"a": "' + "0" * 40 + '"}',  # a digit string, not a number: kept
+        '{"a": 1, }',  # malformed
+        "\ufeff{}",
+        '["not", "an object"]',
+    ],
+)
+def test_each_risk_goes_the_full_way(text: str) -> None:
+    _same(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": "x\\u0000y"}',
+        '{"a": NaN}',
+        '{"a": 1e400}',
+        '{"a": "\\ud83d\\ude00"}',
+        '{"a": "\\u005b"}',
+        DEEP_IN_STRING,
+    ],
+)
+def test_risky_records_are_not_cleared(text: str) -> None:
+    try:
+        _value, clean = limits.screened(text)
+    except limits.LimitError:
+        return
+    assert not clean
+
+
+def test_escapes_of_harmless_characters_are_cleared() -> None:
+    """Go escapes `<>&`, Python every non-ASCII character: such records still skip the walk."""
+    text = '{"a": "\\u003cb\\u003e \\u0026 caf\\u00e9 \\u2028 \\u001b[0m", "n": 12.5e10}'
+    assert limits.screened(text) == (json.loads(text), True)
