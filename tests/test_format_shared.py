@@ -219,3 +219,20 @@ def test_field_paths_never_show_keys_that_look_like_data() -> None:
     record = {"metadata": {"jane.doe@example.com": "a note", "Jane Doe": "x y", "tier": "gold z"}}
     out = Ledger().unread(record, Landed([]))
     assert out == ["metadata.*", "metadata.tier"]
+
+
+def test_ledger_decides_each_field_path_once_across_records(monkeypatch: Any) -> None:
+    """The walk builds and looks up a (path, key) once: later records reuse it, same reports."""
+    from tracereader.formats import ledger as ledger_module
+
+    ledger = Ledger("**.id", "meta.*")
+    stored = Landed(["kept"])
+    record = {"id": "x1", "text": "kept", "meta": {"a": "gone"}, "items": [{"lost": "away"}]}
+    assert ledger.unread(record, stored) == ["items[].lost"]
+    calls: list[str] = []
+    segment = ledger_module.key_segment
+    monkeypatch.setattr(ledger_module, "key_segment", lambda k: calls.append(k) or segment(k))
+    assert ledger.unread(copy.deepcopy(record), stored) == ["items[].lost"]
+    assert calls == []
+    assert ledger.unread({"other": "away", "items": []}, stored) == ["other"]
+    assert calls == ["other"]
