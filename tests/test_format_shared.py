@@ -236,3 +236,34 @@ def test_ledger_decides_each_field_path_once_across_records(monkeypatch: Any) ->
     assert calls == []
     assert ledger.unread({"other": "away", "items": []}, stored) == ["other"]
     assert calls == ["other"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": [1, 2.5, "x"]}',
+        "[]",
+        '"s"',
+        "1e400",
+        "NaN",
+        "",
+        "x",
+        "[",
+        '{"a":1} x',
+        "[1] ",
+        "\ufeff[1]",
+    ],
+)
+def test_decode_json_is_json_loads_without_its_wrapper(text: str, monkeypatch: Any) -> None:
+    from tracereader.formats import normalize
+
+    def outcome(decode: Callable[[str], Any]) -> tuple[str, Any]:
+        try:
+            return "ok", repr(decode(text))
+        except ValueError:
+            return "error", None
+
+    expected = outcome(json.loads)
+    if not (text[:1].isspace() or text[-1:].isspace() or text.startswith("\ufeff")):
+        monkeypatch.setattr(normalize.json, "loads", None)  # the plain case never calls it
+    assert outcome(normalize.decode_json) == expected

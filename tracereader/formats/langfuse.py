@@ -11,7 +11,6 @@ level gives the trace's error, and scores (numeric, boolean, categorical) give f
 
 from __future__ import annotations
 
-import json
 from collections.abc import Hashable, Iterable, Iterator
 from typing import Any
 
@@ -22,6 +21,7 @@ from tracereader.formats.langfuse_scores import is_score, score_columns
 from tracereader.formats.ledger import LABELS, Ledger
 from tracereader.formats.normalize import (
     as_dict,
+    decode_json,
     maybe_json,
     messages_from,
     plain_text,
@@ -121,7 +121,7 @@ def _json_text(value: Any) -> Any:
     """A value the UI and the table export JSON-stringified (`"\"hi\""`, `"{…}"`), decoded."""
     if isinstance(value, str) and value[:1] == '"' and value[-1:] == '"':
         try:
-            return json.loads(value)
+            return decode_json(value)
         except ValueError:
             return value
     return maybe_json(value)

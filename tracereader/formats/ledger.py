@@ -12,12 +12,12 @@ none of them count. A string holding JSON is accounted value by value.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from tracereader.formats.normalize import decode_json
 from tracereader.model import Trace
 
 MAX_DEPTH = 40
@@ -72,7 +72,7 @@ def _decode_json(text: str) -> Any:
     if len(stripped) < 2 or (stripped[0], stripped[-1]) not in (("[", "]"), ("{", "}"), ('"', '"')):
         return None
     try:
-        value = json.loads(stripped)
+        value = decode_json(stripped)
     except ValueError:
         return None
     return value if isinstance(value, dict | list | str) else None
