@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +150,39 @@ def test_escapes_of_harmless_characters_are_cleared() -> None:
     """Go escapes `<>&`, Python every non-ASCII character: such records still skip the walk."""
     text = '{"a": "\\u003cb\\u003e \\u0026 caf\\u00e9 \\u2028 \\u001b[0m", "n": 12.5e10}'
     assert limits.screened(text) == (json.loads(text), True)
+
+
+_LOOK_BEHIND = re.compile(rb'(?<![0-9"])[0-9]{34}')
+"""The look-behind regex `_long_digits` replaced: the reference it must agree with."""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"a": "' + b"1" * 40 + b'"}',  # a digit string right after its quote
+        b'{"a": ' + b"1" * 40 + b"}",  # a long number
+        b'{"a": "x' + b"1" * 40 + b'"}',  # digits inside text
+        b"1" * 34,  # at the very start
+        b'{"a": "' + b"1" * 34 + b'", "b": "y' + b"2" * 34 + b'"}',  # the second run counts
+        b'{"a": "' + b"1" * 33 + b'e1", "b": "' + b"2" * 80 + b'"}',
+        b'{"a": "' + b"1" * 33 + b'"}',
+        b'{"a": 1.' + b"0" * 60 + b"}",  # the fraction's run follows a dot
+        b"",
+    ],
+)
+def test_long_digits_agrees_with_the_look_behind_regex(text: bytes) -> None:
+    shapes = text.translate(limits._SHAPES)
+    assert limits._long_digits(text, shapes) == bool(_LOOK_BEHIND.search(text))
+
+
+def test_long_digits_agrees_on_fuzzed_fixture_lines() -> None:
+    rng = random.Random(12)
+    for record in _records()[:200]:
+        for _ in range(5):
+            data = json.dumps(record).encode()
+            at = rng.randrange(len(data) + 1)
+            data = (
+                data[:at] + rng.choice([b"7" * 34, b'"' + b"5" * 40, b"x" + b"3" * 35]) + data[at:]
+            )
+            shapes = data.translate(limits._SHAPES)
+            assert limits._long_digits(data, shapes) == bool(_LOOK_BEHIND.search(data))

@@ -39,8 +39,7 @@ _SHAPES = bytes(_SHAPE_OF.get(i, 32) for i in range(256))
 """Digits to `0`, `e`/`E` to `e`, `[`/`{` to `[`, `+` kept, all else a space: shapes by `in`."""
 _DIGIT_RUN = b"0" * 34
 """A number of more than 100 digits has a run this long (at most three runs: int, fraction, exp)."""
-_LONG_DIGITS = re.compile(rb'(?<![0-9"])[0-9]{34}')
-"""Such a run not at the start of a string (a number never follows a quote directly)."""
+_ZEROS = re.compile(rb"0*")
 _BIG_EXPONENT = (b"0e000", b"0e+000")
 _OVERFLOW = re.compile(rb"[:,\[]\s*-?[0-9]+(?:\.[0-9]+)?[eE]\+?[0-9]{3}")
 """A number outside strings with a 3-digit exponent (may be infinite as a float)."""
@@ -131,7 +130,7 @@ def screened(text: str, data: bytes | None = None) -> tuple[Any, bool]:
     if len(raw) > _SCREEN_BYTES or (b"\\u" in raw and _RISKY_ESCAPE.search(raw)):
         return loads(text), False
     shapes = raw.translate(_SHAPES)
-    if _DIGIT_RUN in shapes and _LONG_DIGITS.search(raw):
+    if _DIGIT_RUN in shapes and _long_digits(raw, shapes):
         return loads(text), False
     if any(big in shapes for big in _BIG_EXPONENT) and _OVERFLOW.search(raw):
         return loads(text), False
@@ -146,6 +145,21 @@ def screened(text: str, data: bytes | None = None) -> tuple[Any, bool]:
     if deepest > MAX_DEPTH:
         return loads(text), False  # raises too_deep, as the full way does
     return value, deepest + opens - containers <= MAX_DEPTH
+
+
+def _long_digits(raw: bytes, shapes: bytes) -> bool:
+    """Whether a run of 34 digits starts other than right after a quote (a number never does).
+
+    Found by `bytes.find` on the shapes, one step per run (a look-behind regex tried every
+    byte: 1.6 ms on a 77 KB line, more than the JSON parse).
+    """
+    at = shapes.find(_DIGIT_RUN)
+    while at != -1:  # the leftmost match: `at` is where a run of digits starts
+        if at == 0 or raw[at - 1] != 0x22:
+            return True
+        end = _ZEROS.match(shapes, at).end()  # type: ignore[union-attr]
+        at = shapes.find(_DIGIT_RUN, end)
+    return False
 
 
 class _NonFinite(Exception):
