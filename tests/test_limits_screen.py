@@ -186,3 +186,37 @@ def test_long_digits_agrees_on_fuzzed_fixture_lines() -> None:
             )
             shapes = data.translate(limits._SHAPES)
             assert limits._long_digits(data, shapes) == bool(_LOOK_BEHIND.search(data))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        b'{"a": 1e400}',
+        b'{"a": -1.5E+308}',
+        b'{"a":[2e999]}',
+        b'{"a": 7,  \t 3.25e100}',
+        b'{"a": "x1e400"}',  # inside text
+        b'{"a": ".5e400"}',
+        b'{"a": [.5e400]}',  # no integer part: not the pattern
+        b'{"a": -e400}',
+        b"1e400",  # at the start: nothing before it
+        b'{"a": "1e40", "b": 10e-400}',
+        b'{"a": 1e40, "b": "x", "c": 1e4000}',
+        b'{"a": 1.e400}',
+    ],
+)
+def test_overflow_agrees_with_the_regex(text: bytes) -> None:
+    shapes = text.translate(limits._SHAPES)
+    assert limits._overflow(text, shapes) == bool(limits._OVERFLOW.search(text))
+
+
+def test_overflow_agrees_on_fuzzed_fixture_lines() -> None:
+    rng = random.Random(13)
+    pieces = [b"1e400", b", 2.5E+308", b": -9e999", b"[ 4e100", b'"x3e333', b".7e777", b"-1e100"]
+    for record in _records()[:200]:
+        for _ in range(5):
+            data = json.dumps(record).encode()
+            at = rng.randrange(len(data) + 1)
+            data = data[:at] + rng.choice(pieces) + data[at:]
+            shapes = data.translate(limits._SHAPES)
+            assert limits._overflow(data, shapes) == bool(limits._OVERFLOW.search(data))

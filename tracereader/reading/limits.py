@@ -40,6 +40,7 @@ _SHAPES = bytes(_SHAPE_OF.get(i, 32) for i in range(256))
 _DIGIT_RUN = b"0" * 34
 """A number of more than 100 digits has a run this long (at most three runs: int, fraction, exp)."""
 _ZEROS = re.compile(rb"0*")
+_SPACES = frozenset(b" \t\n\r\f\v")
 _BIG_EXPONENT = (b"0e000", b"0e+000")
 _OVERFLOW = re.compile(rb"[:,\[]\s*-?[0-9]+(?:\.[0-9]+)?[eE]\+?[0-9]{3}")
 """A number outside strings with a 3-digit exponent (may be infinite as a float)."""
@@ -132,7 +133,7 @@ def screened(text: str, data: bytes | None = None) -> tuple[Any, bool]:
     shapes = raw.translate(_SHAPES)
     if _DIGIT_RUN in shapes and _long_digits(raw, shapes):
         return loads(text), False
-    if any(big in shapes for big in _BIG_EXPONENT) and _OVERFLOW.search(raw):
+    if any(big in shapes for big in _BIG_EXPONENT) and _overflow(raw, shapes):
         return loads(text), False
     try:
         value = _SCREENED.decode(text)
@@ -160,6 +161,39 @@ def _long_digits(raw: bytes, shapes: bytes) -> bool:
         end = _ZEROS.match(shapes, at).end()  # type: ignore[union-attr]
         at = shapes.find(_DIGIT_RUN, end)
     return False
+
+
+def _overflow(raw: bytes, shapes: bytes) -> bool:
+    """Whether `_OVERFLOW` matches: each 3-digit exponent the shapes show, read backwards.
+
+    The same answer as `_OVERFLOW.search(raw)`, which tries the pattern at every byte (90 us
+    on a 13 KB line, four times its JSON parse).
+    """
+    for big in _BIG_EXPONENT:
+        at = shapes.find(big)
+        while at != -1:
+            if _number_before(raw, at):
+                return True
+            at = shapes.find(big, at + 1)
+    return False
+
+
+def _number_before(raw: bytes, last: int) -> bool:
+    """Whether `[:,\\[]\\s*-?[0-9]+(?:\\.[0-9]+)?` ends at `raw[last]` (a digit)."""
+    at = last
+    while at >= 0 and 0x30 <= raw[at] <= 0x39:
+        at -= 1
+    if at >= 0 and raw[at] == 0x2E:  # a fraction: the integer part must come before it
+        at -= 1
+        if at < 0 or not 0x30 <= raw[at] <= 0x39:
+            return False
+        while at >= 0 and 0x30 <= raw[at] <= 0x39:
+            at -= 1
+    if at >= 0 and raw[at] == 0x2D:
+        at -= 1
+    while at >= 0 and raw[at] in _SPACES:
+        at -= 1
+    return at >= 0 and raw[at] in b":,["
 
 
 class _NonFinite(Exception):
