@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from format_helpers import FIXTURES, read_records, records_of
 
-from tracereader.formats import FORMATS
+from tracereader.formats import FORMATS, spantree
 from tracereader.formats.langsmith import FORMAT as LANGSMITH
 from tracereader.formats.ledger import UNREAD, Landed, Ledger, Unplaced, trace_strings
 from tracereader.formats.normalize import content_text, messages_from, scrub_media
@@ -267,3 +267,27 @@ def test_decode_json_is_json_loads_without_its_wrapper(text: str, monkeypatch: A
     if not (text[:1].isspace() or text[-1:].isspace() or text.startswith("\ufeff")):
         monkeypatch.setattr(normalize.json, "loads", None)  # the plain case never calls it
     assert outcome(normalize.decode_json) == expected
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "langsmith/runs.jsonl",
+        "langfuse/observations_v2.jsonl",
+        "otlp/genai_collector.jsonl",
+        "braintrust/logs.jsonl",
+        "openai-agents/traces.jsonl",
+    ],
+)
+def test_each_trace_steps_are_sorted_once(fixture: str, monkeypatch: Any) -> None:
+    path = FIXTURES / fixture
+    calls: list[int] = []
+
+    def counting(items: Any, **kwargs: Any) -> list[Any]:
+        calls.append(1)
+        return sorted(items, **kwargs)
+
+    monkeypatch.setattr(spantree, "sorted", counting, raising=False)
+    out = list(FORMATS[path.parent.name].convert(read_records(path)))
+    traces = [o for o in out if isinstance(o, Trace)]
+    assert traces and len(calls) == len(traces)  # assemble, first_error, last_model reuse it

@@ -34,6 +34,7 @@ from tracereader.formats.spantree import (
     elapsed_ms,
     first_error,
     last_model,
+    ordered,
     parse_time,
 )
 from tracereader.model import Message, Trace
@@ -189,6 +190,7 @@ def _trace(records: list[RawRecord]) -> Trace:
     timestamp = parse_time(trace.get("timestamp"))
     root = _trace_step(trace, timestamp)
     steps = [root] + [_step(o, trace_id) for o in observations if o.get("id") is not None]
+    timeline = ordered(steps)
     feedback, score_meta = scores_feedback(scores, trace.get("comments"))
     ends = [s.end for s in steps if s.end is not None]
     latency = trace.get("latency")
@@ -203,16 +205,16 @@ def _trace(records: list[RawRecord]) -> Trace:
             metadata[key] = trace[key]
     metadata.update(score_meta)
     return Trace(
-        messages=assemble(steps),
+        messages=assemble(timeline),
         id=trace_id,
         timestamp=timestamp,
         user_id=str(trace["userId"]) if trace.get("userId") else None,
         session_id=str(trace["sessionId"]) if trace.get("sessionId") else None,
-        model=last_model(steps),
+        model=last_model(timeline),
         release=str(trace.get("release") or trace.get("version") or "") or None,
         feedback=feedback,
         metadata={k: v for k, v in metadata.items() if v is not None},
-        error=first_error(steps),
+        error=first_error(timeline),
         latency_ms=(
             float(latency) * 1000
             if isinstance(latency, int | float)
