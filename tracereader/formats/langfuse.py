@@ -130,7 +130,10 @@ def _json_text(value: Any) -> Any:
 
 def _trace_step(trace: dict[str, Any], start: Any) -> Step:
     """The trace itself as the root step, so its input/output frame a trace without generations."""
-    inputs, output = _json_text(trace.get("input")), _json_text(trace.get("output"))
+    # decoded once here: JSON text inside the quoted form would be decoded again by both
+    # messages_from and plain_text
+    inputs = maybe_json(_json_text(trace.get("input")))
+    output = maybe_json(_json_text(trace.get("output")))
     return Step(
         id=str(trace["id"]),
         kind="other",
