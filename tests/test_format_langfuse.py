@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from format_helpers import FIXTURES, convert, detected, read_records, records_of, roles
 
@@ -145,3 +147,22 @@ def test_table_export_keeps_score_columns_and_comments() -> None:
 def test_every_string_of_each_langfuse_file_is_kept_or_declared(name: str) -> None:
     out = list(FORMAT.convert(read_records(FIXTURES / "langfuse" / name)))
     assert [o for o in out if isinstance(o, Unplaced | Rejection)] == []
+
+
+def test_trace_io_held_as_quoted_json_text_is_decoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracereader.formats import langfuse, normalize
+
+    inner = json.dumps({"messages": [{"role": "user", "content": "hello there"}]})
+    trace = {"id": "t1", "name": "chat", "input": json.dumps(inner), "output": json.dumps("hi")}
+    calls: list[str] = []
+
+    def counting(text: str) -> object:
+        calls.append(text)
+        return json.loads(text)
+
+    monkeypatch.setattr(langfuse, "decode_json", counting)
+    monkeypatch.setattr(normalize, "decode_json", counting)
+    step = langfuse._trace_step(trace, None)
+    assert [m.content for m in step.inputs] == ["hello there"]
+    assert step.output_text == "hi"
+    assert calls.count(inner) == 1  # messages_from and plain_text each decoded it again

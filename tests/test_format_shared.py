@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from format_helpers import FIXTURES, read_records, records_of
 
-from tracereader.formats import FORMATS
+from tracereader.formats import FORMATS, spantree
 from tracereader.formats.langsmith import FORMAT as LANGSMITH
 from tracereader.formats.ledger import UNREAD, Landed, Ledger, Unplaced, trace_strings
 from tracereader.formats.normalize import content_text, messages_from, scrub_media
@@ -219,3 +219,75 @@ def test_field_paths_never_show_keys_that_look_like_data() -> None:
     record = {"metadata": {"jane.doe@example.com": "a note", "Jane Doe": "x y", "tier": "gold z"}}
     out = Ledger().unread(record, Landed([]))
     assert out == ["metadata.*", "metadata.tier"]
+
+
+def test_ledger_decides_each_field_path_once_across_records(monkeypatch: Any) -> None:
+    """The walk builds and looks up a (path, key) once: later records reuse it, same reports."""
+    from tracereader.formats import ledger as ledger_module
+
+    ledger = Ledger("**.id", "meta.*")
+    stored = Landed(["kept"])
+    record = {"id": "x1", "text": "kept", "meta": {"a": "gone"}, "items": [{"lost": "away"}]}
+    assert ledger.unread(record, stored) == ["items[].lost"]
+    calls: list[str] = []
+    segment = ledger_module.key_segment
+    monkeypatch.setattr(ledger_module, "key_segment", lambda k: calls.append(k) or segment(k))
+    assert ledger.unread(copy.deepcopy(record), stored) == ["items[].lost"]
+    assert calls == []
+    assert ledger.unread({"other": "away", "items": []}, stored) == ["other"]
+    assert calls == ["other"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": [1, 2.5, "x"]}',
+        "[]",
+        '"s"',
+        "1e400",
+        "NaN",
+        "",
+        "x",
+        "[",
+        '{"a":1} x',
+        "[1] ",
+        "\ufeff[1]",
+    ],
+)
+def test_decode_json_is_json_loads_without_its_wrapper(text: str, monkeypatch: Any) -> None:
+    from tracereader.formats import normalize
+
+    def outcome(decode: Callable[[str], Any]) -> tuple[str, Any]:
+        try:
+            return "ok", repr(decode(text))
+        except ValueError:
+            return "error", None
+
+    expected = outcome(json.loads)
+    if not (text[:1].isspace() or text[-1:].isspace() or text.startswith("\ufeff")):
+        monkeypatch.setattr(normalize.json, "loads", None)  # the plain case never calls it
+    assert outcome(normalize.decode_json) == expected
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "langsmith/runs.jsonl",
+        "langfuse/observations_v2.jsonl",
+        "otlp/genai_collector.jsonl",
+        "braintrust/logs.jsonl",
+        "openai-agents/traces.jsonl",
+    ],
+)
+def test_each_trace_steps_are_sorted_once(fixture: str, monkeypatch: Any) -> None:
+    path = FIXTURES / fixture
+    calls: list[int] = []
+
+    def counting(items: Any, **kwargs: Any) -> list[Any]:
+        calls.append(1)
+        return sorted(items, **kwargs)
+
+    monkeypatch.setattr(spantree, "sorted", counting, raising=False)
+    out = list(FORMATS[path.parent.name].convert(read_records(path)))
+    traces = [o for o in out if isinstance(o, Trace)]
+    assert traces and len(calls) == len(traces)  # assemble, first_error, last_model reuse it

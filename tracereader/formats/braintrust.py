@@ -34,6 +34,7 @@ from tracereader.formats.normalize import (
 )
 from tracereader.formats.spantree import (
     Step,
+    Timeline,
     assemble,
     convert_grouped,
     elapsed_ms,
@@ -196,16 +197,16 @@ def _trace(records: list[RawRecord]) -> Trace:
             metadata.setdefault(f"metadata.{key}", value)
     ends = [s.end for s in steps if s.end is not None]
     return Trace(
-        messages=assemble([s for s in steps if s.kind != "score"]),
+        messages=assemble(Timeline(s for s in timeline if s.kind != "score")),
         id=str(root.get("root_span_id") or root.get("id")),
         timestamp=root_step.start,
         user_id=_first(meta, USER_KEYS),
         session_id=_first(meta, THREAD_KEYS),
-        model=last_model(steps),
+        model=last_model(timeline),
         release=_first(meta, RELEASE_KEYS),
         feedback=feedback,
         metadata=metadata,
-        error=first_error(steps),
+        error=first_error(timeline),
         latency_ms=elapsed_ms(root_step.start, root_step.end or (max(ends) if ends else None)),
     )
 

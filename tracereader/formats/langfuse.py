@@ -11,7 +11,6 @@ level gives the trace's error, and scores (numeric, boolean, categorical) give f
 
 from __future__ import annotations
 
-import json
 from collections.abc import Hashable, Iterable, Iterator
 from typing import Any
 
@@ -22,6 +21,7 @@ from tracereader.formats.langfuse_scores import is_score, score_columns
 from tracereader.formats.ledger import LABELS, Ledger
 from tracereader.formats.normalize import (
     as_dict,
+    decode_json,
     maybe_json,
     messages_from,
     plain_text,
@@ -34,6 +34,7 @@ from tracereader.formats.spantree import (
     elapsed_ms,
     first_error,
     last_model,
+    ordered,
     parse_time,
 )
 from tracereader.model import Message, Trace
@@ -121,7 +122,7 @@ def _json_text(value: Any) -> Any:
     """A value the UI and the table export JSON-stringified (`"\"hi\""`, `"{…}"`), decoded."""
     if isinstance(value, str) and value[:1] == '"' and value[-1:] == '"':
         try:
-            return json.loads(value)
+            return decode_json(value)
         except ValueError:
             return value
     return maybe_json(value)
@@ -129,7 +130,10 @@ def _json_text(value: Any) -> Any:
 
 def _trace_step(trace: dict[str, Any], start: Any) -> Step:
     """The trace itself as the root step, so its input/output frame a trace without generations."""
-    inputs, output = _json_text(trace.get("input")), _json_text(trace.get("output"))
+    # decoded once here: JSON text inside the quoted form would be decoded again by both
+    # messages_from and plain_text
+    inputs = maybe_json(_json_text(trace.get("input")))
+    output = maybe_json(_json_text(trace.get("output")))
     return Step(
         id=str(trace["id"]),
         kind="other",
@@ -189,6 +193,7 @@ def _trace(records: list[RawRecord]) -> Trace:
     timestamp = parse_time(trace.get("timestamp"))
     root = _trace_step(trace, timestamp)
     steps = [root] + [_step(o, trace_id) for o in observations if o.get("id") is not None]
+    timeline = ordered(steps)
     feedback, score_meta = scores_feedback(scores, trace.get("comments"))
     ends = [s.end for s in steps if s.end is not None]
     latency = trace.get("latency")
@@ -203,16 +208,16 @@ def _trace(records: list[RawRecord]) -> Trace:
             metadata[key] = trace[key]
     metadata.update(score_meta)
     return Trace(
-        messages=assemble(steps),
+        messages=assemble(timeline),
         id=trace_id,
         timestamp=timestamp,
         user_id=str(trace["userId"]) if trace.get("userId") else None,
         session_id=str(trace["sessionId"]) if trace.get("sessionId") else None,
-        model=last_model(steps),
+        model=last_model(timeline),
         release=str(trace.get("release") or trace.get("version") or "") or None,
         feedback=feedback,
         metadata={k: v for k, v in metadata.items() if v is not None},
-        error=first_error(steps),
+        error=first_error(timeline),
         latency_ms=(
             float(latency) * 1000
             if isinstance(latency, int | float)

@@ -170,7 +170,8 @@ def _trace(records: list[RawRecord]) -> Trace:
     runs = [r.value for r in records]
     steps = [_step(run) for run in runs]
     by_id = {step.id: run for step, run in zip(steps, runs, strict=True)}
-    roots = [s for s in ordered(steps) if s.parent_id is None or s.parent_id not in by_id]
+    timeline = ordered(steps)
+    roots = [s for s in timeline if s.parent_id is None or s.parent_id not in by_id]
     root_step = roots[0]
     root = by_id[root_step.id]
     meta: dict[str, Any] = {}
@@ -194,16 +195,16 @@ def _trace(records: list[RawRecord]) -> Trace:
         if not key.startswith("ls_") and key not in consumed:
             metadata.setdefault(f"metadata.{key}", value)
     return Trace(
-        messages=assemble(steps),
+        messages=assemble(timeline),
         id=str(root.get("trace_id") or root["id"]),
         timestamp=root_step.start,
         user_id=_first(meta, USER_KEYS),
         session_id=_first(meta, THREAD_KEYS),
-        model=last_model(steps),
+        model=last_model(timeline),
         release=_first(meta, RELEASE_KEYS),
         feedback=feedback,
         metadata={k: v for k, v in metadata.items() if v is not None},
-        error=first_error(steps),
+        error=first_error(timeline),
         latency_ms=elapsed_ms(root_step.start, root_step.end),
     )
 

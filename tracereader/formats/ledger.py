@@ -12,12 +12,12 @@ none of them count. A string holding JSON is accounted value by value.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from tracereader.formats.normalize import decode_json
 from tracereader.model import Trace
 
 MAX_DEPTH = 40
@@ -28,6 +28,7 @@ MAX_FIELDS = 8
 """How many field paths one report names; the rest are counted."""
 _PATH_CACHE = 20_000
 _WALKED = (str, dict, list)
+_UNSEEN: Any = object()
 _JSON_STARTS = frozenset('[{" \n\t\r')
 LABELS = ("**.type", "**.object", "**.finish_reason", "**.finish_reasons", "**.stop_reason")
 """Enumerations every dialect carries (part and object kinds, finish reasons): labels, not text."""
@@ -71,7 +72,7 @@ def _decode_json(text: str) -> Any:
     if len(stripped) < 2 or (stripped[0], stripped[-1]) not in (("[", "]"), ("{", "}"), ('"', '"')):
         return None
     try:
-        value = json.loads(stripped)
+        value = decode_json(stripped)
     except ValueError:
         return None
     return value if isinstance(value, dict | list | str) else None
@@ -198,6 +199,8 @@ class Ledger:
         self._view = view
         self._regex = re.compile("|".join(f"(?:{_pattern_regex(p)})" for p in ignored) or "$^")
         self._decided: dict[str, bool] = {}
+        self._children: dict[tuple[str, Any], str | None] = {}
+        """(path, key) -> the child's path, None when ignored: one lookup per key walked."""
         self.matched: set[str] = set()
         """Patterns that excused at least one string (so tests can find dead declarations)."""
 
@@ -222,9 +225,22 @@ class Ledger:
         self._walk(value if self._view is None else self._view(value), "", stored, found, 0)
         return sorted(found)
 
+    def _child(self, path: str, key: Any) -> str | None:
+        """The path of `key` (a dict key; None: a list's items) under `path`; None if ignored."""
+        if len(self._children) > _PATH_CACHE:
+            self._children.clear()
+        if key is None:
+            child = f"{path}[]"
+        else:
+            segment = key_segment(key if type(key) is str else str(key))
+            child = f"{path}.{segment}" if path else segment
+        found = None if self.is_ignored(child) else child
+        self._children[(path, key)] = found
+        return found
+
     def _walk(self, value: Any, path: str, stored: Landed, found: set[str], depth: int) -> None:
         """Collect the paths of unplaced strings (an explicit stack: records can be wide)."""
-        decided, exact = self._decided, stored.exact
+        children, exact = self._children, stored.exact
         if path and self.is_ignored(path):
             return
         stack = [(value, path, depth)]
@@ -242,25 +258,23 @@ class Ledger:
                 continue
             if depth >= MAX_DEPTH:
                 continue
+            depth += 1
             if kind is dict:
-                prefix = f"{path}." if path else ""
                 for key, item in value.items():
                     if not item or type(item) not in _WALKED:
                         continue
-                    child = prefix + key_segment(key if type(key) is str else str(key))
-                    ignored = decided.get(child)
-                    if ignored is None:
-                        ignored = self.is_ignored(child)
-                    if not ignored:
-                        stack.append((item, child, depth + 1))
+                    child = children.get((path, key), _UNSEEN)
+                    if child is _UNSEEN:
+                        child = self._child(path, key)
+                    if child is not None:
+                        stack.append((item, child, depth))
             elif kind is list:
-                inner = f"{path}[]"
-                ignored = decided.get(inner)
-                if ignored is None:
-                    ignored = self.is_ignored(inner)
-                if not ignored:
+                inner = children.get((path, None), _UNSEEN)
+                if inner is _UNSEEN:
+                    inner = self._child(path, None)
+                if inner is not None:
                     stack.extend(
-                        (item, inner, depth + 1) for item in value if item and type(item) in _WALKED
+                        (item, inner, depth) for item in value if item and type(item) in _WALKED
                     )
 
     def check(self, line: int, values: Iterable[Any], stored: Landed) -> Unplaced | None:

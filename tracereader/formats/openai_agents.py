@@ -134,14 +134,14 @@ def _trace(records: list[RawRecord]) -> Trace:
     meta = as_dict(trace.get("metadata"))
     trace_id = trace.get("id") or (spans[0].get("trace_id") if spans else None)
     return Trace(
-        messages=assemble(steps),
+        messages=assemble(timeline),
         id=str(trace_id) if trace_id else None,
         timestamp=start,
         user_id=str(meta["user_id"]) if meta.get("user_id") else None,
         session_id=str(trace["group_id"]) if trace.get("group_id") else None,
-        model=last_model(steps),
+        model=last_model(timeline),
         metadata=_metadata(spans, trace),
-        error=first_error(steps),
+        error=first_error(timeline),
         latency_ms=elapsed_ms(start, max(ends) if ends else None),
     )
 

@@ -281,16 +281,16 @@ def _trace(records: list[RawRecord]) -> Trace:
     if agent:
         metadata["agent"] = agent
     return Trace(
-        messages=assemble(steps),
+        messages=assemble(timeline),
         id=span_id(spans[0].get("traceId")),
         timestamp=root.start,
         user_id=_first_attr(spans, "user.id", "enduser.id", "gen_ai.user.id") or user,
         session_id=_first_attr(spans, "session.id", "gen_ai.conversation.id", "conversation.id")
         or session,
-        model=last_model(steps),
+        model=last_model(timeline),
         release=_first_attr(spans, "service.version", "app.version", "release"),
         metadata=metadata,
-        error=first_error(steps),
+        error=first_error(timeline),
         latency_ms=elapsed_ms(root.start, max(ends) if ends else None),
     )
 

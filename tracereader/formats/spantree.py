@@ -249,15 +249,25 @@ def _add_tool_step(transcript: list[Message], step: Step) -> None:
     transcript.append(Message(role="tool", content=result, tool_call_id=call.id, name=call.name))
 
 
-def ordered(steps: list[Step]) -> list[Step]:
-    """Steps by start time (then end time), untimed ones last, keeping file order for ties."""
+class Timeline(list[Step]):
+    """Steps already in `ordered` order: `ordered` hands them back without sorting again."""
+
+
+def ordered(steps: list[Step]) -> Timeline:
+    """Steps by start time (then end time), untimed ones last, keeping file order for ties.
+
+    A converter orders a trace's steps once and passes the `Timeline` on to `assemble`,
+    `first_error` and `last_model` (each used to sort them again).
+    """
+    if type(steps) is Timeline:
+        return steps
 
     def when(step: Step) -> tuple[float, float]:
         start = step.start.timestamp() if step.start else float("inf")
         end = step.end.timestamp() if step.end else start
         return (start, end)
 
-    return sorted(steps, key=when)
+    return Timeline(sorted(steps, key=when))
 
 
 def assemble(steps: list[Step]) -> list[Message]:

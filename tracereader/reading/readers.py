@@ -264,7 +264,7 @@ class RecordReader:
         except UnicodeDecodeError as exc:
             return Rejection(line, f"invalid UTF-8 at byte {exc.start + 1} of the line")
         try:
-            value = limits.loads(text)
+            value, clean = limits.screened(text, body)
         except json.JSONDecodeError as exc:
             return Rejection(line, f"malformed JSON: {exc.msg} at column {exc.colno}")
         except limits.LimitError as exc:
@@ -273,6 +273,8 @@ class RecordReader:
             return Rejection(line, f"malformed JSON: {limits.too_deep()}")
         if not isinstance(value, dict):
             return Rejection(line, f"expected a JSON object, found {what(value)}")
+        if clean:
+            return RawRecord(line=line, value=value, end_offset=end)
         try:
             value = limits.normalize(value, self.changes)
         except limits.LimitError as exc:
