@@ -103,8 +103,9 @@ def test_numbers_too_large_to_store_are_rejected_and_later_files_still_land(
     (folder / "z.jsonl").write_text(jsonl(native(5)))
     result = ingest(tmp_path / "t.db", folder)
     assert result.exit_code == 1, result.stderr
-    assert f"{folder / 'a.jsonl'}:2: events[0].message_index must be a non-negative integer" in (
-        result.stderr
+    assert (
+        f"{folder / 'a.jsonl'}:2: events[0].message_index must be a message's position: "
+        "an integer from 0 to 2147483647" in (result.stderr)
     )
     assert f"{folder / 'a.jsonl'}:3: a number has more than 100 digits (the limit)" in result.stderr
     assert stored_ids(tmp_path / "t.db") == {"t-1", "t-4", "t-5"}

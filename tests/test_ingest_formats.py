@@ -106,7 +106,7 @@ def test_native_minimal_has_no_id_or_timestamp() -> None:
         ({"messages": [{"role": "user"}], "events": [{}]}, "events[0].type must be a non-empty"),
         (
             {"messages": [{"role": "user"}], "events": [{"type": "copy", "message_index": "2"}]},
-            "events[0].message_index must be a non-negative integer",
+            "events[0].message_index must be a message's position: an integer from 0 to",
         ),
         ({"messages": [{"role": "user"}], "metadata": [1]}, "metadata must be an object"),
         (

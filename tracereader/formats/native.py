@@ -27,6 +27,8 @@ NATIVE_ONLY_KEYS = frozenset(
 ROLE_ALIASES = {"developer": "system", "function": "tool"}
 MAX_NESTING = 64
 """Deepest nesting accepted in metadata and tool arguments (real traces stay far below)."""
+MAX_MESSAGE_INDEX = 2**31 - 1
+"""A signal names a message by its position; no conversation holds more messages than this."""
 _KNOWN_KEYS = NATIVE_ONLY_KEYS | {"id", "messages", "model", "metadata", "error", "latency_ms"}
 
 
@@ -235,9 +237,14 @@ def parse_events(value: Any) -> list[Event]:
             raise RecordError(f"{where}.type must be a non-empty string")
         index = item.get("message_index")
         if index is not None and (
-            not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < 2**31
+            not isinstance(index, int)
+            or isinstance(index, bool)
+            or not 0 <= index <= MAX_MESSAGE_INDEX
         ):
-            raise RecordError(f"{where}.message_index must be a non-negative integer")
+            raise RecordError(
+                f"{where}.message_index must be a message's position: an integer from 0 to "
+                f"{MAX_MESSAGE_INDEX}"
+            )
         at = parse_time(item.get("at", item.get("timestamp")), f"{where}.at")
         events.append(Event(type=kind, at=at, message_index=index))
     return events
