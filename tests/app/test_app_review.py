@@ -142,6 +142,17 @@ async def test_list_view_bulk_tagging_and_open(tmp_path: Path) -> None:
         assert tags_of(app, "t-0011") == [] and tags_of(app, "t-0010") == []
 
 
+async def test_home_and_end_go_to_the_first_and_last_row_of_the_list(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")
+        table = app.screen.query_one(DataTable)
+        await pilot.press("end")
+        assert table.cursor_row == table.row_count - 1 == 11
+        await pilot.press("home")
+        assert table.cursor_row == 0
+
+
 async def test_list_view_filters_and_sorts(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -21,6 +21,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from tracereader.app.widgets.row_table import RowTable
 from tracereader.config import Settings
 from tracereader.patterns import Pattern, find_patterns, merge_proposals, with_promoted
 from tracereader.patterns import edits as pattern_edits
@@ -79,7 +80,7 @@ class MergeSuggestionsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(INTRO, id="merges-intro", markup=False)
-        yield DataTable(id="merges-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="merges-table", cursor_type="row", zebra_stripes=True)
         yield Static("Looking for alike patterns…", id="merges-status", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from tracereader.app.widgets.row_table import RowTable
 from tracereader.review import Walk, WrittenNote, written_notes
 from tracereader.sanitize import one_line
 from tracereader.timeutil import local_text
@@ -46,7 +47,7 @@ class NotesScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="notes-title", markup=False)
-        yield DataTable(id="notes-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="notes-table", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:

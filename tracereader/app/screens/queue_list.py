@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from tracereader.app.bindings import add_tag_bindings
 from tracereader.app.render_panel import feedback_label
+from tracereader.app.widgets.row_table import RowTable
 from tracereader.review import QueueRow, queue_rows
 from tracereader.sanitize import one_line
 
@@ -73,7 +74,7 @@ class QueueListScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="list-title", markup=False)
         yield Input(placeholder="type to filter rows (Enter returns to the table)", id="list-find")
-        yield DataTable(id="list-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="list-table", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
