@@ -21,6 +21,7 @@ from tracereader.patterns import edits as pattern_edits
 from tracereader.patterns.finding import Pattern, find_patterns, pattern_by_key
 from tracereader.patterns.suggestions import Suggestion, candidates
 from tracereader.patterns.taxonomy import with_promoted
+from tracereader.sanitize import one_line
 from tracereader.similarity import GroupIndex, SimilarityIndex
 from tracereader.store import Store
 
@@ -155,8 +156,7 @@ def reject(store: Store, proposal: MergeProposal, *, reviewer: str = "") -> int:
 
 
 def _quoted(label: str, width: int = 40) -> str:
-    text = " ".join(label.split())
-    return f"“{text if len(text) <= width else text[: width - 1] + '…'}”"
+    return f"“{one_line(label, width)}”"  # sanitized: a label is a reviewer's note
 
 
 def _traces(count: int) -> str:
