@@ -44,21 +44,20 @@ KNOWN = CONVERSATION | IGNORED_LINES | SESSIONLESS | {"cost-state", "tag"}
 _META_KEYS = ("cwd", "gitBranch", "version", "entrypoint", "slug")
 
 
+def _line_type(value: Any) -> str | None:
+    """A line's `type` when it is a string (a retyped field, such as a list, is no type)."""
+    kind = value.get("type") if isinstance(value, dict) else None
+    return kind if isinstance(kind, str) else None
+
+
 def _is_line(value: Any) -> bool:
-    if not isinstance(value, dict) or not isinstance(value.get("type"), str):
-        return False
-    if value["type"] not in KNOWN:
-        return False
-    return "sessionId" in value or value["type"] in SESSIONLESS
+    kind = _line_type(value)
+    return kind in KNOWN and ("sessionId" in value or kind in SESSIONLESS)
 
 
 def _sessionless(value: Any) -> bool:
     """A line of a kind written without a `sessionId` (a summary, a title)."""
-    return (
-        isinstance(value, dict)
-        and isinstance(value.get("type"), str)
-        and (value["type"] in SESSIONLESS)
-    )
+    return _line_type(value) in SESSIONLESS
 
 
 def _sessions(records: Iterable[RawRecord]) -> Iterator[RawRecord]:

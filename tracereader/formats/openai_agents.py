@@ -33,13 +33,18 @@ from tracereader.model import Message, Trace
 OBJECTS = frozenset({"trace", "trace.span"})
 
 
+def _object(value: Any) -> str | None:
+    """`trace` or `trace.span`, else None (also for a retyped `object`, such as a list)."""
+    kind = value.get("object") if isinstance(value, dict) else None
+    return kind if isinstance(kind, str) and kind in OBJECTS else None
+
+
 def _key(record: RawRecord) -> Hashable:
     value = record.value
-    if not isinstance(value, dict) or not isinstance(value.get("object"), str):
+    kind = _object(value)
+    if kind is None:
         raise RecordError("not an Agents SDK trace or span (`object` must be trace or trace.span)")
-    if value["object"] not in OBJECTS:
-        raise RecordError("not an Agents SDK trace or span (`object` must be trace or trace.span)")
-    key = value.get("trace_id") if value["object"] == "trace.span" else value.get("id")
+    key = value.get("trace_id") if kind == "trace.span" else value.get("id")
     if not key:
         raise RecordError("Agents SDK record has no trace id")
     return str(key)
@@ -187,12 +192,7 @@ class OpenAIAgentsFormat:
     ledger = LEDGER
 
     def sniff(self, value: Any) -> bool:
-        return (
-            isinstance(value, dict)
-            and isinstance(value.get("object"), str)
-            and value["object"] in OBJECTS
-            and ("span_data" in value or "workflow_name" in value)
-        )
+        return _object(value) is not None and ("span_data" in value or "workflow_name" in value)
 
     def convert(self, records: Iterable[RawRecord]) -> Iterator[Converted]:
         return convert_grouped(records, _key, _trace, self.ledger)
