@@ -244,9 +244,11 @@ def _apply(
                 f"update [{cell.table}] set [{cell.column}] = ? where rowid = ?",
                 [cell.fixed, cell.rowid],
             )
-        for old, new in rekeys.items():  # ids are in bookkeeping too (`review_actions`)
-            for table in tables:
-                for column in _text_columns(store, table, scanned=False):
+        # ids are in bookkeeping columns too (`review_actions`): every text column
+        every_column = {t: _text_columns(store, t, scanned=False) for t in tables}
+        for old, new in rekeys.items():
+            for table, columns in every_column.items():
+                for column in columns:
                     store.execute(
                         f"update [{table}] set [{column}] = replace([{column}], ?, ?) "
                         f"where instr([{column}], ?) > 0",
