@@ -115,6 +115,9 @@ class JsonStream:
         self._boundary: re.Pattern[str] | None = None  # where elements start a line
         self._after_big: re.Pattern[str] | None = None  # ... or the array's `]` does
         self.gave_up = False
+        self.unclosed = False
+        """An array or envelope ran to the end of the input unclosed (cut short, maybe still
+        being written)."""
 
     # -- the buffer -------------------------------------------------------------------------
     def _fill(self, size: int = CHUNK_BYTES) -> bool:
@@ -187,6 +190,7 @@ class JsonStream:
             char = self._skip_ws(",")
             if char is None:
                 what = "the array" if key is None else f"the `{key}` list"
+                self.unclosed = True
                 yield Rejection(self.line, f"malformed JSON: {what} is not closed")
                 return
             if char == "]":
@@ -236,6 +240,7 @@ class JsonStream:
         while True:
             char = self._skip_ws(",")
             if char is None:
+                self.unclosed = True
                 yield Rejection(self.line, "malformed JSON: the object is not closed")
                 return
             if char == "}":

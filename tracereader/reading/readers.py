@@ -251,8 +251,7 @@ class RecordReader:
             else Rejection(line, i.reason, i.where)
             for i in items
         ]
-        closed = not any(isinstance(i, Rejection) and "not closed" in i.reason for i in items)
-        return placed, closed and not stream.gave_up
+        return placed, not (stream.unclosed or stream.gave_up)
 
     def _parse_line(self, body: bytes, line: int, end: int) -> RawRecord | Rejection | None:
         if line == 1 and body.startswith(b"\xef\xbb\xbf"):
