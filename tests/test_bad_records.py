@@ -405,6 +405,14 @@ def test_a_json_file_of_prose_is_one_rejection_not_one_per_comma(
 HUGE = "9" * 4401
 
 
+def braintrust_rows() -> list[dict[str, Any]]:
+    """The rows of the Braintrust fixture (made by the real SDK), to page as an export does."""
+    from format_helpers import FIXTURES
+
+    text = (FIXTURES / "braintrust" / "logs.jsonl").read_text()
+    return [json.loads(line) for line in text.splitlines()]
+
+
 def envelope_file(tmp_path: Path, envelope: dict[str, Any], name: str = "page.json") -> Path:
     path = tmp_path / name
     path.write_text(json.dumps(envelope, indent=2).replace('"HUGE"', HUGE))
@@ -490,12 +498,8 @@ def test_a_langfuse_page_with_a_bad_trace_lands_the_others_end_to_end(
 def test_a_junk_element_in_a_page_does_not_stop_its_format_being_detected(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from format_helpers import FIXTURES
-
     install_stub(monkeypatch)
-    rows = [
-        json.loads(x) for x in (FIXTURES / "braintrust" / "logs.jsonl").read_text().splitlines()
-    ]
+    rows = braintrust_rows()
     path = envelope_file(tmp_path, {"events": [{"junk": True}, *rows], "cursor": None})
     result = run("ingest", "--db", tmp_path / "t.db", "--no-ner", path)
     assert result.exit_code == 1, result.stderr  # was: "records match no known format", exit 2
@@ -506,12 +510,8 @@ def test_a_junk_element_in_a_page_does_not_stop_its_format_being_detected(
 def test_a_jsonl_of_fetch_pages_rejects_a_bad_row_not_its_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from format_helpers import FIXTURES
-
     install_stub(monkeypatch)
-    rows = [
-        json.loads(x) for x in (FIXTURES / "braintrust" / "logs.jsonl").read_text().splitlines()
-    ]
+    rows = braintrust_rows()
     bad = {**rows[0], "id": "bad", "metrics": {"start": "HUGE"}}
     pages = [{"events": [bad, *rows], "cursor": "c1"}, {"events": rows[:1], "cursor": None}]
     path = tmp_path / "logs.jsonl"
