@@ -128,24 +128,59 @@ def screened(text: str, data: bytes | None = None) -> tuple[Any, bool]:
       written inside strings (the brackets that open no container).
     """
     raw = text.encode("utf-8", "surrogatepass") if data is None else data
-    if len(raw) > _SCREEN_BYTES or (b"\\u" in raw and _RISKY_ESCAPE.search(raw)):
-        return loads(text), False
-    shapes = raw.translate(_SHAPES)
-    if _DIGIT_RUN in shapes and _long_digits(raw, shapes):
-        return loads(text), False
-    if any(big in shapes for big in _BIG_EXPONENT) and _overflow(raw, shapes):
+    if not _bytes_clear(raw):
         return loads(text), False
     try:
         value = _SCREENED.decode(text)
     except (ValueError, RecursionError, _NonFinite):
         return loads(text), False  # the error or the value as the full way gives it
-    opens = shapes.count(b"[")
+    depth = _depth_clear(raw, value)
+    if depth is None:
+        return loads(text), False  # raises too_deep, as the full way does
+    return value, depth
+
+
+def decoded_clean(text: str, start: int) -> tuple[Any, int] | None:
+    """(value, end) of the JSON value at `text[start:]` when `screened` would clear it: decoded
+    at C speed and provably within every limit with nothing for `normalize` to rewrite.
+
+    None for a value the screen cannot clear (a risky escape, a long number, deep nesting,
+    `NaN`); `json.JSONDecodeError` for text that does not decode (it may be cut short). Either
+    way the caller takes its full way, which gives the errors. For streams of values (JSON
+    arrays, export envelopes), where a value's text is a slice of a buffer.
+    """
+    try:
+        value, end = _SCREENED.raw_decode(text, start)
+    except json.JSONDecodeError:
+        raise
+    except (ValueError, RecursionError, _NonFinite):  # an int past Python's own digit limit
+        return None
+    raw = text[start:end].encode("utf-8", "surrogateescape")
+    if not _bytes_clear(raw) or not _depth_clear(raw, value):
+        return None
+    return value, end
+
+
+def _bytes_clear(raw: bytes) -> bool:
+    """The byte tests of `screened`: size, escapes, digit runs, exponents (see there)."""
+    if len(raw) > _SCREEN_BYTES or (b"\\u" in raw and _RISKY_ESCAPE.search(raw)):
+        return False
+    shapes = raw.translate(_SHAPES)
+    if _DIGIT_RUN in shapes and _long_digits(raw, shapes):
+        return False
+    return not (any(big in shapes for big in _BIG_EXPONENT) and _overflow(raw, shapes))
+
+
+def _depth_clear(raw: bytes, value: Any) -> bool | None:
+    """Whether nesting, inside strings too, is provably within `MAX_DEPTH`; None when the
+    containers alone are deeper (too deep for certain)."""
+    opens = raw.count(b"[") + raw.count(b"{")
     if opens <= MAX_DEPTH:
-        return value, True
+        return True
     deepest, containers = _containers(value)
     if deepest > MAX_DEPTH:
-        return loads(text), False  # raises too_deep, as the full way does
-    return value, deepest + opens - containers <= MAX_DEPTH
+        return None
+    return deepest + opens - containers <= MAX_DEPTH
 
 
 def _long_digits(raw: bytes, shapes: bytes) -> bool:

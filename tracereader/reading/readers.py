@@ -20,7 +20,13 @@ from typing import IO, Any
 from tracereader.formats.base import RawRecord
 from tracereader.model import Rejection
 from tracereader.reading import limits
-from tracereader.reading.json_stream import ENVELOPES, JsonStream, too_big, what
+from tracereader.reading.json_stream import (
+    ENVELOPES,
+    JsonStream,
+    split_envelope,
+    too_big,
+    what,
+)
 from tracereader.reading.yaml_stream import YamlStream
 
 CHUNK_BYTES = 1 << 16
@@ -241,6 +247,18 @@ class RecordReader:
         was read to its end cleanly; None for any other line (read as one record)."""
         if not _ENVELOPE_LINE.match(body):
             return None
+        whole = self._parse_line(body, line, end)
+        if isinstance(whole, RawRecord):  # the common case: read at C speed, then split
+            parts = split_envelope(whole.value)
+            if parts is None:
+                return [whole], True
+            return [
+                Rejection(line, value, where)
+                if isinstance(value, str)
+                else RawRecord(line, value, end, where)
+                for value, where in parts
+            ], True
+        # Not readable whole: streamed, so that one bad element costs only itself.
         stream = JsonStream(io.BytesIO(body), self.limit, self.changes)
         items = stream.envelope_records()
         if items is None:
