@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,8 +27,9 @@ MIN_SUBSTRING = 4
 MAX_FIELDS = 8
 """How many field paths one report names; the rest are counted."""
 _PATH_CACHE = 20_000
-_WALKED = (str, dict, list)
 _UNSEEN: Any = object()
+_ITEMS: Any = object()
+"""A list's items, in the table of decided children (a YAML key may be None)."""
 _JSON_STARTS = frozenset('[{" \n\t\r')
 LABELS = ("**.type", "**.object", "**.finish_reason", "**.finish_reasons", "**.stop_reason")
 """Enumerations every dialect carries (part and object kinds, finish reasons): labels, not text."""
@@ -95,7 +96,7 @@ class Landed:
     """Every string a trace will store, for membership tests (whole, or inside a stored text)."""
 
     def __init__(self, strings: Iterable[str]) -> None:
-        self._pieces: list[str] = list(strings)
+        self._pieces: list[str] = strings if type(strings) is list else list(strings)
         self.exact: set[str] = set(self._pieces)
         self._blob: str | None = None
         pending = [(text, 0) for text in self._pieces if text[:1] in _JSON_STARTS]
@@ -104,7 +105,7 @@ class Landed:
             decoded = _decode_json(text)
             if decoded is None:
                 continue
-            for inner in _strings(decoded, 0):
+            for inner in strings_of(decoded):
                 if inner not in self.exact:
                     self.exact.add(inner)
                     self._pieces.append(inner)
@@ -126,43 +127,62 @@ class Landed:
         return re.search(rf"(?<![^\W_]){re.escape(stripped)}(?![^\W_])", self._blob) is not None
 
 
-def _strings(value: Any, depth: int) -> Iterator[str]:
-    """Every string of a JSON value, keys included."""
-    if depth > MAX_DEPTH:
-        return
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _strings(item, depth + 1)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _strings(item, depth + 1)
+def strings_of(value: Any, out: list[str] | None = None) -> list[str]:
+    """Every string of a JSON value, keys included (appended to `out`), to `MAX_DEPTH`."""
+    out = [] if out is None else out
+    if type(value) is str:
+        out.append(value)
+        return out
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            continue
+        if isinstance(node, dict):
+            for key, item in node.items():
+                out.append(key if type(key) is str else str(key))
+                if type(item) is str:
+                    out.append(item)
+                elif isinstance(item, dict | list | tuple):
+                    stack.append((item, depth + 1))
+        elif isinstance(node, list | tuple):
+            for item in node:
+                if type(item) is str:
+                    out.append(item)
+                elif isinstance(item, dict | list | tuple):
+                    stack.append((item, depth + 1))
+        elif isinstance(node, str):
+            out.append(node)
+    return out
 
 
-def trace_strings(trace: Trace) -> Iterator[str]:
+def trace_strings(trace: Trace) -> list[str]:
     """Every string the stored trace holds, ids and roles included."""
-    for text in (trace.id, trace.user_id, trace.session_id, trace.model, trace.release):
-        if text:
-            yield text
+    out = [
+        text
+        for text in (trace.id, trace.user_id, trace.session_id, trace.model, trace.release)
+        if text
+    ]
     if trace.error:
-        yield trace.error
+        out.append(trace.error)
     if trace.feedback is not None and trace.feedback.comment:
-        yield trace.feedback.comment
-    for event in trace.events:
-        yield event.type
+        out.append(trace.feedback.comment)
+    out.extend(event.type for event in trace.events)
     for message in trace.messages:
-        yield message.role
-        for text in (message.content, message.name, message.tool_call_id):
-            if text:
-                yield text
+        out.append(message.role)
+        if message.content:
+            out.append(message.content)
+        if message.name:
+            out.append(message.name)
+        if message.tool_call_id:
+            out.append(message.tool_call_id)
         for call in message.tool_calls:
-            yield call.name
+            out.append(call.name)
             if call.id:
-                yield call.id
-            yield from _strings(call.arguments, 0)
-    yield from _strings(trace.metadata, 0)
+                out.append(call.id)
+            if call.arguments is not None:
+                strings_of(call.arguments, out)
+    return strings_of(trace.metadata, out)
 
 
 def landed(trace: Trace) -> Landed:
@@ -199,8 +219,9 @@ class Ledger:
         self._view = view
         self._regex = re.compile("|".join(f"(?:{_pattern_regex(p)})" for p in ignored) or "$^")
         self._decided: dict[str, bool] = {}
-        self._children: dict[tuple[str, Any], str | None] = {}
-        """(path, key) -> the child's path, None when ignored: one lookup per key walked."""
+        self._children: dict[str, dict[Any, str | None]] = {}
+        """path -> key -> the child's path (None when ignored): one lookup per key walked."""
+        self._held = 0
         self.matched: set[str] = set()
         """Patterns that excused at least one string (so tests can find dead declarations)."""
 
@@ -227,55 +248,78 @@ class Ledger:
 
     def _child(self, path: str, key: Any) -> str | None:
         """The path of `key` (a dict key; None: a list's items) under `path`; None if ignored."""
-        if len(self._children) > _PATH_CACHE:
-            self._children.clear()
         if key is None:
             child = f"{path}[]"
         else:
             segment = key_segment(key if type(key) is str else str(key))
             child = f"{path}.{segment}" if path else segment
-        found = None if self.is_ignored(child) else child
-        self._children[(path, key)] = found
-        return found
+        return None if self.is_ignored(child) else child
+
+    def _table(self, path: str) -> dict[Any, Any]:
+        """The children already decided under `path` (key -> child path, None: ignored)."""
+        self._held += 1
+        if self._held > _PATH_CACHE:  # a file of ever-new keys: start over, bounded
+            self._children.clear()
+            self._held = 0
+        table: dict[Any, Any] = {}
+        self._children[path] = table
+        return table
 
     def _walk(self, value: Any, path: str, stored: Landed, found: set[str], depth: int) -> None:
-        """Collect the paths of unplaced strings (an explicit stack: records can be wide)."""
+        """Collect the paths of unplaced strings (an explicit stack: records can be wide).
+
+        Strings found whole in `stored` (nearly all of them) are settled where they are met,
+        without a trip through the stack; field paths are decided once per (path, key).
+        """
         children, exact = self._children, stored.exact
         if path and self.is_ignored(path):
             return
         stack = [(value, path, depth)]
+        push, pop = stack.append, stack.pop
         while stack:
-            value, path, depth = stack.pop()
+            value, path, depth = pop()
             kind = type(value)
             if kind is str:
                 if value in exact or is_value_not_text(value) or stored.holds(value):
                     continue
                 decoded = _decode_json(value)
                 if decoded is not None and depth < MAX_DEPTH:
-                    stack.append((decoded, path, depth + 1))
+                    push((decoded, path, depth + 1))
                 else:
                     found.add(path or "(record)")
                 continue
             if depth >= MAX_DEPTH:
                 continue
             depth += 1
+            table = children.get(path)
+            if table is None:
+                table = self._table(path)
             if kind is dict:
                 for key, item in value.items():
-                    if not item or type(item) not in _WALKED:
+                    kind = type(item)
+                    if kind is str:
+                        if not item or item in exact:
+                            continue
+                    elif not item or (kind is not dict and kind is not list):
                         continue
-                    child = children.get((path, key), _UNSEEN)
+                    child = table.get(key, _UNSEEN)
                     if child is _UNSEEN:
-                        child = self._child(path, key)
+                        child = table[key] = self._child(path, key)
                     if child is not None:
-                        stack.append((item, child, depth))
+                        push((item, child, depth))
             elif kind is list:
-                inner = children.get((path, None), _UNSEEN)
+                inner = table.get(_ITEMS, _UNSEEN)
                 if inner is _UNSEEN:
-                    inner = self._child(path, None)
-                if inner is not None:
-                    stack.extend(
-                        (item, inner, depth) for item in value if item and type(item) in _WALKED
-                    )
+                    inner = table[_ITEMS] = self._child(path, None)
+                if inner is None:
+                    continue
+                for item in value:
+                    kind = type(item)
+                    if kind is str:
+                        if item and item not in exact:
+                            push((item, inner, depth))
+                    elif item and (kind is dict or kind is list):
+                        push((item, inner, depth))
 
     def check(self, line: int, values: Iterable[Any], stored: Landed) -> Unplaced | None:
         """The report for one record (made of `values`) whose text did not all land, if any."""
