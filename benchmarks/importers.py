@@ -5,8 +5,9 @@ labels pick some of SOURCES). Builds big files from the committed fixtures (fres
 then for each format measures `json.loads` of every line (the JSON parse alone), the record
 reader alone (the parse plus its limits), the reader plus decoding the JSON held in string
 fields, and reader + conversion (all CPU time, timed alternately, best of 5), and the peak
-Python memory of the conversion (tracemalloc), for contiguous files and for files whose traces
-are interleaved pairwise. `xjson` is the conversion's cost in units of the JSON parse alone.
+Python memory of the conversion (tracemalloc), for contiguous files, for files whose traces
+are interleaved pairwise, and for one JSON array of the same records (the JSON reader's
+path). `xjson` is the conversion's cost in units of the JSON parse alone.
 """
 
 from __future__ import annotations
@@ -92,8 +93,13 @@ SOURCES: dict[str, tuple[str, str, Callable[[str, int], str]]] = {
 """label -> (format, fixture, how to give a copy fresh ids)."""
 
 
-def write(path: Path, copies: list[list[str]], interleave: bool) -> int:
-    """Write copies contiguously, or two traces' records alternating; returns the record count."""
+LAYOUTS = ("contiguous", "interleaved", "json-array")
+"""JSONL with each trace's records together or two traces' alternating, and one JSON array."""
+
+
+def write(path: Path, copies: list[list[str]], interleave: bool, array: bool = False) -> int:
+    """Write copies contiguously, or two traces' records alternating, as JSONL or (`array`) as
+    one JSON array with an element per line; returns the record count."""
     lines: list[str] = []
     if interleave:
         for a, b in zip(copies[::2], copies[1::2], strict=False):
@@ -103,7 +109,10 @@ def write(path: Path, copies: list[list[str]], interleave: bool) -> int:
     else:
         for copy in copies:
             lines.extend(copy)
-    path.write_text("\n".join(lines) + "\n")
+    if array:
+        path.write_text("[\n" + ",\n".join(lines) + "\n]\n")
+    else:
+        path.write_text("\n".join(lines) + "\n")
     return len(lines)
 
 
@@ -136,7 +145,9 @@ def _decode_inner(value: object) -> int:
 
 
 def _json_only(path: Path) -> int:
-    """`json.loads` of every line, nothing else: the JSON parse alone."""
+    """`json.loads` of every line (of the whole file, for a .json array): the JSON parse alone."""
+    if path.suffix == ".json":
+        return len(json.loads(path.read_bytes()))
     with path.open("rb") as handle:
         return sum(1 for line in handle if json.loads(line) is not None)
 
@@ -182,9 +193,10 @@ def main() -> None:
                 continue
             rows = [json.loads(line) for line in (FIXTURES / fixture).read_text().splitlines()]
             copies = _copies(rows, n, rename)
-            for layout in ("contiguous", "interleaved"):
-                path = Path(tmp) / f"{name}-{layout}.jsonl"
-                count = write(path, copies, layout == "interleaved")
+            for layout in LAYOUTS:
+                suffix = ".json" if layout == "json-array" else ".jsonl"
+                path = Path(tmp) / f"{name}-{layout}{suffix}"
+                count = write(path, copies, layout == "interleaved", layout == "json-array")
                 size = path.stat().st_size / 2**20
                 parse, read_only, full, converted, traces, peak = measure(path, fmt_name)
                 print(

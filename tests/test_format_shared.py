@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import copy
 import json
 from collections.abc import Callable
@@ -291,3 +292,18 @@ def test_each_trace_steps_are_sorted_once(fixture: str, monkeypatch: Any) -> Non
     out = list(FORMATS[path.parent.name].convert(read_records(path)))
     traces = [o for o in out if isinstance(o, Trace)]
     assert traces and len(calls) == len(traces)  # assemble, first_error, last_model reuse it
+
+
+def test_a_short_word_is_found_standing_alone_exactly_as_the_word_boundary_regex_finds_it() -> None:
+    """`_stands_alone_in` (str.find, then a regex past 8 hits) agrees with the regex it replaced."""
+    import random
+
+    from tracereader.formats.ledger import _stands_alone_in
+
+    rng = random.Random(7)
+    alphabet = "ab_1 .\x00é-"
+    for _ in range(3000):
+        blob = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        word = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 3)))
+        expected = re.search(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", blob) is not None
+        assert _stands_alone_in(word, blob) == expected, (word, blob)

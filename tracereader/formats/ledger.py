@@ -31,6 +31,12 @@ _UNSEEN: Any = object()
 _ITEMS: Any = object()
 """A list's items, in the table of decided children (a YAML key may be None)."""
 _JSON_STARTS = frozenset('[{" \n\t\r')
+# Type tuples, not `dict | list`: a union is built anew at every call, and these run per string.
+_CONTAINERS = (dict, list, tuple)
+_SEQUENCES = (list, tuple)
+_DECODED = (dict, list, str)
+_WORD_CHAR = re.compile(r"[^\W_]")
+"""A letter or digit: a character that would make a short word part of a longer one."""
 LABELS = ("**.type", "**.object", "**.finish_reason", "**.finish_reasons", "**.stop_reason")
 """Enumerations every dialect carries (part and object kinds, finish reasons): labels, not text."""
 UNREAD = "records had text in fields this reader does not read"
@@ -76,7 +82,7 @@ def _decode_json(text: str) -> Any:
         value = decode_json(stripped)
     except ValueError:
         return None
-    return value if isinstance(value, dict | list | str) else None
+    return value if isinstance(value, _DECODED) else None
 
 
 def is_value_not_text(text: str) -> bool:
@@ -99,8 +105,13 @@ class Landed:
         self._pieces: list[str] = strings if type(strings) is list else list(strings)
         self.exact: set[str] = set(self._pieces)
         self._blob: str | None = None
+        self._expanded = False
+
+    def _expand(self) -> None:
+        """Add the strings inside stored strings that hold JSON (done at the first miss)."""
+        self._expanded = True
         pending = [(text, 0) for text in self._pieces if text[:1] in _JSON_STARTS]
-        while pending:  # strings stored as JSON text hold strings of their own
+        while pending:
             text, depth = pending.pop()
             decoded = _decode_json(text)
             if decoded is None:
@@ -111,9 +122,12 @@ class Landed:
                     self._pieces.append(inner)
                     if depth < 3 and inner[:1] in _JSON_STARTS:
                         pending.append((inner, depth + 1))
+        self._blob = None
 
     def holds(self, text: str) -> bool:
         """Whether `text` was stored: whole, or inside a stored text (a line, a joined part)."""
+        if not self._expanded:
+            self._expand()
         if text in self.exact:
             return True
         stripped = text.strip() if text[:1].isspace() or text[-1:].isspace() else text
@@ -123,8 +137,22 @@ class Landed:
             self._blob = "\x00".join(self._pieces)
         if len(stripped) >= MIN_SUBSTRING:
             return stripped in self._blob
-        # a short word (`tone` of `score.tone`) must stand alone, not inside another word
-        return re.search(rf"(?<![^\W_]){re.escape(stripped)}(?![^\W_])", self._blob) is not None
+        return _stands_alone_in(stripped, self._blob)
+
+
+def _stands_alone_in(word: str, blob: str) -> bool:
+    """Whether a short word (`tone` of `score.tone`) occurs in `blob` not inside another word
+    (no letter or digit either side): `str.find` first, a regex past a few occurrences."""
+    at = blob.find(word)
+    for _ in range(8):
+        if at == -1:
+            return False
+        end = at + len(word)
+        if not _WORD_CHAR.match(blob[at - 1 : at]) and not _WORD_CHAR.match(blob[end : end + 1]):
+            return True
+        at = blob.find(word, at + 1)
+    pattern = rf"(?<![^\W_]){re.escape(word)}(?![^\W_])"
+    return re.search(pattern, blob) is not None
 
 
 def strings_of(value: Any, out: list[str] | None = None) -> list[str]:
@@ -143,13 +171,13 @@ def strings_of(value: Any, out: list[str] | None = None) -> list[str]:
                 out.append(key if type(key) is str else str(key))
                 if type(item) is str:
                     out.append(item)
-                elif isinstance(item, dict | list | tuple):
+                elif isinstance(item, _CONTAINERS):
                     stack.append((item, depth + 1))
-        elif isinstance(node, list | tuple):
+        elif isinstance(node, _SEQUENCES):
             for item in node:
                 if type(item) is str:
                     out.append(item)
-                elif isinstance(item, dict | list | tuple):
+                elif isinstance(item, _CONTAINERS):
                     stack.append((item, depth + 1))
         elif isinstance(node, str):
             out.append(node)

@@ -8,6 +8,7 @@ dialects are decoded here once. Images and other binary parts become a short pla
 from __future__ import annotations
 
 import json
+import re
 import json.scanner
 from collections.abc import Iterator
 from typing import Any
@@ -382,6 +383,9 @@ def feedback_score(value: Any) -> float | None:
     return None
 
 
+_USER_SCORE = re.compile("|".join(USER_SCORE_WORDS), re.IGNORECASE)
+
+
 def is_user_score(name: Any) -> bool:
     """Whether a score's name suggests it is the end user's verdict rather than an evaluator's."""
-    return isinstance(name, str) and any(word in name.lower() for word in USER_SCORE_WORDS)
+    return isinstance(name, str) and _USER_SCORE.search(name) is not None

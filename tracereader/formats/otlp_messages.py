@@ -24,9 +24,7 @@ def unflatten(attrs: dict[str, Any], prefix: str) -> Any:
     """Rebuild the nested value that OpenInference flattened into `prefix.0.message.role` keys."""
     root: dict[str, Any] = {}
     start = prefix + "."
-    for key, value in attrs.items():
-        if not key.startswith(start):
-            continue
+    for key, value in [(k, v) for k, v in attrs.items() if k.startswith(start)]:
         node = root
         parts = _split(key[len(start) :])
         for part in parts[:-1]:

@@ -156,9 +156,10 @@ def context(attrs: dict[str, Any]) -> dict[str, Any]:
     """The app's own values on a span (`ai.telemetry.metadata.*`, `ai.settings.context.*`)."""
     found: dict[str, Any] = {}
     for key, value in attrs.items():
-        for prefix in CONTEXT_PREFIXES:
-            if key.startswith(prefix):
-                found[key[len(prefix) :]] = value
+        if key.startswith(CONTEXT_PREFIXES):  # one test per key; which prefix, only then
+            for prefix in CONTEXT_PREFIXES:
+                if key.startswith(prefix):
+                    found[key[len(prefix) :]] = value
     if attrs.get("ai.telemetry.functionId"):
         found.setdefault("functionId", attrs["ai.telemetry.functionId"])
     return found
