@@ -8,8 +8,8 @@ dialects are decoded here once. Images and other binary parts become a short pla
 from __future__ import annotations
 
 import json
-import re
 import json.scanner
+import re
 from collections.abc import Iterator
 from typing import Any
 
