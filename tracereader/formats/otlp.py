@@ -89,11 +89,9 @@ STATUS_ERROR = (2, "2", "STATUS_CODE_ERROR")
 
 def any_value(value: Any) -> Any:
     """Decode an OTLP AnyValue (string/int/double/bool/bytes/array/kvlist) into a Python value."""
-    if type(value) is not dict:
-        return value if not isinstance(value, dict) else _any_value(value)
-    if len(value) == 1 and "stringValue" in value:  # nearly every attribute: one lookup
-        return value["stringValue"]
-    return _any_value(value)
+    if type(value) is dict and len(value) == 1 and "stringValue" in value:
+        return value["stringValue"]  # nearly every attribute: one lookup
+    return _any_value(value) if isinstance(value, dict) else value
 
 
 def _any_value(value: dict[str, Any]) -> Any:
@@ -126,7 +124,7 @@ def attributes(items: Any) -> dict[str, Any]:
     """An OTLP `attributes` list (`[{"key": …, "value": AnyValue}]`) as a dict."""
     result: dict[str, Any] = {}
     for item in items if isinstance(items, list) else ():
-        if type(item) is dict or isinstance(item, dict):
+        if isinstance(item, dict):
             key = item.get("key")
             if type(key) is str:
                 result[key] = any_value(item.get("value"))
