@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -47,3 +49,18 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def settle_until(
+    pilot: Any, ready: Callable[[], bool], what: str, wait: float = 20.0
+) -> None:
+    """Settle (workers, then a redraw) until `ready()` holds: a worker's result reaches the
+    screen by a message, which one settle may not see on a busy machine."""
+    deadline = time.monotonic() + wait
+    while True:
+        await settle(pilot)
+        if ready():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not ready after {wait:.0f} s: {what}")
+        await pilot.pause(0.05)

@@ -48,10 +48,16 @@ def patterns_app(tmp_path: Path) -> TraceReaderApp:
 
 
 async def _open_patterns(pilot) -> None:  # type: ignore[no-untyped-def]
-    from app_helpers import settle
+    from app_helpers import settle_until
+
+    from tracereader.app.screens.patterns import PatternsScreen
 
     await pilot.press("p")
-    await settle(pilot)
+    await settle_until(  # the patterns load on a worker
+        pilot,
+        lambda: isinstance(pilot.app.screen, PatternsScreen) and pilot.app.screen.view is not None,
+        "the patterns",
+    )
 
 
 def test_patterns_screen_80x24(snap_compare, tmp_path: Path) -> None:

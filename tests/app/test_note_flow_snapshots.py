@@ -4,22 +4,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app_helpers import settle, settle_until
 from note_flow_support import seeded_app
 
+from tracereader.app.screens.merge_suggestions import MergeSuggestionsScreen
+from tracereader.app.screens.note import NoteModal
+from tracereader.app.screens.patterns import PatternsScreen
+
 SIZE = (100, 30)
-
-
-async def _settled(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def test_note_box_with_suggestions(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot) -> None:
         await pilot.press("n")
-        await _settled(pilot)
-        await pilot.press(*"invented a price match policy", "down")
-        await _settled(pilot)
+        await settle(pilot)
+        await pilot.press(*"invented a price match policy")
+        # the suggestions rank against an index built on a worker
+        await settle_until(
+            pilot,
+            lambda: isinstance(pilot.app.screen, NoteModal) and bool(pilot.app.screen.shown),
+            "the note's suggestions",
+        )
+        await pilot.press("down")
+        await settle_until(
+            pilot,
+            lambda: pilot.app.screen.highlighted is not None,
+            "the first suggestion highlighted",
+        )
 
     assert snap_compare(seeded_app(tmp_path), run_before=run_before, terminal_size=SIZE)
 
@@ -27,8 +38,22 @@ def test_note_box_with_suggestions(snap_compare, tmp_path: Path) -> None:
 def test_suggested_merges(snap_compare, tmp_path: Path) -> None:
     async def run_before(pilot) -> None:
         await pilot.press("p")
-        await _settled(pilot)  # the patterns load on a worker; g asks about what they hold
+        # the patterns load on a worker; g asks about what they hold
+        await settle_until(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, PatternsScreen) and pilot.app.screen.view is not None
+            ),
+            "the patterns",
+        )
         await pilot.press("g")
-        await _settled(pilot)
+        await settle_until(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, MergeSuggestionsScreen)
+                and bool(pilot.app.screen.proposals)
+            ),
+            "the suggested merges",
+        )
 
     assert snap_compare(seeded_app(tmp_path), run_before=run_before, terminal_size=SIZE)

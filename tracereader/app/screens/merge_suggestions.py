@@ -31,8 +31,10 @@ from tracereader.store import Store
 
 MAX_LABEL = 36
 MIN_LABEL = 12
-FIXED_COLUMNS = 9 + 5 + 1
-"""The kind (`automatic`), alike (`0.93`) and arrow columns."""
+KIND_WIDTH, ALIKE_WIDTH, ARROW_WIDTH = 9, 5, 1
+"""The kind (`automatic`), alike (`0.93`) and arrow columns: fixed, so rows are drawn whole
+from their first frame (an auto width is measured only when the table next idles)."""
+FIXED_COLUMNS = KIND_WIDTH + ALIKE_WIDTH + ARROW_WIDTH
 COUNT_ROOM = 5
 """Room for a label's ` (12)`."""
 INTRO = (
@@ -101,10 +103,10 @@ class MergeSuggestionsScreen(Screen[None]):
             return False
         self._label_width = width + COUNT_ROOM
         table.clear(columns=True)
-        table.add_column("kind")
-        table.add_column("alike")
+        table.add_column("kind", width=KIND_WIDTH)
+        table.add_column("alike", width=ALIKE_WIDTH)
         table.add_column("this", width=self._label_width)
-        table.add_column("")
+        table.add_column("", width=ARROW_WIDTH)
         table.add_column("belongs with", width=self._label_width)
         return True
 
