@@ -67,7 +67,21 @@ def _records() -> list[Any]:
 
 
 def _same(text: str) -> None:
-    assert _screened(text) == _full(text), text[:200]
+    # repr, not ==: an int read as a float (orjson widens ints past 64 bits) compares equal
+    assert repr(_screened(text)) == repr(_full(text)), text[:200]
+    assert repr(_screened_bytes(text)) == repr(_full(text)), text[:200]
+
+
+def _screened_bytes(text: str) -> tuple[str, Any, int, int]:
+    """As the JSONL reader calls it: bytes only, decoded to text only if need be."""
+    changes = limits.Normalized()
+    try:
+        value, clean = limits.screened(None, text.encode("utf-8", "surrogatepass"))
+        if not clean:
+            value = limits.normalize(value, changes)
+    except (ValueError, RecursionError) as exc:
+        return type(exc).__name__, str(exc), 0, 0
+    return "ok", value, changes.nul_characters, changes.non_finite
 
 
 def test_fixture_records_are_cleared_and_unchanged() -> None:
@@ -118,6 +132,11 @@ DEEP_IN_STRING = json.dumps({"a": {"b": json.dumps({"c": json.loads("[" * 70 + "
         json.dumps({"a": "x" * (limits.MAX_STRING_CHARS + 1)}),  # too long
         json.dumps({"a": [0] * (limits.MAX_VALUES + 1)}),  # too many values
         '{"a": "' + "0" * 40 + '"}',  # a digit string, not a number: kept
+        '{"a": 18446744073709551616, "b": -9223372036854775809}',  # ints past 64 bits
+        '{"a": [1, 99999999999999999999999999999999]}',
+        '{"a": "' + json.dumps({"n": 2**70}).replace('"', '\\"') + '"}',  # in a string's JSON
+        '{"a": 9223372036854775807, "b": -9223372036854775808, "c": 1730553791000000000}',
+        '{"a": 1234567890.1234567890123456789, "b": "x12345678901234567890123"}',
         '{"a": 1, }',  # malformed
         "\ufeff{}",
         '["not", "an object"]',
@@ -220,3 +239,44 @@ def test_overflow_agrees_on_fuzzed_fixture_lines() -> None:
             data = data[:at] + rng.choice(pieces) + data[at:]
             shapes = data.translate(limits._SHAPES)
             assert limits._overflow(data, shapes) == bool(limits._OVERFLOW.search(data))
+
+
+def _read_array(path: Path) -> list[tuple[Any, ...]]:
+    from tracereader.formats.base import RawRecord
+    from tracereader.reading.readers import RecordReader
+
+    return [
+        (r.line, repr(r.value), r.where)
+        if isinstance(r, RawRecord)
+        else (r.line, r.reason, getattr(r, "where", None))
+        for r in RecordReader(path)
+    ]
+
+
+def test_an_array_read_line_by_line_gives_what_the_general_way_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`decoded_line` (an element per line, by orjson) against `decoded_clean`/the full way:
+    the same records, lines and rejections on fuzzed records, one array element per line."""
+    rng = random.Random(2212)
+    records = _records()
+    lines: list[bytes] = []
+    for _ in range(300):
+        data, _name = mutate(rng.choice(records), "jsonl", rng)
+        lines.append(data.rstrip(b"\n").replace(b"\n", b" "))
+    lines += [b'{"a": 18446744073709551616}', b'{"a": [1, 2]} , ', b'{"a": 1}, {"b": 2}']
+    path = tmp_path / "fuzzed.json"
+    path.write_bytes(b"[\n" + b",\n".join(lines) + b"\n]\n")
+    fast = _read_array(path)
+    monkeypatch.setattr(limits, "decoded_line", lambda text, start, stop: None)
+    assert fast == _read_array(path)
+    assert sum(isinstance(item[1], str) and item[1].startswith("{") for item in fast) > 100
+
+
+def test_decoded_line_reads_only_a_whole_value() -> None:
+    text = '{"a": 1}, \n{"b": {"c": 2}\n}\n'
+    assert limits.decoded_line(text, 0, text.index("\n")) == ({"a": 1}, 8)
+    second = text.index("{", 9)
+    assert limits.decoded_line(text, second, text.index("\n", second)) is None  # cut: not whole
+    wide = '{"a": 99999999999999999999}'
+    assert limits.decoded_line(wide, 0, len(wide)) is None  # orjson would widen it to a float

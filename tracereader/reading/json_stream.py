@@ -368,6 +368,11 @@ class JsonStream:
         it, reading on while it is cut by the buffer's end; None sends it the full way."""
         if self.buf[start] not in "[{":
             return None  # scalars: rare, and a number may be cut by the buffer's end
+        line_end = self.buf.find("\n", start)
+        if line_end != -1:  # an element on a line of its own: read whole by orjson
+            found = limits.decoded_line(self.buf, start, line_end)
+            if found is not None and found[1] - start <= self.limit:
+                return found
         while True:
             try:
                 found = limits.decoded_clean(self.buf, start)

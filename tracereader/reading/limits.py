@@ -13,6 +13,8 @@ import math
 import re
 from typing import Any
 
+import orjson
+
 MAX_RECORD_BYTES = 10 * 1024 * 1024
 """Largest record (a JSONL line, a JSON value, a YAML document) read; bigger ones are skipped."""
 MAX_DEPTH = 64
@@ -39,6 +41,9 @@ _SHAPES = bytes(_SHAPE_OF.get(i, 32) for i in range(256))
 """Digits to `0`, `e`/`E` to `e`, `[`/`{` to `[`, `+` kept, all else a space: shapes by `in`."""
 _DIGIT_RUN = b"0" * 34
 """A number of more than 100 digits has a run this long (at most three runs: int, fraction, exp)."""
+_WIDE_RUN = b"0" * 19
+"""An int past 64 bits has a run this long: orjson would read such an int as a float."""
+_INT64 = 2**63 - 1
 _ZEROS = re.compile(rb"0*")
 _SPACES = frozenset(b" \t\n\r\f\v")
 _BIG_EXPONENT = (b"0e000", b"0e+000")
@@ -109,13 +114,15 @@ def loads(text: str) -> Any:
     return DECODER.decode(text)
 
 
-def screened(text: str, data: bytes | None = None) -> tuple[Any, bool]:
+def screened(text: str | None, data: bytes | None = None) -> tuple[Any, bool]:
     """(`loads(text)`, whether the value provably needs no `normalize`): the same result, faster.
 
-    Cheap C-speed tests on the text (`data`: its UTF-8 bytes, if at hand) prove most records
-    within every limit and free of anything `normalize` rewrites; those are parsed by the plain
-    `json.loads` and not walked. Anything the tests cannot clear, and every error, goes the full
-    way (`loads`, then `normalize` by the caller), so the errors and the values are the same:
+    `text` may be None when `data`, its UTF-8 bytes, is given: it is decoded only if needed
+    (a `UnicodeDecodeError` for bytes that are not UTF-8). Cheap C-speed tests on the bytes
+    prove most records within every limit and free of anything `normalize` rewrites; those
+    are parsed by orjson and not walked. Anything the tests cannot clear, and every error, goes
+    the full way (`loads`, then `normalize` by the caller), so the errors and the values are
+    the same:
 
     - size: a string, or a count of values, is never longer than the text holding it;
     - escapes: without the `\\u` escapes of `_RISKY_ESCAPE`, every bracket and digit of every
@@ -123,21 +130,23 @@ def screened(text: str, data: bytes | None = None) -> tuple[Any, bool]:
       cannot occur (raw control characters are not JSON) and neither can a lone surrogate;
     - digits: a number past `MAX_DIGITS` leaves a run of 34 digits not right after a quote;
       an infinite float needs a 3-digit exponent, or is `NaN` or `Infinity` (refused by
-      `_SCREENED`);
+      orjson); an int orjson would read as a float (past 64 bits) leaves a run of 19;
     - depth: nesting counted inside strings is at most the deepest container plus the brackets
       written inside strings (the brackets that open no container).
     """
-    raw = text.encode("utf-8", "surrogatepass") if data is None else data
-    if not _bytes_clear(raw):
-        return loads(text), False
-    try:
-        value = _SCREENED.decode(text)
-    except (ValueError, RecursionError, _NonFinite):
-        return loads(text), False  # the error or the value as the full way gives it
-    depth = _depth_clear(raw, value)
-    if depth is None:
-        return loads(text), False  # raises too_deep, as the full way does
-    return value, depth
+    if data is None:
+        assert text is not None
+        data = text.encode("utf-8", "surrogatepass")
+    if _bytes_clear(data, ints_in_64_bits=True):
+        try:
+            value = orjson.loads(data)  # refuses what it does not read as `json` does
+        except orjson.JSONDecodeError:
+            pass
+        else:
+            depth = _depth_clear(data, value)
+            if depth is not None:
+                return value, depth
+    return loads(data.decode("utf-8") if text is None else text), False
 
 
 def decoded_clean(text: str, start: int) -> tuple[Any, int] | None:
@@ -161,14 +170,53 @@ def decoded_clean(text: str, start: int) -> tuple[Any, int] | None:
     return value, end
 
 
-def _bytes_clear(raw: bytes) -> bool:
-    """The byte tests of `screened`: size, escapes, digit runs, exponents (see there)."""
+def decoded_line(text: str, start: int, stop: int) -> tuple[Any, int] | None:
+    """(value, end) when `text[start:stop]`, less trailing commas and blanks, is one whole
+    object or array that `screened` clears: an element written on a line of its own (JSONL
+    inside `[` and `]`), decoded by orjson. None otherwise: the caller tries `decoded_clean`.
+
+    A value that decodes whole from `start` is the value there, whatever follows it.
+    """
+    piece = text[start:stop].rstrip(", \t\r")
+    if piece[-1:] not in ("}", "]"):
+        return None
+    raw = piece.encode("utf-8", "surrogateescape")
+    if not _bytes_clear(raw, ints_in_64_bits=True):
+        return None
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:  # not whole on this line, or not for orjson
+        return None
+    if not _depth_clear(raw, value):
+        return None
+    return value, start + len(piece)
+
+
+def _bytes_clear(raw: bytes, ints_in_64_bits: bool = False) -> bool:
+    """The byte tests of `screened`: size, escapes, digit runs, exponents (see there), and
+    with `ints_in_64_bits` no int orjson would widen to a float."""
     if len(raw) > _SCREEN_BYTES or (b"\\u" in raw and _RISKY_ESCAPE.search(raw)):
         return False
     shapes = raw.translate(_SHAPES)
-    if _DIGIT_RUN in shapes and _long_digits(raw, shapes):
+    if _WIDE_RUN in shapes and (
+        (_DIGIT_RUN in shapes and _long_digits(raw, shapes))
+        or (ints_in_64_bits and _wide_int(raw, shapes))
+    ):
         return False
     return not (any(big in shapes for big in _BIG_EXPONENT) and _overflow(raw, shapes))
+
+
+def _wide_int(raw: bytes, shapes: bytes) -> bool:
+    """Whether a run of 19 or more digits not right after a quote spells an int past 64 bits
+    (orjson reads those as floats). A run that is no int (in a string, a fraction) and still
+    passes the bound only sends its record the full way."""
+    at = shapes.find(_WIDE_RUN)
+    while at != -1:
+        end = _ZEROS.match(shapes, at).end()  # type: ignore[union-attr]
+        if (at == 0 or raw[at - 1] != 0x22) and int(raw[at:end]) > _INT64:
+            return True
+        at = shapes.find(_WIDE_RUN, end)
+    return False
 
 
 def _depth_clear(raw: bytes, value: Any) -> bool | None:

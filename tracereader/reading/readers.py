@@ -277,11 +277,9 @@ class RecordReader:
         if not body.strip():
             return None
         try:
-            text = body.decode("utf-8")
+            value, clean = limits.screened(None, body)  # decoded to text only if need be
         except UnicodeDecodeError as exc:
             return Rejection(line, f"invalid UTF-8 at byte {exc.start + 1} of the line")
-        try:
-            value, clean = limits.screened(text, body)
         except json.JSONDecodeError as exc:
             return Rejection(line, f"malformed JSON: {exc.msg} at column {exc.colno}")
         except limits.LimitError as exc:
