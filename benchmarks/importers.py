@@ -13,6 +13,7 @@ path). `xjson` is the conversion's cost in units of the JSON parse alone.
 from __future__ import annotations
 
 import json
+import math
 import sys
 import tempfile
 import time
@@ -30,6 +31,8 @@ from tracereader.model import Trace  # noqa: E402
 from tracereader.reading import RecordReader  # noqa: E402
 
 FIXTURES = REPO / "tests" / "fixtures"
+MIN_SECONDS = 0.2
+"""Each timing repeats its step until the JSON parse alone would take this long."""
 
 
 def _copies(
@@ -168,16 +171,23 @@ def measure(
 ) -> tuple[float, float, float, float, int, float]:
     """(json.loads s, reader s, reader + JSON held in strings s, read+convert s, traces, MiB).
 
-    Both are CPU time, timed alternately `rounds` times with the fastest of each kept: on a
-    shared machine wall time drifts with the other work, and alternating keeps both measured
-    under the same conditions.
+    All are CPU time, timed alternately `rounds` times with the fastest of each kept (each
+    timing repeats its step to last `MIN_SECONDS` at least): on a shared machine wall time
+    drifts with the other work, and alternating keeps all measured under the same conditions.
     """
+    # Small files are read several times per timing, so that every timing lasts ~0.2 s or
+    # more: a 10 ms baseline on a shared machine varies by a third from one run to the next.
+    reps = max(1, math.ceil(MIN_SECONDS / max(_timed(lambda: _json_only(path)), 1e-4)))
+
+    def timed(run: Callable[[], object]) -> float:
+        return _timed(lambda: [run() for _ in range(reps)]) / reps
+
     loads, reads, fulls, converts = [], [], [], []
     for _ in range(rounds):
-        loads.append(_timed(lambda: _json_only(path)))
-        reads.append(_timed(lambda: sum(1 for _ in RecordReader(path))))
-        fulls.append(_timed(lambda: _parse_all(path)))
-        converts.append(_timed(lambda: _convert(path, fmt_name)))
+        loads.append(timed(lambda: _json_only(path)))
+        reads.append(timed(lambda: sum(1 for _ in RecordReader(path))))
+        fulls.append(timed(lambda: _parse_all(path)))
+        converts.append(timed(lambda: _convert(path, fmt_name)))
     traces = _convert(path, fmt_name)
     tracemalloc.start()  # a separate pass: tracing slows allocation-heavy code several times
     _convert(path, fmt_name)

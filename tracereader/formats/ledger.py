@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from tracereader.formats.normalize import decode_json
 from tracereader.model import Trace
 
@@ -79,9 +81,13 @@ def _decode_json(text: str) -> Any:
     if len(stripped) < 2 or (stripped[0], stripped[-1]) not in (("[", "]"), ("{", "}"), ('"', '"')):
         return None
     try:
-        value = decode_json(stripped)
-    except ValueError:
-        return None
+        # orjson first: only the strings matter here, so an int it widens to a float is alike
+        value = orjson.loads(stripped)
+    except orjson.JSONDecodeError:  # NaN, lone surrogates …: the standard decoder's answer
+        try:
+            value = decode_json(stripped)
+        except ValueError:
+            return None
     return value if isinstance(value, _DECODED) else None
 
 
@@ -95,7 +101,9 @@ def is_value_not_text(text: str) -> bool:
         return stripped[:5].lower() == "data:"
     if not (first.isdigit() or first in "+-."):
         return False
-    return bool(_NUMBER.match(stripped)) or bool(_TIME.match(stripped))
+    if stripped[4:5] == "-" and stripped[:4].isdigit():  # a date; never a number
+        return _TIME.match(stripped) is not None
+    return _NUMBER.match(stripped) is not None
 
 
 class Landed:
@@ -125,9 +133,19 @@ class Landed:
         self._blob = None
 
     def holds(self, text: str) -> bool:
-        """Whether `text` was stored: whole, or inside a stored text (a line, a joined part)."""
-        if not self._expanded:
-            self._expand()
+        """Whether `text` was stored: whole, or inside a stored text (a line, a joined part).
+
+        The stored strings' JSON is expanded only when the plain lookups fail: expanding adds
+        strings and appends to the joined text, so it can only turn a no into a yes.
+        """
+        if self._holds(text):
+            return True
+        if self._expanded:
+            return False
+        self._expand()
+        return self._holds(text)
+
+    def _holds(self, text: str) -> bool:
         if text in self.exact:
             return True
         stripped = text.strip() if text[:1].isspace() or text[-1:].isspace() else text

@@ -7,6 +7,7 @@ dialects are decoded here once. Images and other binary parts become a short pla
 
 from __future__ import annotations
 
+import functools
 import json
 import json.scanner
 import re
@@ -388,4 +389,9 @@ _USER_SCORE = re.compile("|".join(USER_SCORE_WORDS), re.IGNORECASE)
 
 def is_user_score(name: Any) -> bool:
     """Whether a score's name suggests it is the end user's verdict rather than an evaluator's."""
-    return isinstance(name, str) and _USER_SCORE.search(name) is not None
+    return isinstance(name, str) and _user_score_name(name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _user_score_name(name: str) -> bool:
+    return _USER_SCORE.search(name) is not None  # a file repeats a few names on every trace

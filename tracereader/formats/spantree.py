@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -70,17 +70,22 @@ class GroupWindow(Generic[T]):
         self._held = 0
         self._emitted: set[Hashable] = set()
 
-    def add(self, key: Hashable, line: int, item: T) -> Iterator[Group[T]]:
-        """Add one record; yields groups that must leave the window. Raises `LateRecord`."""
-        if key in self._emitted and key not in self._open:
-            raise LateRecord(line)
+    def add(self, key: Hashable, line: int, item: T) -> Sequence[Group[T]]:
+        """Add one record; returns the groups that must leave the window (a sequence, not a
+        generator: one per record would cost more than the adding). Raises `LateRecord`."""
         group = self._open.get(key)
         if group is None:
+            if key in self._emitted:
+                raise LateRecord(line)
             group = self._open[key] = Group(key, line, [])
         group.items.append(item)
         self._held += 1
+        if self._held <= self.window:
+            return ()
+        leaving = []
         while self._held > self.window and len(self._open) > 1:
-            yield self._pop_oldest()
+            leaving.append(self._pop_oldest())
+        return leaving
 
     def flush(self) -> Iterator[Group[T]]:
         """Emit every group still held, oldest first (end of input)."""
@@ -201,14 +206,15 @@ def _merge(transcript: list[Message], incoming: list[Message]) -> None:
                 transcript.append(message)
                 keys.append(key)
             continue
-        try:
-            found = keys.index(key, position)
-        except ValueError:
-            transcript.append(message)
-            keys.append(key)
-            position = len(keys)
-        else:
-            position = found + 1
+        if key in keys:  # a message seen before (raising ValueError costs more than a scan)
+            try:
+                position = keys.index(key, position) + 1
+                continue
+            except ValueError:
+                pass
+        transcript.append(message)
+        keys.append(key)
+        position = len(keys)
 
 
 def _pending_call(transcript: list[Message], name: str | None) -> ToolCall | None:

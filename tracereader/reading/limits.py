@@ -47,6 +47,7 @@ _INT64 = 2**63 - 1
 _ZEROS = re.compile(rb"0*")
 _SPACES = frozenset(b" \t\n\r\f\v")
 _BIG_EXPONENT = (b"0e000", b"0e+000")
+"""A 3-digit exponent in the shapes (`_bytes_clear` tests the two inline)."""
 _OVERFLOW = re.compile(rb"[:,\[]\s*-?[0-9]+(?:\.[0-9]+)?[eE]\+?[0-9]{3}")
 """A number outside strings with a 3-digit exponent (may be infinite as a float)."""
 _RISKY_ESCAPE = re.compile(
@@ -137,13 +138,14 @@ def screened(text: str | None, data: bytes | None = None) -> tuple[Any, bool]:
     if data is None:
         assert text is not None
         data = text.encode("utf-8", "surrogatepass")
-    if _bytes_clear(data, ints_in_64_bits=True):
+    shapes = _bytes_clear(data, ints_in_64_bits=True)
+    if shapes is not None:
         try:
             value = orjson.loads(data)  # refuses what it does not read as `json` does
         except orjson.JSONDecodeError:
             pass
         else:
-            depth = _depth_clear(data, value)
+            depth = _depth_clear(data, value, shapes)
             if depth is not None:
                 return value, depth
     return loads(data.decode("utf-8") if text is None else text), False
@@ -165,7 +167,8 @@ def decoded_clean(text: str, start: int) -> tuple[Any, int] | None:
     except (ValueError, RecursionError, _NonFinite):  # an int past Python's own digit limit
         return None
     raw = text[start:end].encode("utf-8", "surrogateescape")
-    if not _bytes_clear(raw) or not _depth_clear(raw, value):
+    shapes = _bytes_clear(raw)
+    if shapes is None or not _depth_clear(raw, value, shapes):
         return None
     return value, end
 
@@ -181,29 +184,33 @@ def decoded_line(text: str, start: int, stop: int) -> tuple[Any, int] | None:
     if piece[-1:] not in ("}", "]"):
         return None
     raw = piece.encode("utf-8", "surrogateescape")
-    if not _bytes_clear(raw, ints_in_64_bits=True):
+    shapes = _bytes_clear(raw, ints_in_64_bits=True)
+    if shapes is None:
         return None
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:  # not whole on this line, or not for orjson
         return None
-    if not _depth_clear(raw, value):
+    if not _depth_clear(raw, value, shapes):
         return None
     return value, start + len(piece)
 
 
-def _bytes_clear(raw: bytes, ints_in_64_bits: bool = False) -> bool:
+def _bytes_clear(raw: bytes, ints_in_64_bits: bool = False) -> bytes | None:
     """The byte tests of `screened`: size, escapes, digit runs, exponents (see there), and
-    with `ints_in_64_bits` no int orjson would widen to a float."""
+    with `ints_in_64_bits` no int orjson would widen to a float. The shapes when all pass
+    (for `_depth_clear`), else None."""
     if len(raw) > _SCREEN_BYTES or (b"\\u" in raw and _RISKY_ESCAPE.search(raw)):
-        return False
+        return None
     shapes = raw.translate(_SHAPES)
     if _WIDE_RUN in shapes and (
         (_DIGIT_RUN in shapes and _long_digits(raw, shapes))
         or (ints_in_64_bits and _wide_int(raw, shapes))
     ):
-        return False
-    return not (any(big in shapes for big in _BIG_EXPONENT) and _overflow(raw, shapes))
+        return None
+    if (b"0e000" in shapes or b"0e+000" in shapes) and _overflow(raw, shapes):
+        return None
+    return shapes
 
 
 def _wide_int(raw: bytes, shapes: bytes) -> bool:
@@ -219,10 +226,10 @@ def _wide_int(raw: bytes, shapes: bytes) -> bool:
     return False
 
 
-def _depth_clear(raw: bytes, value: Any) -> bool | None:
+def _depth_clear(raw: bytes, value: Any, shapes: bytes | None = None) -> bool | None:
     """Whether nesting, inside strings too, is provably within `MAX_DEPTH`; None when the
-    containers alone are deeper (too deep for certain)."""
-    opens = raw.count(b"[") + raw.count(b"{")
+    containers alone are deeper (too deep for certain). `shapes` counts both brackets at once."""
+    opens = shapes.count(b"[") if shapes is not None else raw.count(b"[") + raw.count(b"{")
     if opens <= MAX_DEPTH:
         return True
     deepest, containers = _containers(value)
