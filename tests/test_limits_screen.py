@@ -253,11 +253,15 @@ def _read_array(path: Path) -> list[tuple[Any, ...]]:
     ]
 
 
+def _accepted(items: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    return [(line, value if value.startswith("{") else "rejected") for line, value, _ in items]
+
+
 def test_an_array_read_line_by_line_gives_what_the_general_way_gives(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`decoded_line` (an element per line, by orjson) against `decoded_clean`/the full way:
-    the same records, lines and rejections on fuzzed records, one array element per line."""
+    """`decoded_line` (an element per line, by orjson) against `decoded_clean` and against the
+    full way: the same records, lines and rejections on fuzzed records, one element per line."""
     rng = random.Random(2212)
     records = _records()
     lines: list[bytes] = []
@@ -265,18 +269,35 @@ def test_an_array_read_line_by_line_gives_what_the_general_way_gives(
         data, _name = mutate(rng.choice(records), "jsonl", rng)
         lines.append(data.rstrip(b"\n").replace(b"\n", b" "))
     lines += [b'{"a": 18446744073709551616}', b'{"a": [1, 2]} , ', b'{"a": 1}, {"b": 2}']
+    lines += [DEEP_IN_STRING.encode(), json.dumps({"a": [json.dumps([[[[1]]]])] * 30}).encode()]
     path = tmp_path / "fuzzed.json"
     path.write_bytes(b"[\n" + b",\n".join(lines) + b"\n]\n")
+    from tracereader.reading.json_stream import JsonStream
+
     fast = _read_array(path)
     monkeypatch.setattr(limits, "decoded_line", lambda text, start, stop: None)
     assert fast == _read_array(path)
+    monkeypatch.setattr(JsonStream, "_decode_clean", lambda self, start: None)
+    # and the full way, every element scanned, decoded and walked: the same records and the
+    # same rejected lines (its reason for JSON nested deep in a string is worded as a
+    # structure's, where the fast paths word it as JSONL lines do)
+    assert _accepted(fast) == _accepted(_read_array(path))
     assert sum(isinstance(item[1], str) and item[1].startswith("{") for item in fast) > 100
 
 
 def test_decoded_line_reads_only_a_whole_value() -> None:
     text = '{"a": 1}, \n{"b": {"c": 2}\n}\n'
-    assert limits.decoded_line(text, 0, text.index("\n")) == ({"a": 1}, 8)
+    assert limits.decoded_line(text, 0, text.index("\n")) == ({"a": 1}, 8, True)
     second = text.index("{", 9)
     assert limits.decoded_line(text, second, text.index("\n", second)) is None  # cut: not whole
     wide = '{"a": 99999999999999999999}'
     assert limits.decoded_line(wide, 0, len(wide)) is None  # orjson would widen it to a float
+
+
+def test_has_surrogate_agrees_with_the_character_class() -> None:
+    rng = random.Random(77)
+    pool = ["a", " ", "é", "中", "😀", "\x00", "\ud800", "\udfff", "\udc80", "\udcff", "\ud83d"]
+    regex = re.compile("[\ud800-\udfff]")
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert limits.has_surrogate(text) == (regex.search(text) is not None), repr(text)

@@ -29,7 +29,6 @@ _TAIL = 16  # a decode error this close to the buffer end may just be a cut toke
 _WS = re.compile(r"[ \t\r\n]*")
 _TOKEN = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"?|[\[\]{}]')
 _CANDIDATE = re.compile(r"[,\n][ \t\r\n]*(?=\{)")
-_SURROGATE = re.compile("[\udc80-\udcff]")
 _FIRST_KEY = re.compile(r'\{[ \t\r\n]*"(\w{1,40})"[ \t\r\n]*:')
 _SCALAR_END = re.compile(r"[,\n\]}]")
 _STRUCTURE = re.compile(r'["\[\]{}]')
@@ -333,11 +332,16 @@ class JsonStream:
         line = self.line
         start = self.pos
         fast = self._decode_clean(start)
-        if fast is not None:  # the common case: decoded at C speed, nothing to check or rewrite
-            value, end = fast
+        if fast is not None:  # the common case: decoded at C speed, within the limits
+            value, end, clean = fast
             self._advance(end)
             if not isinstance(value, dict):
                 return Rejection(line, f"expected a JSON object, found {what(value)}", where)
+            if not clean:  # JSON in its strings, too many brackets to prove shallow: counted
+                try:
+                    value = limits.normalize(value, self.changes)
+                except limits.LimitError as exc:
+                    return Rejection(line, str(exc), where)
             return RawRecord(line=line, value=value, end_offset=self.base + end, where=where)
         try:
             value, end = self._decode(start)
@@ -351,7 +355,7 @@ class JsonStream:
             self.gave_up = True
             reason = f"{failed.reason}; no next record found, the rest of the file was not read"
             return Rejection(failed.line, reason, where)
-        has_bad_bytes = _SURROGATE.search(self.buf, start, end) is not None
+        has_bad_bytes = limits.has_surrogate(self.buf[start:end])
         self._advance(end)
         if has_bad_bytes:
             return Rejection(line, "invalid UTF-8", where)
@@ -363,9 +367,10 @@ class JsonStream:
             return Rejection(line, str(exc), where)
         return RawRecord(line=line, value=value, end_offset=self.base + end, where=where)
 
-    def _decode_clean(self, start: int) -> tuple[Any, int] | None:
-        """(value, end) of the object or array at `start` if `limits.decoded_clean` clears
-        it, reading on while it is cut by the buffer's end; None sends it the full way."""
+    def _decode_clean(self, start: int) -> tuple[Any, int, bool] | None:
+        """(value, end, clean) of the object or array at `start` if `limits.decoded_line` or
+        `limits.decoded_clean` reads it, reading on while it is cut by the buffer's end;
+        None sends it the full way. Not `clean`: the caller normalizes it."""
         if self.buf[start] not in "[{":
             return None  # scalars: rare, and a number may be cut by the buffer's end
         line_end = self.buf.find("\n", start)
@@ -386,7 +391,7 @@ class JsonStream:
             if found is None:
                 return None
             end = found[1]
-            if end - start > self.limit or _SURROGATE.search(self.buf, start, end):
+            if end - start > self.limit or limits.has_surrogate(self.buf[start:end]):
                 return None
             return found
 

@@ -30,7 +30,6 @@ NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 """How NaN and infinities are stored: as the text JSON writers use, never as numbers."""
 
 _STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]')
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBER_DIGITS = re.compile(r"\d")
 _INT_LIMIT = 10**MAX_DIGITS
 _MAY_HOLD_JSON = frozenset("[{ \t\r\n")
@@ -151,9 +150,11 @@ def screened(text: str | None, data: bytes | None = None) -> tuple[Any, bool]:
     return loads(data.decode("utf-8") if text is None else text), False
 
 
-def decoded_clean(text: str, start: int) -> tuple[Any, int] | None:
-    """(value, end) of the JSON value at `text[start:]` when `screened` would clear it: decoded
-    at C speed and provably within every limit with nothing for `normalize` to rewrite.
+def decoded_clean(text: str, start: int) -> tuple[Any, int, bool] | None:
+    """(value, end, clean) of the JSON value at `text[start:]` when `screened` would read it
+    at C speed: decoded, provably within the size, digit and escape limits, its containers no
+    deeper than `MAX_DEPTH`; `clean` as `screened` says it (False: `normalize` it, which
+    also counts the depth of JSON inside strings).
 
     None for a value the screen cannot clear (a risky escape, a long number, deep nesting,
     `NaN`); `json.JSONDecodeError` for text that does not decode (it may be cut short). Either
@@ -168,15 +169,14 @@ def decoded_clean(text: str, start: int) -> tuple[Any, int] | None:
         return None
     raw = text[start:end].encode("utf-8", "surrogateescape")
     shapes = _bytes_clear(raw)
-    if shapes is None or not _depth_clear(raw, value, shapes):
-        return None
-    return value, end
+    depth = None if shapes is None else _depth_clear(raw, value, shapes)
+    return None if depth is None else (value, end, depth)
 
 
-def decoded_line(text: str, start: int, stop: int) -> tuple[Any, int] | None:
-    """(value, end) when `text[start:stop]`, less trailing commas and blanks, is one whole
-    object or array that `screened` clears: an element written on a line of its own (JSONL
-    inside `[` and `]`), decoded by orjson. None otherwise: the caller tries `decoded_clean`.
+def decoded_line(text: str, start: int, stop: int) -> tuple[Any, int, bool] | None:
+    """`decoded_clean` by orjson, when `text[start:stop]`, less trailing commas and blanks, is
+    one whole object or array: an element written on a line of its own (JSONL inside `[` and
+    `]`). None otherwise: the caller tries `decoded_clean`.
 
     A value that decodes whole from `start` is the value there, whatever follows it.
     """
@@ -191,9 +191,8 @@ def decoded_line(text: str, start: int, stop: int) -> tuple[Any, int] | None:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:  # not whole on this line, or not for orjson
         return None
-    if not _depth_clear(raw, value, shapes):
-        return None
-    return value, start + len(piece)
+    depth = _depth_clear(raw, value, shapes)
+    return None if depth is None else (value, start + len(piece), depth)
 
 
 def _bytes_clear(raw: bytes, ints_in_64_bits: bool = False) -> bytes | None:
@@ -404,6 +403,19 @@ def _plain(text: str) -> bool:
     )
 
 
+def has_surrogate(text: str) -> bool:
+    """Whether `text` holds a surrogate code point (a lone `\\ud800`-`\\udfff` escape, or a
+    byte that was not UTF-8, decoded with `surrogateescape`): strict UTF-8 encoding refuses
+    exactly those, at C speed (a regex character class is several times slower on long text)."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _check_text(text: str, changes: Normalized, embedded: bool) -> str:
     """The string with NUL replaced; LimitError for a lone surrogate or an over-long string."""
     if len(text) > MAX_STRING_CHARS:
@@ -411,7 +423,7 @@ def _check_text(text: str, changes: Normalized, embedded: bool) -> str:
     if text.isascii():
         if "\x00" not in text:
             return text
-    elif _SURROGATE.search(text):
+    elif has_surrogate(text):
         raise LimitError(
             "a string holds a lone surrogate (an unpaired \\ud800-\\udfff escape or bytes "
             "that are not UTF-8): it is not text"
