@@ -43,10 +43,13 @@ def _full(text: str) -> tuple[str, Any, int, int]:
     return "ok", value, changes.nul_characters, changes.non_finite
 
 
-def _screened(text: str) -> tuple[str, Any, int, int]:
+def _screened(text: str, bytes_only: bool = False) -> tuple[str, Any, int, int]:
+    """`screened` given the text and its bytes, or (as the JSONL reader calls it) the bytes
+    only, decoded to text only if need be."""
     changes = limits.Normalized()
+    data = text.encode("utf-8", "surrogatepass")
     try:
-        value, clean = limits.screened(text, text.encode("utf-8", "surrogatepass"))
+        value, clean = limits.screened(None if bytes_only else text, data)
         if not clean:
             value = limits.normalize(value, changes)
     except (ValueError, RecursionError) as exc:
@@ -69,19 +72,7 @@ def _records() -> list[Any]:
 def _same(text: str) -> None:
     # repr, not ==: an int read as a float (orjson widens ints past 64 bits) compares equal
     assert repr(_screened(text)) == repr(_full(text)), text[:200]
-    assert repr(_screened_bytes(text)) == repr(_full(text)), text[:200]
-
-
-def _screened_bytes(text: str) -> tuple[str, Any, int, int]:
-    """As the JSONL reader calls it: bytes only, decoded to text only if need be."""
-    changes = limits.Normalized()
-    try:
-        value, clean = limits.screened(None, text.encode("utf-8", "surrogatepass"))
-        if not clean:
-            value = limits.normalize(value, changes)
-    except (ValueError, RecursionError) as exc:
-        return type(exc).__name__, str(exc), 0, 0
-    return "ok", value, changes.nul_characters, changes.non_finite
+    assert repr(_screened(text, bytes_only=True)) == repr(_full(text)), text[:200]
 
 
 def test_fixture_records_are_cleared_and_unchanged() -> None:
