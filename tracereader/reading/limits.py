@@ -46,7 +46,7 @@ _INT64 = 2**63 - 1
 _ZEROS = re.compile(rb"0*")
 _SPACES = frozenset(b" \t\n\r\f\v")
 _BIG_EXPONENT = (b"0e000", b"0e+000")
-"""A 3-digit exponent in the shapes (`_bytes_clear` tests the two inline)."""
+"""A 3-digit exponent in the shapes."""
 _OVERFLOW = re.compile(rb"[:,\[]\s*-?[0-9]+(?:\.[0-9]+)?[eE]\+?[0-9]{3}")
 """A number outside strings with a 3-digit exponent (may be infinite as a float)."""
 _RISKY_ESCAPE = re.compile(
@@ -137,17 +137,24 @@ def screened(text: str | None, data: bytes | None = None) -> tuple[Any, bool]:
     if data is None:
         assert text is not None
         data = text.encode("utf-8", "surrogatepass")
-    shapes = _bytes_clear(data, ints_in_64_bits=True)
-    if shapes is not None:
-        try:
-            value = orjson.loads(data)  # refuses what it does not read as `json` does
-        except orjson.JSONDecodeError:
-            pass
-        else:
-            depth = _depth_clear(data, value, shapes)
-            if depth is not None:
-                return value, depth
+    found = _read_clear(data)
+    if found is not None:
+        return found
     return loads(data.decode("utf-8") if text is None else text), False
+
+
+def _read_clear(raw: bytes) -> tuple[Any, bool] | None:
+    """(value, clean) by orjson when the byte tests pass and orjson reads it (it refuses what
+    it does not read as `json` does), its containers no deeper than `MAX_DEPTH`; else None."""
+    shapes = _bytes_clear(raw, ints_in_64_bits=True)
+    if shapes is None:
+        return None
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    depth = _depth_clear(value, shapes)
+    return None if depth is None else (value, depth)
 
 
 def decoded_clean(text: str, start: int) -> tuple[Any, int, bool] | None:
@@ -169,7 +176,7 @@ def decoded_clean(text: str, start: int) -> tuple[Any, int, bool] | None:
         return None
     raw = text[start:end].encode("utf-8", "surrogateescape")
     shapes = _bytes_clear(raw)
-    depth = None if shapes is None else _depth_clear(raw, value, shapes)
+    depth = None if shapes is None else _depth_clear(value, shapes)
     return None if depth is None else (value, end, depth)
 
 
@@ -183,16 +190,9 @@ def decoded_line(text: str, start: int, stop: int) -> tuple[Any, int, bool] | No
     piece = text[start:stop].rstrip(", \t\r")
     if piece[-1:] not in ("}", "]"):
         return None
-    raw = piece.encode("utf-8", "surrogateescape")
-    shapes = _bytes_clear(raw, ints_in_64_bits=True)
-    if shapes is None:
-        return None
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError:  # not whole on this line, or not for orjson
-        return None
-    depth = _depth_clear(raw, value, shapes)
-    return None if depth is None else (value, start + len(piece), depth)
+    # None: the line holds no whole value, or one orjson or the byte tests do not clear
+    found = _read_clear(piece.encode("utf-8", "surrogateescape"))
+    return None if found is None else (found[0], start + len(piece), found[1])
 
 
 def _bytes_clear(raw: bytes, ints_in_64_bits: bool = False) -> bytes | None:
@@ -207,7 +207,8 @@ def _bytes_clear(raw: bytes, ints_in_64_bits: bool = False) -> bytes | None:
         or (ints_in_64_bits and _wide_int(raw, shapes))
     ):
         return None
-    if (b"0e000" in shapes or b"0e+000" in shapes) and _overflow(raw, shapes):
+    plain, signed = _BIG_EXPONENT  # tested inline: a generator costs more than both tests
+    if (plain in shapes or signed in shapes) and _overflow(raw, shapes):
         return None
     return shapes
 
@@ -225,10 +226,10 @@ def _wide_int(raw: bytes, shapes: bytes) -> bool:
     return False
 
 
-def _depth_clear(raw: bytes, value: Any, shapes: bytes | None = None) -> bool | None:
+def _depth_clear(value: Any, shapes: bytes) -> bool | None:
     """Whether nesting, inside strings too, is provably within `MAX_DEPTH`; None when the
-    containers alone are deeper (too deep for certain). `shapes` counts both brackets at once."""
-    opens = shapes.count(b"[") if shapes is not None else raw.count(b"[") + raw.count(b"{")
+    containers alone are deeper (too deep for certain). The shapes hold `[` for both brackets."""
+    opens = shapes.count(b"[")
     if opens <= MAX_DEPTH:
         return True
     deepest, containers = _containers(value)
