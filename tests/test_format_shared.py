@@ -239,6 +239,21 @@ def test_ledger_decides_each_field_path_once_across_records(monkeypatch: Any) ->
     assert calls == ["other"]
 
 
+def test_json_text_lands_by_its_values_or_whole() -> None:
+    """A string holding JSON is settled by its values, or by the whole text when the trace
+    stores it as it is (values with escapes then appear nowhere else); a value of it that
+    lands nowhere is reported under the string's own field."""
+    ledger = Ledger()
+    text = json.dumps({"q": 'say "hi"\nthen go', "n": 3})
+    assert ledger.unread({"input": text}, Landed(['say "hi"\nthen go'])) == []
+    assert ledger.unread({"input": text}, Landed([f"tool said: {text}"])) == []
+    assert ledger.unread({"input": text}, Landed(["other"])) == ["input.q"]
+    quoted = json.dumps(json.dumps("wrapped twice over"))
+    assert ledger.unread({"out": quoted}, Landed(["wrapped twice over"])) == []
+    assert ledger.unread({"out": "{not json"}, Landed(["x {not json y"])) == []
+    assert ledger.unread({"out": "{not json"}, Landed(["x"])) == ["out"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -54,6 +54,7 @@ OBSERVATION_TYPES = frozenset(
     }
 )
 TRACE_KEYS = frozenset({"sessionId", "userId", "htmlPath", "observations", "scores", "projectId"})
+_NUMBERS = (int, float)  # a tuple, not a union built anew at every call
 
 
 def _is_observation(value: dict[str, Any]) -> bool:
@@ -160,7 +161,7 @@ def _records(
         elif is_score(value):
             scores.append(value)
         else:
-            trace = {**(trace or {}), **value}
+            trace = value if trace is None else {**trace, **value}  # read, never written
             nested = value.get("observations")
             if isinstance(nested, list):
                 for item in nested:
@@ -220,7 +221,7 @@ def _trace(records: list[RawRecord]) -> Trace:
         error=first_error(timeline),
         latency_ms=(
             float(latency) * 1000
-            if isinstance(latency, int | float)
+            if isinstance(latency, _NUMBERS)
             else elapsed_ms(timestamp, max(ends) if ends else None)
         ),
     )

@@ -43,6 +43,7 @@ TABLE_COLUMNS = frozenset(
     }
 )
 """A trace row's own fields; any other key of a table-export row is a score column."""
+_NUMBERS = (int, float)  # bool is an int; a tuple, not a union built anew at every call
 
 
 def is_score(value: dict[str, Any]) -> bool:
@@ -55,13 +56,15 @@ def is_score(value: dict[str, Any]) -> bool:
 def score_columns(row: dict[str, Any]) -> list[dict[str, Any]]:
     """The scores a traces-table export row flattened into columns (`"tone": ["neutral"]`)."""
     scores: list[dict[str, Any]] = []
-    if not row.keys() - TABLE_COLUMNS:  # most rows: one set difference, no loop
+    extra = row.keys() - TABLE_COLUMNS  # one set difference; most rows have none
+    if not extra:
         return scores
-    for name, values in row.items():
-        if name in TABLE_COLUMNS or not isinstance(values, list):
+    for name in extra if len(extra) == 1 else [key for key in row if key in extra]:
+        values = row[name]
+        if not isinstance(values, list):
             continue
         for value in values:
-            if isinstance(value, bool | int | float):
+            if isinstance(value, _NUMBERS):
                 scores.append({"name": name, "dataType": "NUMERIC", "value": value})
             elif isinstance(value, str):
                 scores.append({"name": name, "dataType": "CATEGORICAL", "stringValue": value})
@@ -73,7 +76,7 @@ def _value(score: dict[str, Any]) -> Any:
     raw = score.get("value")
     if data_type in ("CATEGORICAL", "TEXT", "CORRECTION") or raw is None:
         raw = score.get("stringValue", score.get("longStringValue", raw))
-    if data_type == "BOOLEAN" and isinstance(raw, int | float):
+    if data_type == "BOOLEAN" and isinstance(raw, _NUMBERS):
         raw = bool(raw)
     return raw
 

@@ -326,13 +326,19 @@ class Ledger:
             value, path, depth = pop()
             kind = type(value)
             if kind is str:
-                if value in exact or is_value_not_text(value) or stored.holds(value):
+                if value in exact or is_value_not_text(value):
                     continue
-                decoded = _decode_json(value)
-                if decoded is not None and depth < MAX_DEPTH:
-                    push((decoded, path, depth + 1))
-                else:
-                    found.add(path or "(record)")
+                decoded = _decode_json(value) if depth < MAX_DEPTH else None
+                if decoded is None:
+                    if not stored.holds(value):
+                        found.add(path or "(record)")
+                    continue
+                # JSON text (exports double-encode) is seldom stored as it is: its values are
+                # looked up first, the whole text only when some of them are missing
+                missing: set[str] = set()
+                self._walk(decoded, path, stored, missing, depth + 1)
+                if missing and not stored.holds(value):
+                    found.update(missing)
                 continue
             if depth >= MAX_DEPTH:
                 continue

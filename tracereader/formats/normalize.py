@@ -93,6 +93,9 @@ def decode_json(text: str) -> Any:
 def maybe_json(value: Any) -> Any:
     """Decode a string holding a JSON object or array (tools double-encode); else return it."""
     if isinstance(value, str):
+        first = value[:1]
+        if first not in ("{", "[") and not first.isspace():
+            return value  # most strings: one look at the first character
         text = value.strip()
         if text[:1] in ("{", "[") and text[-1:] in ("}", "]"):
             try:
@@ -355,6 +358,8 @@ NEGATIVE_LABELS = frozenset(
 )
 NEUTRAL_LABELS = frozenset({"neutral", "meh", "ok", "mixed"})
 USER_SCORE_WORDS = ("user", "thumb", "feedback", "rating", "human", "vote")
+_NUMBERS = (int, float)
+"""A tuple, not `int | float`: a union is built anew at every call, and this runs per score."""
 
 
 def feedback_score(value: Any) -> float | None:
@@ -366,7 +371,7 @@ def feedback_score(value: Any) -> float | None:
     """
     if isinstance(value, bool):
         return 1.0 if value else -1.0
-    if isinstance(value, int | float):
+    if isinstance(value, _NUMBERS):
         number = float(value)
         if number != number:  # NaN
             return None

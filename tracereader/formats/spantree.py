@@ -21,6 +21,9 @@ from tracereader.timeutil import parse_epoch, parse_iso
 
 GROUP_WINDOW = 10_000
 """How many records the grouper holds at most; a trace whose records are further apart is split."""
+_PASSED_ON = (Rejection, Unplaced)
+_NUMBERS = (int, float)
+"""Type tuples, not `int | float`: a union is built anew at every call, and these run per record."""
 
 T = TypeVar("T")
 """Errors that mean a record (or group) has an unexpected shape: rejected, never raised."""
@@ -141,7 +144,7 @@ def convert_grouped(
             yield from settle(trace, group.items, ledger)
 
     for record in records:
-        if isinstance(record, Rejection | Unplaced):
+        if isinstance(record, _PASSED_ON):
             yield record
             continue
         try:
@@ -166,7 +169,7 @@ def parse_time(value: Any) -> datetime | None:
     if value is None or isinstance(value, bool):
         return None
     try:
-        if isinstance(value, int | float):
+        if isinstance(value, _NUMBERS):
             return parse_epoch(value)
         if isinstance(value, str) and value.strip():
             text = value.strip()
