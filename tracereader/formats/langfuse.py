@@ -20,6 +20,7 @@ from tracereader.formats.langfuse_scores import feedback as scores_feedback
 from tracereader.formats.langfuse_scores import is_score, score_columns
 from tracereader.formats.ledger import LABELS, Ledger
 from tracereader.formats.normalize import (
+    NUMBERS,
     as_dict,
     decode_json,
     maybe_json,
@@ -54,7 +55,6 @@ OBSERVATION_TYPES = frozenset(
     }
 )
 TRACE_KEYS = frozenset({"sessionId", "userId", "htmlPath", "observations", "scores", "projectId"})
-_NUMBERS = (int, float)  # a tuple, not a union built anew at every call
 
 
 def _is_observation(value: dict[str, Any]) -> bool:
@@ -221,7 +221,7 @@ def _trace(records: list[RawRecord]) -> Trace:
         error=first_error(timeline),
         latency_ms=(
             float(latency) * 1000
-            if isinstance(latency, _NUMBERS)
+            if isinstance(latency, NUMBERS)
             else elapsed_ms(timestamp, max(ends) if ends else None)
         ),
     )

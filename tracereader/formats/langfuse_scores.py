@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracereader.formats.normalize import feedback_score, is_user_score
+from tracereader.formats.normalize import NUMBERS, feedback_score, is_user_score
 from tracereader.model import Feedback
 
 TABLE_COLUMNS = frozenset(
@@ -43,7 +43,6 @@ TABLE_COLUMNS = frozenset(
     }
 )
 """A trace row's own fields; any other key of a table-export row is a score column."""
-_NUMBERS = (int, float)  # bool is an int; a tuple, not a union built anew at every call
 
 
 def is_score(value: dict[str, Any]) -> bool:
@@ -59,12 +58,12 @@ def score_columns(row: dict[str, Any]) -> list[dict[str, Any]]:
     extra = row.keys() - TABLE_COLUMNS  # one set difference; most rows have none
     if not extra:
         return scores
-    for name in extra if len(extra) == 1 else [key for key in row if key in extra]:
+    for name in [key for key in row if key in extra]:  # in the row's order
         values = row[name]
         if not isinstance(values, list):
             continue
         for value in values:
-            if isinstance(value, _NUMBERS):
+            if isinstance(value, NUMBERS):
                 scores.append({"name": name, "dataType": "NUMERIC", "value": value})
             elif isinstance(value, str):
                 scores.append({"name": name, "dataType": "CATEGORICAL", "stringValue": value})
@@ -76,7 +75,7 @@ def _value(score: dict[str, Any]) -> Any:
     raw = score.get("value")
     if data_type in ("CATEGORICAL", "TEXT", "CORRECTION") or raw is None:
         raw = score.get("stringValue", score.get("longStringValue", raw))
-    if data_type == "BOOLEAN" and isinstance(raw, _NUMBERS):
+    if data_type == "BOOLEAN" and isinstance(raw, NUMBERS):
         raw = bool(raw)
     return raw
 

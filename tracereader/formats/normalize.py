@@ -16,6 +16,10 @@ from typing import Any
 
 from tracereader.model import Message, ToolCall
 
+NUMBERS = (int, float)
+"""For `isinstance` on per-record paths (bool is an int): a tuple, not `int | float`, which
+Python 3.11 builds anew at every call."""
+
 # Role spellings seen in the wild -> the model's four roles.
 ROLE_ALIASES: dict[str, str] = {
     "system": "system",
@@ -358,8 +362,6 @@ NEGATIVE_LABELS = frozenset(
 )
 NEUTRAL_LABELS = frozenset({"neutral", "meh", "ok", "mixed"})
 USER_SCORE_WORDS = ("user", "thumb", "feedback", "rating", "human", "vote")
-_NUMBERS = (int, float)
-"""A tuple, not `int | float`: a union is built anew at every call, and this runs per score."""
 
 
 def feedback_score(value: Any) -> float | None:
@@ -371,7 +373,7 @@ def feedback_score(value: Any) -> float | None:
     """
     if isinstance(value, bool):
         return 1.0 if value else -1.0
-    if isinstance(value, _NUMBERS):
+    if isinstance(value, NUMBERS):
         number = float(value)
         if number != number:  # NaN
             return None

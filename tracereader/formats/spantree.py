@@ -16,14 +16,14 @@ from typing import Any, Generic, TypeVar
 
 from tracereader.formats.base import UNREADABLE, Converted, RawRecord, RecordError, settle
 from tracereader.formats.ledger import Ledger, Unplaced
+from tracereader.formats.normalize import NUMBERS
 from tracereader.model import Message, Rejection, ToolCall, Trace
 from tracereader.timeutil import parse_epoch, parse_iso
 
 GROUP_WINDOW = 10_000
 """How many records the grouper holds at most; a trace whose records are further apart is split."""
 _PASSED_ON = (Rejection, Unplaced)
-_NUMBERS = (int, float)
-"""Type tuples, not `int | float`: a union is built anew at every call, and these run per record."""
+"""A type tuple, not `Rejection | Unplaced`: a union is built anew at every call (per record)."""
 
 T = TypeVar("T")
 """Errors that mean a record (or group) has an unexpected shape: rejected, never raised."""
@@ -169,7 +169,7 @@ def parse_time(value: Any) -> datetime | None:
     if value is None or isinstance(value, bool):
         return None
     try:
-        if isinstance(value, _NUMBERS):
+        if isinstance(value, NUMBERS):
             return parse_epoch(value)
         if isinstance(value, str) and value.strip():
             text = value.strip()
