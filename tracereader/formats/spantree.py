@@ -22,11 +22,15 @@ from tracereader.timeutil import parse_epoch, parse_iso
 
 GROUP_WINDOW = 10_000
 """How many records the grouper holds at most; a trace whose records are further apart is split."""
+BATCH = 64
+"""Records whose traces are built before any is settled. Building 64 one-record traces, then
+checking the 64 against the ledger, runs ~20% faster than alternating the two per trace: the
+interpreter keeps one code path warm (`benchmarks/importers.py`, Langfuse traces-table rows:
+52 -> 42 µs a row). Counted in records, so that big traces are not held 64 at a time."""
 _PASSED_ON = (Rejection, Unplaced)
 """A type tuple, not `Rejection | Unplaced`: a union is built anew at every call (per record)."""
 
 T = TypeVar("T")
-"""Errors that mean a record (or group) has an unexpected shape: rejected, never raised."""
 
 
 @dataclass
@@ -132,36 +136,81 @@ def convert_grouped(
     Each built trace is settled against its records by the format's `ledger`.
     """
     grouper: GroupWindow[RawRecord] = GroupWindow(window)
+    pending: list[Group[RawRecord]] = []
+    held = 0  # records in `pending`
 
-    def built(group: Group[RawRecord]) -> Iterator[Converted]:
-        try:
-            trace = build(group.items)
-        except RecordError as exc:
-            yield Rejection(group.line, str(exc))
-        except UNREADABLE as exc:
-            yield Rejection(group.line, f"unreadable trace ({type(exc).__name__})")
-        else:
-            yield from settle(trace, group.items, ledger)
+    def drained() -> Iterator[Converted]:
+        nonlocal held
+        groups = pending[:]
+        pending.clear()
+        held = 0
+        return _built(groups, build, ledger)
+
+    def full(groups: Iterable[Group[RawRecord]]) -> bool:
+        nonlocal held
+        for group in groups:
+            pending.append(group)
+            held += len(group.items)
+        return held >= BATCH
 
     for record in records:
         if isinstance(record, _PASSED_ON):
+            yield from drained()  # everything comes out in the order it would one by one
             yield record
             continue
         try:
             key = key_of(record)
         except RecordError as exc:
+            yield from drained()
             yield Rejection(record.line, str(exc))
             continue
         except UNREADABLE as exc:
+            yield from drained()
             yield Rejection(record.line, f"unreadable record ({type(exc).__name__})")
             continue
         try:
-            for group in grouper.add(key, record.line, record):
-                yield from built(group)
+            leaving = grouper.add(key, record.line, record)
         except LateRecord as late:
+            yield from drained()
             yield Rejection(late.line, late_reason(window))
+            continue
+        if leaving and full(leaving):
+            yield from drained()
     for group in grouper.flush():
-        yield from built(group)
+        if full((group,)):
+            yield from drained()
+    yield from drained()
+
+
+def _built(
+    groups: list[Group[RawRecord]],
+    build: Callable[[list[RawRecord]], Trace],
+    ledger: Ledger,
+) -> Iterator[Converted]:
+    """Build a batch of groups, then settle each against its records (see `BATCH`).
+
+    A group the reader cannot read becomes a rejection; any other error (a reader bug) is
+    raised once the traces built before it have come out.
+    """
+    made: list[tuple[Group[RawRecord], Trace | Rejection]] = []
+    failure: Exception | None = None
+    for group in groups:
+        try:
+            made.append((group, build(group.items)))
+        except RecordError as exc:
+            made.append((group, Rejection(group.line, str(exc))))
+        except UNREADABLE as exc:
+            made.append((group, Rejection(group.line, f"unreadable trace ({type(exc).__name__})")))
+        except Exception as exc:
+            failure = exc
+            break
+    for group, trace in made:
+        if isinstance(trace, Rejection):
+            yield trace
+        else:
+            yield from settle(trace, group.items, ledger)
+    if failure is not None:
+        raise failure
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -311,8 +360,17 @@ def _frame_with_root(transcript: list[Message], timeline: list[Step]) -> None:
     answer = root.outputs or (
         [Message(role="assistant", content=root.output_text)] if root.output_text else []
     )
+    framed(transcript, question, answer)
+
+
+def framed(transcript: list[Message], question: list[Message], answer: list[Message]) -> None:
+    """A root's question put before the transcript and its answer merged after it (a trace
+    with no LLM steps, or no steps at all, reads as that question and answer)."""
     transcript[:0] = [m for m in question if m.role != "assistant" or m.content]
-    _merge(transcript, answer)
+    if len(answer) == 1 and all(m.role != answer[0].role for m in transcript):
+        transcript.append(answer[0])  # what `_merge` does when no message can match it
+    else:
+        _merge(transcript, answer)
 
 
 def first_error(steps: list[Step]) -> str | None:
