@@ -34,6 +34,7 @@ from tracereader.formats.spantree import (
     convert_grouped,
     elapsed_ms,
     first_error,
+    framed,
     last_model,
     ordered,
     parse_time,
@@ -129,12 +130,15 @@ def _json_text(value: Any) -> Any:
     return maybe_json(value)
 
 
+def _trace_io(trace: dict[str, Any]) -> tuple[Any, Any]:
+    """The trace's input and output, decoded once: JSON text inside the quoted form would
+    otherwise be decoded again by both `messages_from` and `plain_text`."""
+    return maybe_json(_json_text(trace.get("input"))), maybe_json(_json_text(trace.get("output")))
+
+
 def _trace_step(trace: dict[str, Any], start: Any) -> Step:
     """The trace itself as the root step, so its input/output frame a trace without generations."""
-    # decoded once here: JSON text inside the quoted form would be decoded again by both
-    # messages_from and plain_text
-    inputs = maybe_json(_json_text(trace.get("input")))
-    output = maybe_json(_json_text(trace.get("output")))
+    inputs, output = _trace_io(trace)
     return Step(
         id=str(trace["id"]),
         kind="other",
@@ -145,6 +149,22 @@ def _trace_step(trace: dict[str, Any], start: Any) -> Step:
         input_text=plain_text(inputs),
         output_text=plain_text(output),
     )
+
+
+def _turn(role: str, value: Any) -> list[Message]:
+    text = plain_text(value)
+    return [Message(role=role, content=text)] if text else []
+
+
+def _trace_alone(trace: dict[str, Any]) -> list[Message]:
+    """The conversation of a trace without observations (a traces-table row, a list page):
+    what `assemble` makes of its root step alone, without building one."""
+    inputs, output = _trace_io(trace)
+    question = messages_from(inputs) or _turn("user", inputs)
+    answer = [m for m in messages_from(output) if m.role == "assistant"][-1:]
+    transcript: list[Message] = []
+    framed(transcript, question, answer or _turn("assistant", output))
+    return transcript
 
 
 def _records(
@@ -192,9 +212,12 @@ def _trace(records: list[RawRecord]) -> Trace:
     trace, observations, scores = _records(records)
     trace_id = str(trace["id"])
     timestamp = parse_time(trace.get("timestamp"))
-    root = _trace_step(trace, timestamp)
-    steps = [root] + [_step(o, trace_id) for o in observations if o.get("id") is not None]
-    timeline = ordered(steps)
+    steps = [_step(o, trace_id) for o in observations if o.get("id") is not None]
+    if steps:
+        timeline = ordered([_trace_step(trace, timestamp), *steps])
+        messages, model, error = assemble(timeline), last_model(timeline), first_error(timeline)
+    else:  # the root alone has no model, error or end
+        messages, model, error = _trace_alone(trace), None, None
     feedback, score_meta = scores_feedback(scores, trace.get("comments"))
     ends = [s.end for s in steps if s.end is not None]
     latency = trace.get("latency")
@@ -209,16 +232,16 @@ def _trace(records: list[RawRecord]) -> Trace:
             metadata[key] = trace[key]
     metadata.update(score_meta)
     return Trace(
-        messages=assemble(timeline),
+        messages=messages,
         id=trace_id,
         timestamp=timestamp,
         user_id=str(trace["userId"]) if trace.get("userId") else None,
         session_id=str(trace["sessionId"]) if trace.get("sessionId") else None,
-        model=last_model(timeline),
+        model=model,
         release=str(trace.get("release") or trace.get("version") or "") or None,
         feedback=feedback,
         metadata={k: v for k, v in metadata.items() if v is not None},
-        error=first_error(timeline),
+        error=error,
         latency_ms=(
             float(latency) * 1000
             if isinstance(latency, NUMBERS)

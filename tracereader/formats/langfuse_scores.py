@@ -55,12 +55,8 @@ def is_score(value: dict[str, Any]) -> bool:
 def score_columns(row: dict[str, Any]) -> list[dict[str, Any]]:
     """The scores a traces-table export row flattened into columns (`"tone": ["neutral"]`)."""
     scores: list[dict[str, Any]] = []
-    extra = row.keys() - TABLE_COLUMNS  # one set difference; most rows have none
-    if not extra:
-        return scores
-    for name in [key for key in row if key in extra]:  # in the row's order
-        values = row[name]
-        if not isinstance(values, list):
+    for name, values in row.items():  # in the row's order
+        if not isinstance(values, list) or name in TABLE_COLUMNS:
             continue
         for value in values:
             if isinstance(value, NUMBERS):
