@@ -98,6 +98,68 @@ def test_late_run_becomes_a_rejection_with_advice() -> None:
     assert len([t for t in out if isinstance(t, Trace)]) == 3
 
 
+def _one_by_one_rows(count: int) -> list[dict[str, object]]:
+    """Langfuse table rows, every seventh unreadable and every eleventh not a trace at all."""
+    rows: list[dict[str, object]] = []
+    for i in range(count):
+        row: dict[str, object] = {"id": f"t{i}", "timestamp": "2026-11-02T14:03:11Z"}
+        row.update({"userId": f"u{i}", "input": f"question {i}", "output": f"answer {i}"})
+        if i % 7 == 3:
+            row["input"] = row["output"] = None  # yields no message: a rejection
+        if i % 11 == 5:
+            row = {"neither": "trace nor observation"}  # the key function rejects it
+        rows.append(row)
+    return rows
+
+
+def test_batched_building_keeps_the_one_by_one_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracereader.formats import langfuse
+
+    rows = _one_by_one_rows(spantree.BATCH * 3 + 5)
+
+    def run(window: int) -> list[str]:
+        grouped = convert_grouped(
+            records_of(rows), langfuse._trace_key, langfuse._trace, langfuse.LEDGER, window
+        )
+        return [repr(item) for item in grouped]
+
+    batched = {window: run(window) for window in (8, 10_000)}  # groups leave early, or at the end
+    monkeypatch.setattr(spantree, "BATCH", 1)
+    for window, out in batched.items():
+        assert out == run(window)
+        assert sum(o.startswith("Trace(") for o in out) == sum(
+            1 for i in range(len(rows)) if i % 7 != 3 and i % 11 != 5
+        )
+
+
+def test_a_reader_bug_raises_after_the_traces_built_before_it() -> None:
+    from tracereader.formats.langfuse import FORMAT as LANGFUSE
+
+    rows = [
+        {
+            "id": f"t{i}",
+            "timestamp": "2026-11-02T14:03:11Z",
+            "userId": "u",
+            "input": "q",
+            "output": "a",
+        }
+        for i in range(10)
+    ]
+
+    def build(records: list[Any]) -> Trace:
+        if records[0].value["id"] == "t6":
+            raise RuntimeError("a bug")
+        return Trace(messages=[], id=records[0].value["id"])
+
+    out: list[object] = []
+    with pytest.raises(RuntimeError):
+        for item in convert_grouped(
+            records_of(rows), lambda r: r.value["id"], build, LANGFUSE.ledger
+        ):
+            out.append(item)
+    assert [item.line for item in out] == [1, 2, 3, 4, 5, 6]  # traces of no message: rejected
+
+
 def test_images_and_binary_parts_become_placeholders() -> None:
     parts = [
         {"type": "text", "text": "see"},
@@ -252,6 +314,28 @@ def test_json_text_lands_by_its_values_or_whole() -> None:
     assert ledger.unread({"out": quoted}, Landed(["wrapped twice over"])) == []
     assert ledger.unread({"out": "{not json"}, Landed(["x {not json y"])) == []
     assert ledger.unread({"out": "{not json"}, Landed(["x"])) == ["out"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2026-11-02T14:03:11Z", True),
+        ("2026-11-02T15:10:00.000+02:00", True),
+        ("2026-11-02 14:03 UTC", True),  # not ISO for `fromisoformat`; the pattern knows it
+        ("2026-11-02", True),
+        (" 2026-11-02T14:03:11.123456Z ", True),
+        ("-3.5e2", True),
+        ("data:image/png;base64,iVBO", True),
+        ("2026-11 plans for the order", False),
+        ("2026-11-02T14:03:11Z was when Jane called", False),
+        ("1234 Main Street", False),
+    ],
+)
+def test_times_numbers_and_media_are_values_not_text(text: str, value: bool) -> None:
+    from tracereader.formats.ledger import is_value_not_text
+
+    assert is_value_not_text(text) is value
+    assert (Ledger().unread({"field": text}, Landed([])) == []) is value
 
 
 @pytest.mark.parametrize(
