@@ -8,12 +8,22 @@ fields, and reader + conversion (all CPU time, timed alternately, best of 5), an
 Python memory of the conversion (tracemalloc), for contiguous files, for files whose traces
 are interleaved pairwise, and for one JSON array of the same records (the JSON reader's
 path). `xjson` is the conversion's cost in units of the JSON parse alone.
+
+`python benchmarks/importers.py --instructions [COPIES [LABEL…]]` (default 50 copies) counts
+executed instructions instead, under valgrind's callgrind: processes that build the file and
+then parse every line with `json.loads` once or three times, or convert it once or three
+times; half the difference is one warm pass (first-call costs such as compiling patterns fall
+in the first), string hashing seeded alike in every process. The machine's load moves CPU
+time by a third from one run to the next; it does not move these counts.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
+import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -196,7 +206,83 @@ def measure(
     return min(loads), min(reads), min(fulls), min(converts), traces, peak
 
 
+PASSES = ("json", "convert")
+"""What an instruction-counting child does, once or twice, after building its file."""
+
+
+def _build(label: str, n: int, path: Path) -> str:
+    """Write `n` contiguous copies of a label's fixture to `path`; returns the format's name."""
+    fmt_name, fixture, rename = SOURCES[label]
+    rows = [json.loads(line) for line in (FIXTURES / fixture).read_text().splitlines()]
+    write(path, _copies(rows, n, rename), interleave=False)
+    return fmt_name
+
+
+def _count_child(label: str, n: int, step: str, times: int, path: Path) -> None:
+    """The measured process: build the file, then run one pass over it `times` times."""
+    fmt_name = _build(label, n, path)
+    for _ in range(times):
+        if step == "json":
+            _json_only(path)
+        else:
+            _convert(path, fmt_name)
+
+
+def _instructions(label: str, n: int, step: str, times: int, path: Path) -> int:
+    """Instructions a child executes, as callgrind counts them."""
+    done = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            __file__,
+            "--count-child",
+            label,
+            str(n),
+            step,
+            str(times),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if found is None:
+        raise SystemExit(f"callgrind printed no count for {label} {step}: {done.stderr[-300:]}")
+    return int(found.group(1))
+
+
+def count_main(args: list[str]) -> None:
+    """Instructions of the JSON parse alone and of the conversion, per label (contiguous JSONL)."""
+    n = int(args[0]) if args else 50
+    labels = args[1:] or list(SOURCES)
+    print(f"{'format':<12} {'records':>8} {'json Minstr':>12} {'conv Minstr':>12} {'xjson':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "counted.jsonl"
+        for label in labels:
+            parse, convert = (
+                (_instructions(label, n, step, 3, path) - _instructions(label, n, step, 1, path))
+                / 2
+                for step in PASSES
+            )
+            records = sum(1 for _ in path.open("rb"))
+            print(
+                f"{label:<12} {records:>8} {parse / 1e6:>12.1f} {convert / 1e6:>12.1f} "
+                f"{convert / parse:>6.1f}"
+            )
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--count-child"]:
+        label, n, step, times, path = sys.argv[2:7]
+        _count_child(label, int(n), step, int(times), Path(path))
+        return
+    if sys.argv[1:2] == ["--instructions"]:
+        count_main(sys.argv[2:])
+        return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     print(
         f"{'format':<12} {'layout':<11} {'records':>8} {'MiB':>6} {'json s':>7} {'read s':>7} "
