@@ -367,10 +367,7 @@ def framed(transcript: list[Message], question: list[Message], answer: list[Mess
     """A root's question put before the transcript and its answer merged after it (a trace
     with no LLM steps, or no steps at all, reads as that question and answer)."""
     transcript[:0] = [m for m in question if m.role != "assistant" or m.content]
-    if len(answer) == 1 and all(m.role != answer[0].role for m in transcript):
-        transcript.append(answer[0])  # what `_merge` does when no message can match it
-    else:
-        _merge(transcript, answer)
+    _merge(transcript, answer)
 
 
 def first_error(steps: list[Step]) -> str | None:
