@@ -106,6 +106,13 @@ SOURCES: dict[str, tuple[str, str, Callable[[str, int], str]]] = {
 """label -> (format, fixture, how to give a copy fresh ids)."""
 
 
+def _fixture_copies(label: str, n: int) -> list[list[str]]:
+    """`n` copies of a label's fixture, fresh ids in each (see `_copies`)."""
+    _, fixture, rename = SOURCES[label]
+    rows = [json.loads(line) for line in (FIXTURES / fixture).read_text().splitlines()]
+    return _copies(rows, n, rename)
+
+
 LAYOUTS = ("contiguous", "interleaved", "json-array")
 """JSONL with each trace's records together or two traces' alternating, and one JSON array."""
 
@@ -207,20 +214,13 @@ def measure(
 
 
 PASSES = ("json", "convert")
-"""What an instruction-counting child does, once or twice, after building its file."""
-
-
-def _build(label: str, n: int, path: Path) -> str:
-    """Write `n` contiguous copies of a label's fixture to `path`; returns the format's name."""
-    fmt_name, fixture, rename = SOURCES[label]
-    rows = [json.loads(line) for line in (FIXTURES / fixture).read_text().splitlines()]
-    write(path, _copies(rows, n, rename), interleave=False)
-    return fmt_name
+"""What an instruction-counting child does, once or three times, after building its file."""
 
 
 def _count_child(label: str, n: int, step: str, times: int, path: Path) -> None:
     """The measured process: build the file, then run one pass over it `times` times."""
-    fmt_name = _build(label, n, path)
+    fmt_name = SOURCES[label][0]
+    write(path, _fixture_copies(label, n), interleave=False)
     for _ in range(times):
         if step == "json":
             _json_only(path)
@@ -291,11 +291,10 @@ def main() -> None:
     )
     only = set(sys.argv[2:])
     with tempfile.TemporaryDirectory() as tmp:
-        for name, (fmt_name, fixture, rename) in SOURCES.items():
+        for name, (fmt_name, _, _) in SOURCES.items():
             if only and name not in only:
                 continue
-            rows = [json.loads(line) for line in (FIXTURES / fixture).read_text().splitlines()]
-            copies = _copies(rows, n, rename)
+            copies = _fixture_copies(name, n)
             for layout in LAYOUTS:
                 suffix = ".json" if layout == "json-array" else ".jsonl"
                 path = Path(tmp) / f"{name}-{layout}{suffix}"
